@@ -1,0 +1,244 @@
+//! One call of an operation: parameters in, decoded result out.
+
+use std::fmt;
+use std::time::Instant;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use tracing::Instrument;
+
+use crate::runtime::client::elapsed_ms;
+use crate::runtime::error::excerpt;
+use crate::runtime::path::expand;
+use crate::runtime::{BodyKind, Client, Endpoint, Error, Operation, RestForm, Style, Validate};
+
+/// A call of one operation being put together; see [`Client::call`].
+///
+/// Parameters are added with `&mut self` methods, then [`Call::send`] or [`Call::send_empty`]
+/// consumes the call:
+///
+/// ```ignore
+/// let mut call = client.call(&CHECK_OUT);
+/// call.path_param("template_library_item", item.as_str());
+/// call.body_param("spec", &spec)?;
+/// let vm: String = call.send().await?;
+/// ```
+pub struct Call<'a> {
+    client: &'a Client,
+    operation: &'static Operation,
+    selected: Option<(Style, &'static Endpoint)>,
+    path_params: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    body: Vec<(String, Value)>,
+}
+
+impl<'a> Call<'a> {
+    pub(crate) fn new(client: &'a Client, operation: &'static Operation) -> Call<'a> {
+        Call {
+            client,
+            operation,
+            selected: operation.select(client.style()),
+            path_params: Vec::new(),
+            query: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// The style this call uses (the client's when the operation has it, else the other).
+    pub fn style(&self) -> Style {
+        self.selected
+            .map_or(self.client.style(), |(style, _)| style)
+    }
+
+    /// The endpoint this call uses, if the operation has one.
+    pub fn endpoint(&self) -> Option<&'static Endpoint> {
+        self.selected.map(|(_, endpoint)| endpoint)
+    }
+
+    /// Sets the value of the `{name}` placeholder of the path template; it is sent
+    /// percent-encoded as one path segment.
+    pub fn path_param(&mut self, name: &str, value: &str) -> &mut Self {
+        self.path_params.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Adds a query parameter; repeat it for a list. `?action=` comes from the endpoint.
+    pub fn query_param(&mut self, name: &str, value: &str) -> &mut Self {
+        self.query.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Adds a body parameter. With [`BodyKind::Bare`] the single parameter is the whole body;
+    /// with [`BodyKind::Envelope`] the body is an object keyed by parameter name. Under `/rest`
+    /// the value is rewritten by [`RestForm::to_rest`] after serialization.
+    pub fn body_param<T>(&mut self, name: &str, value: &T) -> Result<(), Error>
+    where
+        T: Serialize + RestForm + ?Sized,
+    {
+        let mut json = serde_json::to_value(value).map_err(|e| {
+            Error::usage(format!(
+                "{}: body parameter `{name}` does not serialize: {e}",
+                self.operation.name
+            ))
+        })?;
+        if self.style() == Style::Rest {
+            T::to_rest(&mut json);
+        }
+        self.body.push((name.to_owned(), json));
+        Ok(())
+    }
+
+    /// Checks a parameter's conditionally required fields, naming them from `name`.
+    pub fn validate<T: Validate + ?Sized>(&self, value: &T, name: &str) -> Result<(), Error> {
+        value.validate(name)
+    }
+
+    /// Sends the call and decodes the result: the bare body under `/api`; under `/rest` the
+    /// `value` of `{"value": ...}`, rewritten by [`RestForm::from_rest`]. An empty body
+    /// decodes as JSON `null`.
+    pub async fn send<T: DeserializeOwned + RestForm>(self) -> Result<T, Error> {
+        let style = self.style();
+        let name = self.operation.name;
+        let (status, body) = self.run().await?;
+        let trimmed = body.trim_ascii();
+        let mut value = if trimmed.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(trimmed).map_err(|e| decode_error(name, status, &body, &e))?
+        };
+        if style == Style::Rest {
+            value = match value {
+                Value::Null => Value::Null,
+                Value::Object(mut object) if object.contains_key("value") => {
+                    object.remove("value").unwrap_or(Value::Null)
+                }
+                _ => {
+                    return Err(Error::Decode {
+                        status,
+                        message: format!("{name}: expected a {{\"value\": ...}} wrapper"),
+                        excerpt: excerpt(&body),
+                    });
+                }
+            };
+            T::from_rest(&mut value);
+        }
+        serde_json::from_value(value).map_err(|e| decode_error(name, status, &body, &e))
+    }
+
+    /// Sends the call and accepts any success (200, 201, 204, ...), with or without a body.
+    pub async fn send_empty(self) -> Result<(), Error> {
+        self.run().await.map(|_| ())
+    }
+
+    /// Builds and sends the request, in a span; returns a success status and its body.
+    async fn run(self) -> Result<(u16, Vec<u8>), Error> {
+        let operation = self.operation;
+        let Some((style, endpoint)) = self.selected else {
+            return Err(Error::usage(format!(
+                "{}: the operation has no endpoint",
+                operation.name
+            )));
+        };
+        let span = tracing::info_span!(
+            "vsphere.call",
+            operation = operation.name,
+            method = endpoint.method.as_str(),
+            path = endpoint.path,
+            style = style.as_str(),
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+            relogin = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = async {
+            let url = self.url(endpoint)?;
+            let body = self.body(endpoint)?;
+            let (status, response) = self
+                .client
+                .execute(endpoint.method.to_http(), url, body)
+                .await?;
+            tracing::Span::current().record("status", status);
+            if (200..300).contains(&status) {
+                Ok((status, response))
+            } else {
+                Err(Error::from_response(status, &response))
+            }
+        }
+        .instrument(span.clone())
+        .await;
+        span.record("elapsed_ms", elapsed_ms(started));
+        result
+    }
+
+    fn url(&self, endpoint: &Endpoint) -> Result<reqwest::Url, Error> {
+        let path = expand(self.operation.name, endpoint.path, &self.path_params)?;
+        let mut url = reqwest::Url::parse(&format!("{}{path}", self.client.base_url()))
+            .map_err(|e| Error::usage(format!("{}: bad URL: {e}", self.operation.name)))?;
+        if endpoint.action.is_some() || !self.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            if let Some(action) = endpoint.action {
+                pairs.append_pair("action", action);
+            }
+            for (name, value) in &self.query {
+                pairs.append_pair(name, value);
+            }
+        }
+        Ok(url)
+    }
+
+    fn body(&self, endpoint: &Endpoint) -> Result<Option<Vec<u8>>, Error> {
+        let name = self.operation.name;
+        let value = match endpoint.body {
+            BodyKind::None if self.body.is_empty() => return Ok(None),
+            BodyKind::None => {
+                return Err(Error::usage(format!(
+                    "{name}: the {} endpoint takes no body parameter, got `{}`",
+                    self.style(),
+                    self.body[0].0
+                )));
+            }
+            BodyKind::Bare => match self.body.as_slice() {
+                [] | [(_, Value::Null)] => return Ok(None),
+                [(_, value)] => value.clone(),
+                _ => {
+                    return Err(Error::usage(format!(
+                        "{name}: a bare body takes one body parameter, got {}",
+                        self.body.len()
+                    )));
+                }
+            },
+            BodyKind::Envelope => {
+                let mut envelope = Map::new();
+                for (key, value) in self.body.iter().filter(|(_, value)| !value.is_null()) {
+                    envelope.insert(key.clone(), value.clone());
+                }
+                Value::Object(envelope)
+            }
+        };
+        serde_json::to_vec(&value)
+            .map(Some)
+            .map_err(|e| Error::usage(format!("{name}: body does not serialize: {e}")))
+    }
+}
+
+fn decode_error(operation: &str, status: u16, body: &[u8], error: &serde_json::Error) -> Error {
+    Error::Decode {
+        status,
+        message: format!("{operation}: {error}"),
+        excerpt: excerpt(body),
+    }
+}
+
+impl fmt::Debug for Call<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body: Vec<&str> = self.body.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Call")
+            .field("operation", &self.operation.name)
+            .field("style", &self.style())
+            .field("path_params", &self.path_params)
+            .field("query", &self.query)
+            .field("body_params", &body)
+            .finish_non_exhaustive()
+    }
+}

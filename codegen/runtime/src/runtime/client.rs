@@ -1,0 +1,406 @@
+//! The client: configuration, the HTTP connection pool, the session.
+
+use std::fmt;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use tracing::Instrument;
+
+use crate::runtime::call::Call;
+use crate::runtime::error::excerpt;
+use crate::runtime::session::{Credentials, SESSION_HEADER, Secret, decode_token, session_path};
+use crate::runtime::transport::exchange;
+use crate::runtime::{Error, Operation, Style};
+
+/// The default time allowed to establish a connection (TCP and TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time allowed for a whole request, from sending to the last body byte.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+/// The default limit on the size of a response body.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+const JSON: &str = "application/json";
+
+/// A vSphere Automation REST client: one connection pool, one URL style, one session.
+///
+/// Cheap to clone (clones share the pool and the session); `Send + Sync`.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    style: Style,
+    credentials: Option<Credentials>,
+    token: RwLock<Option<Secret>>,
+    max_response_bytes: usize,
+}
+
+/// Configures and builds a [`Client`]; see [`Client::builder`].
+pub struct ClientBuilder {
+    base_url: String,
+    style: Style,
+    credentials: Option<Credentials>,
+    token: Option<Secret>,
+    roots: Vec<reqwest::Certificate>,
+    accept_invalid_certificates: bool,
+    connect_timeout: Duration,
+    timeout: Duration,
+    max_response_bytes: usize,
+}
+
+impl Client {
+    /// Starts configuring a client for a server, e.g. `https://vcenter.example.com`.
+    ///
+    /// Without a scheme `https://` is assumed; plain `http://` is used only when the URL says
+    /// so. A path prefix (`https://proxy.example.com/vc1`) is kept in front of every request
+    /// path. The URL is checked by [`ClientBuilder::build`].
+    pub fn builder(base_url: &str) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.trim().to_owned(),
+            style: Style::Api,
+            credentials: None,
+            token: None,
+            roots: Vec::new(),
+            accept_invalid_certificates: false,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// The base URL requests are sent to (without a trailing `/`).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The URL style the client prefers.
+    pub fn style(&self) -> Style {
+        self.inner.style
+    }
+
+    /// The session token currently held, if any.
+    pub fn session_token(&self) -> Option<String> {
+        self.token().map(|token| token.expose().to_owned())
+    }
+
+    /// Creates a session with HTTP Basic auth using the client's credentials, in the client's
+    /// style (`POST /api/session` or `POST /rest/com/vmware/cis/session`), stores its token
+    /// for later calls and returns it.
+    pub async fn login(&self) -> Result<String, Error> {
+        let style = self.inner.style;
+        let path = session_path(style);
+        let span = tracing::info_span!(
+            "vsphere.login",
+            style = style.as_str(),
+            path,
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = async {
+            let credentials = self.inner.credentials.as_ref().ok_or_else(|| {
+                Error::usage("login needs credentials: set them with ClientBuilder::credentials")
+            })?;
+            let request = self
+                .inner
+                .http
+                .post(format!("{}{path}", self.inner.base_url))
+                .header(ACCEPT, JSON)
+                .basic_auth(&credentials.username, Some(credentials.password.expose()));
+            let (status, body) = exchange(request, self.inner.max_response_bytes).await?;
+            tracing::Span::current().record("status", status);
+            if !(200..300).contains(&status) {
+                return Err(Error::from_response(status, &body));
+            }
+            let token = decode_token(&body).ok_or_else(|| Error::Decode {
+                status,
+                message: "expected a session token (a JSON string, or {\"value\": string})"
+                    .to_owned(),
+                excerpt: excerpt(&body),
+            })?;
+            self.set_token(Some(Secret::new(token.clone())));
+            Ok(token)
+        }
+        .instrument(span.clone())
+        .await;
+        span.record("elapsed_ms", elapsed_ms(started));
+        result
+    }
+
+    /// Ends the session (`DELETE` on the session endpoint) and forgets its token whatever the
+    /// outcome. Without a session token it does nothing.
+    pub async fn logout(&self) -> Result<(), Error> {
+        let Some(token) = self.token() else {
+            return Ok(());
+        };
+        let style = self.inner.style;
+        let path = session_path(style);
+        let span = tracing::info_span!(
+            "vsphere.logout",
+            style = style.as_str(),
+            path,
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = async {
+            let request = self
+                .inner
+                .http
+                .delete(format!("{}{path}", self.inner.base_url))
+                .header(ACCEPT, JSON)
+                .header(SESSION_HEADER, token_header(&token)?);
+            let outcome = exchange(request, self.inner.max_response_bytes).await;
+            self.clear_token_if(&token);
+            let (status, body) = outcome?;
+            tracing::Span::current().record("status", status);
+            if (200..300).contains(&status) {
+                Ok(())
+            } else {
+                Err(Error::from_response(status, &body))
+            }
+        }
+        .instrument(span.clone())
+        .await;
+        span.record("elapsed_ms", elapsed_ms(started));
+        result
+    }
+
+    /// Starts a call of an operation, in the client's preferred style when the operation has
+    /// it, else in the other one.
+    pub fn call(&self, operation: &'static Operation) -> Call<'_> {
+        Call::new(self, operation)
+    }
+
+    pub(crate) fn token(&self) -> Option<Secret> {
+        self.inner
+            .token
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set_token(&self, token: Option<Secret>) {
+        *self
+            .inner
+            .token
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = token;
+    }
+
+    fn clear_token_if(&self, expected: &Secret) {
+        let mut token = self
+            .inner
+            .token
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if token.as_ref() == Some(expected) {
+            *token = None;
+        }
+    }
+
+    /// Sends one request of a call: with the session header when a token is held; on a 401,
+    /// when the client has credentials, logs in again (unless another call already did) and
+    /// sends the same bytes once more, never more than once.
+    pub(crate) async fn execute(
+        &self,
+        method: reqwest::Method,
+        url: reqwest::Url,
+        body: Option<Vec<u8>>,
+    ) -> Result<(u16, Vec<u8>), Error> {
+        let mut retried = false;
+        loop {
+            let sent_token = self.token();
+            let mut request = self
+                .inner
+                .http
+                .request(method.clone(), url.clone())
+                .header(ACCEPT, JSON);
+            if let Some(token) = &sent_token {
+                request = request.header(SESSION_HEADER, token_header(token)?);
+            }
+            if let Some(body) = &body {
+                request = request.header(CONTENT_TYPE, JSON).body(body.clone());
+            }
+            let (status, response) = exchange(request, self.inner.max_response_bytes).await?;
+            if status != 401 || retried || self.inner.credentials.is_none() {
+                return Ok((status, response));
+            }
+            retried = true;
+            tracing::Span::current().record("relogin", true);
+            if self.token() == sent_token {
+                tracing::debug!("session rejected (401); logging in again");
+                self.login().await?;
+            }
+        }
+    }
+}
+
+fn token_header(token: &Secret) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(token.expose())
+        .map_err(|_| Error::usage("the session token is not a valid header value"))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+pub(crate) fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let token = self.token();
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("style", &self.inner.style)
+            .field("credentials", &self.inner.credentials)
+            .field("session_token", &token)
+            .field("max_response_bytes", &self.inner.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The user name and password used by [`Client::login`] (HTTP Basic auth), and to log in
+    /// again once when a call is answered 401.
+    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials {
+            username: username.into(),
+            password: Secret::new(password.into()),
+        });
+        self
+    }
+
+    /// An existing session token to send on calls, e.g. one created by another process.
+    pub fn session_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(Secret::new(token.into()));
+        self
+    }
+
+    /// The preferred URL style (default [`Style::Api`]).
+    pub fn style(mut self, style: Style) -> Self {
+        self.style = style;
+        self
+    }
+
+    /// Trusts the root certificate(s) of a PEM bundle, e.g. vCenter's VMCA root (downloadable
+    /// from `https://<vcenter>/certs/download.zip`), in addition to the system's roots.
+    pub fn root_certificate_pem(mut self, pem: &[u8]) -> Result<Self, Error> {
+        self.roots.extend(crate::runtime::tls::parse_roots(pem)?);
+        Ok(self)
+    }
+
+    /// DANGER: accepts any server certificate, for any host name, so that anyone on the network
+    /// path can read and change the traffic, session token and password included. Meant for
+    /// throw-away labs only; prefer [`ClientBuilder::root_certificate_pem`].
+    pub fn danger_accept_invalid_certificates(mut self, accept: bool) -> Self {
+        self.accept_invalid_certificates = accept;
+        self
+    }
+
+    /// The time allowed to establish a connection, TLS included (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The time allowed for a whole request, from sending to the last body byte (default 120 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The largest response body accepted (default 16 MiB); reading stops past it and the
+    /// call fails with [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = normalize_base_url(&self.base_url)?;
+        let mut http = reqwest::Client::builder()
+            .user_agent(concat!(
+                env!("CARGO_PKG_NAME"),
+                "/",
+                env!("CARGO_PKG_VERSION")
+            ))
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            // A redirect would carry the session header to wherever it points.
+            .redirect(reqwest::redirect::Policy::none())
+            .danger_accept_invalid_certs(self.accept_invalid_certificates);
+        for root in self.roots {
+            http = http.add_root_certificate(root);
+        }
+        let http = http
+            .build()
+            .map_err(|e| Error::config(format!("HTTP client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                style: self.style,
+                credentials: self.credentials,
+                token: RwLock::new(self.token),
+                max_response_bytes: self.max_response_bytes,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("style", &self.style)
+            .field("credentials", &self.credentials)
+            .field("session_token", &self.token)
+            .field("root_certificates", &self.roots.len())
+            .field(
+                "danger_accept_invalid_certificates",
+                &self.accept_invalid_certificates,
+            )
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
+/// Checks a base URL and returns it without a trailing `/`.
+fn normalize_base_url(raw: &str) -> Result<String, Error> {
+    let with_scheme = if raw.contains("://") {
+        raw.to_owned()
+    } else {
+        format!("https://{raw}")
+    };
+    // Never echo a URL that may hold a password.
+    let shown = if raw.contains('@') { "<redacted>" } else { raw };
+    let url = reqwest::Url::parse(&with_scheme)
+        .map_err(|e| Error::config(format!("base URL `{shown}`: {e}")))?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err(Error::config(format!(
+            "base URL `{raw}`: the scheme must be https or http"
+        )));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(Error::config(format!("base URL `{raw}`: no host")));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config(
+            "base URL: put user and password in ClientBuilder::credentials, not in the URL",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config(format!(
+            "base URL `{raw}`: no query or fragment allowed"
+        )));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
