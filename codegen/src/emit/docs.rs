@@ -1,0 +1,83 @@
+//! Spec prose → rustdoc attributes that rustdoc accepts with `-D warnings`.
+//!
+//! Spec text is not Markdown written for rustdoc: indented lines would become doctests, `[x]`
+//! would become broken intra-doc links, `<tag>` unclosed HTML, and bare URLs warnings. Each line
+//! is therefore trimmed and escaped, and URLs are wrapped in angle brackets.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = "..."]` attributes, one per line.
+pub fn attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Escaped, trimmed lines of a spec description.
+pub fn prose(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for raw in text.lines() {
+        let line = escape(raw.trim());
+        if line.is_empty() && lines.last().is_none_or(String::is_empty) {
+            continue;
+        }
+        lines.push(line);
+    }
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    lines
+}
+
+/// Escapes one line of prose.
+pub fn escape(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for (i, word) in line.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if let Some(start) = word.find("http://").or_else(|| word.find("https://")) {
+            let (before, url) = word.split_at(start);
+            let end = url.trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']).len();
+            out.push_str(&escape_chars(before));
+            out.push('<');
+            out.push_str(&url[..end].replace(['<', '>', '"'], ""));
+            out.push('>');
+            out.push_str(&escape_chars(&url[end..]));
+        } else {
+            out.push_str(&escape_chars(word));
+        }
+    }
+    out
+}
+
+fn escape_chars(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes a table cell (no line breaks, no column separators).
+pub fn cell(text: &str) -> String {
+    escape(&text.split_whitespace().collect::<Vec<_>>().join(" ")).replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_rustdoc_would_misread() {
+        assert_eq!(escape("see [x] and <value> at https://a.b/c."), "see \\[x\\] and &lt;value&gt; at <https://a.b/c>.");
+        assert_eq!(prose("  indented\n\n\n  text  \n"), vec!["indented", "", "text"]);
+        assert_eq!(cell("a | b\nc"), "a \\| b c");
+    }
+}

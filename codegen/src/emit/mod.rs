@@ -1,0 +1,78 @@
+//! Emitters: the model → the text of every file of the generated crate.
+//!
+//! Each emitter returns a token stream for one file; [`crate::format`] turns it into text. Files
+//! are collected in a `BTreeMap` keyed by path, so the output order never depends on the order in
+//! which the model was built.
+
+mod docs;
+mod ids;
+mod manifest;
+mod module;
+mod operations;
+mod root;
+mod runtime;
+mod types;
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::diagnostic::Diagnostic;
+use crate::format;
+use crate::model::{ModPath, Model, Ty};
+use crate::naming;
+
+pub use runtime::RUNTIME_FILES;
+
+/// Emits every file of the crate, keyed by path relative to the crate root (`src/lib.rs`).
+pub fn crate_files(model: &Model) -> Result<BTreeMap<String, String>, Diagnostic> {
+    let header = format::header(&model.source);
+    let mut files = BTreeMap::new();
+    files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(model));
+    for (name, text) in runtime::files(&header) {
+        files.insert(name, text);
+    }
+    files.insert("src/lib.rs".to_owned(), format::rust(root::lib_rs(model), &header, "src/lib.rs")?);
+    files.insert("src/ids.rs".to_owned(), format::rust(ids::ids_rs(model), &header, "src/ids.rs")?);
+    for path in module::all_module_paths(model) {
+        let file = module::file_path(model, &path);
+        let tokens = module::module_rs(model, &path)?;
+        files.insert(file.clone(), format::rust(tokens, &header, &file)?);
+    }
+    Ok(files)
+}
+
+/// The fully qualified Rust type of a model type.
+pub fn ty_tokens(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(::std::string::String),
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F32 => quote!(f32),
+        Ty::F64 => quote!(f64),
+        Ty::Any => quote!(::serde_json::Value),
+        Ty::Id(name) => {
+            let name = naming::ident(name);
+            quote!(crate::ids::#name)
+        }
+        Ty::Named(key) => type_path(&key.module, &key.name),
+        Ty::List(item) => {
+            let item = ty_tokens(item);
+            quote!(::std::vec::Vec<#item>)
+        }
+        Ty::Map { key, value, .. } => {
+            let key = ty_tokens(key);
+            let value = ty_tokens(value);
+            quote!(::std::collections::BTreeMap<#key, #value>)
+        }
+    }
+}
+
+/// `crate::a::b::Name`.
+pub fn type_path(module: &ModPath, name: &str) -> TokenStream {
+    let segments = module.iter().map(|s| naming::ident(s));
+    let name = naming::ident(name);
+    quote!(crate #(:: #segments)* :: #name)
+}

@@ -1,0 +1,258 @@
+//! Structures and open enums, with their `/rest` rewriting and validation.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::model::{Docs, Field, Model, Ty, TypeDef, TypeKind, Variant};
+use crate::naming;
+
+use super::docs;
+use super::ty_tokens;
+
+/// One structure or enum with its impls.
+pub fn type_item(model: &Model, name: &str, def: &TypeDef) -> TokenStream {
+    let mut lines = description(&def.docs);
+    lines.push(String::new());
+    lines.push(format!("Schema `{}`.", docs::escape(&def.schema_name)));
+    match &def.kind {
+        TypeKind::Struct { fields, rest_class } => structure(model, name, &lines, fields, rest_class.as_deref(), def),
+        TypeKind::Enum { variants } => open_enum(name, &lines, variants),
+    }
+}
+
+/// Description, since-version and deprecation as doc lines.
+pub fn description(d: &Docs) -> Vec<String> {
+    let mut lines = d.description.as_deref().map(docs::prose).unwrap_or_default();
+    if let Some(since) = &d.since {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!("Added in vSphere API {}.", docs::escape(since)));
+    }
+    if d.deprecated {
+        lines.push(String::new());
+        lines.push("Deprecated.".to_owned());
+    }
+    lines
+}
+
+fn field_ty(field: &Field) -> TokenStream {
+    let inner = ty_tokens(&field.ty);
+    let inner = if field.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
+    if field.required { inner } else { quote!(::std::option::Option<#inner>) }
+}
+
+/// The field's type as the JSON sees it (no `Box`), for the `/rest` and validation helpers.
+fn field_wire_ty(field: &Field) -> TokenStream {
+    let inner = ty_tokens(&field.ty);
+    if field.required { inner } else { quote!(::std::option::Option<#inner>) }
+}
+
+fn structure(model: &Model, name: &str, lines: &[String], fields: &[Field], rest_class: Option<&str>, def: &TypeDef) -> TokenStream {
+    let ident = naming::ident(name);
+    let doc = docs::attrs(lines);
+    let members = fields.iter().map(|field| {
+        let mut lines = description(&field.docs);
+        if let Some((sibling, values)) = &field.required_if {
+            lines.push(String::new());
+            lines.push(format!("Required when `{sibling}` is {}.", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" or ")));
+        }
+        if lines.is_empty() {
+            lines.push(format!("The `{}` field.", field.json));
+        }
+        let doc = docs::attrs(&lines);
+        let ident = naming::ident(&field.rust);
+        let ty = field_ty(field);
+        let rename = (field.rust != field.json).then(|| {
+            let json = &field.json;
+            quote!(#[serde(rename = #json)])
+        });
+        let optional = (!field.required).then(|| quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
+        quote! { #doc #rename #optional pub #ident: #ty, }
+    });
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    let args = required.iter().map(|f| {
+        let ident = naming::ident(&f.rust);
+        match (&f.ty, f.boxed) {
+            (Ty::String, _) => quote!(#ident: impl ::std::convert::Into<::std::string::String>),
+            (ty, _) => {
+                let ty = ty_tokens(ty);
+                quote!(#ident: #ty)
+            }
+        }
+    });
+    let inits = fields.iter().map(|f| {
+        let ident = naming::ident(&f.rust);
+        match (f.required, &f.ty, f.boxed) {
+            (false, _, _) => quote!(#ident: ::std::option::Option::None),
+            (true, Ty::String, _) => quote!(#ident: #ident.into()),
+            (true, _, true) => quote!(#ident: ::std::boxed::Box::new(#ident)),
+            (true, _, false) => quote!(#ident),
+        }
+    });
+    let new_doc = if required.is_empty() {
+        format!(" An empty `{name}`: every field is optional and starts unset.")
+    } else {
+        format!(" A `{name}` from its required fields; optional fields start unset.")
+    };
+    let default = required.is_empty().then(|| quote!(Default,));
+    let rest = rest_form(model, &ident, fields, rest_class, def.needs_rest_form);
+    let validate = def.needs_validate.then(|| validate(model, &ident, fields));
+    quote! {
+        #doc
+        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #ident { #(#members)* }
+
+        impl #ident {
+            #[doc = #new_doc]
+            #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
+
+        #rest
+        #validate
+    }
+}
+
+/// Whether a field's type needs rewriting under `/rest`.
+fn ty_needs_rest(model: &Model, ty: &Ty) -> bool {
+    match ty {
+        Ty::Map { rest_list: true, .. } => true,
+        Ty::Map { value, .. } => ty_needs_rest(model, value),
+        Ty::List(item) => ty_needs_rest(model, item),
+        Ty::Named(key) => model.type_def(key).is_some_and(|d| d.needs_rest_form),
+        _ => false,
+    }
+}
+
+fn ty_needs_validate(model: &Model, ty: &Ty) -> bool {
+    match ty {
+        Ty::Map { value, .. } => ty_needs_validate(model, value),
+        Ty::List(item) => ty_needs_validate(model, item),
+        Ty::Named(key) => model.type_def(key).is_some_and(|d| d.needs_validate),
+        _ => false,
+    }
+}
+
+fn rest_form(model: &Model, ident: &proc_macro2::Ident, fields: &[Field], rest_class: Option<&str>, needed: bool) -> TokenStream {
+    if !needed {
+        return quote!(impl crate::runtime::RestForm for #ident {});
+    }
+    let steps = |to_rest: bool| {
+        let class = rest_class.map(|class| quote!(crate::runtime::rest_class(value, #class, #to_rest);));
+        let fields = fields.iter().filter(|f| ty_needs_rest(model, &f.ty)).map(|f| {
+            let ty = field_wire_ty(f);
+            let json = &f.json;
+            quote!(crate::runtime::rest_field::<#ty>(value, #json, #to_rest);)
+        });
+        // `@class` goes first when writing and is removed last when reading.
+        if to_rest { quote!(#class #(#fields)*) } else { quote!(#(#fields)* #class) }
+    };
+    let to_rest = steps(true);
+    let from_rest = steps(false);
+    quote! {
+        impl crate::runtime::RestForm for #ident {
+            fn to_rest(value: &mut ::serde_json::Value) { #to_rest }
+            fn from_rest(value: &mut ::serde_json::Value) { #from_rest }
+        }
+    }
+}
+
+fn validate(model: &Model, ident: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let checks = fields.iter().filter_map(|f| {
+        let (sibling, values) = f.required_if.as_ref()?;
+        let sibling_field = fields.iter().find(|s| &s.json == sibling)?;
+        let sibling_ident = naming::ident(&sibling_field.rust);
+        let sibling_value = match (&sibling_field.ty, sibling_field.required) {
+            (Ty::Named(_), true) => quote!(::std::option::Option::Some(self.#sibling_ident.as_str())),
+            (Ty::Named(_), false) => quote!(self.#sibling_ident.as_ref().map(|v| v.as_str())),
+            (_, true) => quote!(::std::option::Option::Some(&*self.#sibling_ident)),
+            (_, false) => quote!(self.#sibling_ident.as_deref()),
+        };
+        let ident = naming::ident(&f.rust);
+        let present = if f.required { quote!(true) } else { quote!(self.#ident.is_some()) };
+        let json = &f.json;
+        let condition = format!("{sibling} is {}", values.join(" or "));
+        Some(quote! {
+            if matches!(#sibling_value, ::std::option::Option::Some(#(#values)|*)) {
+                crate::runtime::require_field(#present, path, #json, #condition)?;
+            }
+        })
+    });
+    let nested = fields.iter().filter(|f| ty_needs_validate(model, &f.ty)).map(|f| {
+        let ident = naming::ident(&f.rust);
+        let json = &f.json;
+        quote!(crate::runtime::Validate::validate(&self.#ident, &::std::format!("{path}.{}", #json))?;)
+    });
+    quote! {
+        impl crate::runtime::Validate for #ident {
+            fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::Error> {
+                #(#checks)*
+                #(#nested)*
+                ::std::result::Result::Ok(())
+            }
+        }
+    }
+}
+
+fn open_enum(name: &str, lines: &[String], variants: &[Variant]) -> TokenStream {
+    let ident = naming::ident(name);
+    let doc = docs::attrs(lines);
+    let names: Vec<_> = variants.iter().map(|v| format_ident!("{}", v.rust)).collect();
+    let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = values.iter().map(|v| format!(" `{v}`."));
+    quote! {
+        #doc
+        ///
+        /// Open: a value this client does not know is kept in `Unknown` and written back unchanged.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #ident {
+            #( #[doc = #variant_docs] #names, )*
+            /// A value this client does not know, exactly as the server sent it.
+            Unknown(::std::string::String),
+        }
+
+        impl #ident {
+            /// The value as it travels on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#names => #values, )*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #ident {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#names, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value.as_str()))
+            }
+        }
+
+        impl crate::runtime::RestForm for #ident {}
+    }
+}

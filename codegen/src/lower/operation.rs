@@ -1,0 +1,466 @@
+//! Paths → operations: endpoints per URL style, parameters, envelopes, results, and the pairing
+//! of `/api` and `/rest` twins.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::Loc;
+use crate::model::{BodyKind, Docs, Endpoint, ErrorDoc, ModPath, Operation, Param, Place, Privilege, SessionRole, Ty};
+use crate::naming;
+
+use super::schema::{Context, docs_of, extension_str};
+use super::Lowering;
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
+const UNSUPPORTED_METHODS: &[&str] = &["head", "options", "trace"];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Style {
+    Api,
+    Rest,
+}
+
+/// One path × method before twins are paired.
+struct Draft {
+    loc: Loc,
+    style: Style,
+    name: String,
+    module: ModPath,
+    method_name: String,
+    summary: Option<String>,
+    docs: Docs,
+    privileges: Vec<Privilege>,
+    errors: Vec<ErrorDoc>,
+    params: Vec<Param>,
+    result: Option<Ty>,
+    endpoint: Endpoint,
+}
+
+impl Lowering<'_> {
+    /// Reads every operation of the root's `paths`, collecting all errors rather than the first.
+    pub(super) fn operations(&mut self) -> Result<(), Vec<Diagnostic>> {
+        let files = self.files;
+        let paths_loc = Loc { doc: 0, pointer: "/paths".to_owned() };
+        let Some(paths) = files.get(&paths_loc).and_then(Value::as_object) else {
+            return Err(vec![files.diagnostic(&Loc { doc: 0, pointer: String::new() }, "the spec has no `paths` mapping").help("add `paths:` with at least one operation")]);
+        };
+        let mut keys: Vec<&String> = paths.keys().collect();
+        keys.sort();
+        let mut errors = Vec::new();
+        let mut groups: BTreeMap<(ModPath, String), Vec<Draft>> = BTreeMap::new();
+        for key in keys {
+            let item_loc = paths_loc.child(key);
+            let (item_loc, item) = match files.follow(&item_loc) {
+                Ok(found) => found,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let Some(item) = item.as_object() else {
+                errors.push(files.diagnostic(&item_loc, "a path item must be a mapping"));
+                continue;
+            };
+            for method in UNSUPPORTED_METHODS {
+                if item.contains_key(*method) {
+                    errors.push(files.diagnostic(&item_loc.child(method), format!("`{method}` operations are not supported")).help("vSphere uses get, put, post, patch and delete"));
+                }
+            }
+            for method in METHODS {
+                if !item.contains_key(*method) {
+                    continue;
+                }
+                match self.draft(key, &item_loc, method) {
+                    Ok(draft) => groups.entry((draft.module.clone(), draft.method_name.clone())).or_default().push(draft),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        for ((module, method_name), drafts) in groups {
+            match self.merge(drafts) {
+                Ok(operation) => {
+                    self.model.modules.entry(module).or_default().operations.insert(method_name, operation);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+
+    fn draft(&mut self, path_key: &str, item_loc: &Loc, method: &str) -> Result<Draft, Diagnostic> {
+        let files = self.files;
+        let loc = item_loc.child(method);
+        let op = files.get(&loc).cloned().unwrap_or(Value::Null);
+        if !op.is_object() {
+            return Err(files.diagnostic(&loc, "an operation must be a mapping"));
+        }
+        let (path, action) = split_action(path_key).ok_or_else(|| {
+            files.diagnostic(&item_loc.clone(), format!("the query part of `{path_key}` is not `?action=<name>`")).help("vSphere path keys carry at most `?action=<name>`; model other query parameters as `in: query` parameters")
+        })?;
+        let style = if path == "/rest" || path.starts_with("/rest/") { Style::Rest } else { Style::Api };
+        let operation_id = op.get("operationId").and_then(Value::as_str);
+        let (module, method_name, name) = match extension_str(&op, "x-vsphere-operation") {
+            Some(vapi) => {
+                let parts: Vec<&str> = vapi.split('.').filter(|p| !p.is_empty()).collect();
+                let Some((last, rest)) = parts.split_last().filter(|(_, rest)| !rest.is_empty()) else {
+                    return Err(files.diagnostic(&loc.child("x-vsphere-operation"), format!("`{vapi}` is not `<namespace>.<operation>`")).help("write e.g. `vcenter.vm.instant_clone`"));
+                };
+                (rest.iter().map(|p| naming::snake(p)).collect(), naming::snake(last), vapi.to_owned())
+            }
+            None => {
+                let module = module_from_path(path);
+                let method_name = match (operation_id, &action) {
+                    (Some(id), _) => naming::snake(id),
+                    (None, Some(action)) => naming::snake(action),
+                    (None, None) => method.to_owned(),
+                };
+                let name = operation_id.map_or_else(|| format!("{} {path_key}", method.to_uppercase()), str::to_owned);
+                (module, method_name, name)
+            }
+        };
+        let ctx = Context { module: module.clone(), name: naming::camel(&method_name) };
+        let mut params = self.parameters(path, item_loc, &loc, &ctx)?;
+        let body = self.request_body(&loc, &op, &ctx, &mut params)?;
+        let result = self.result(&loc, &op, style, &ctx)?;
+        let mut docs = docs_of(Some(&op));
+        if docs.description.is_none() {
+            docs.description = op.get("summary").and_then(Value::as_str).map(str::to_owned);
+        }
+        let endpoint = Endpoint {
+            method: method.to_uppercase(),
+            path: rust_template(path),
+            spec_path: path_key.to_owned(),
+            action,
+            body,
+        };
+        Ok(Draft {
+            loc: loc.clone(),
+            style,
+            name,
+            module,
+            method_name,
+            summary: op.get("summary").and_then(Value::as_str).map(str::to_owned),
+            docs,
+            privileges: privileges(&op),
+            errors: self.error_docs(&loc, &op),
+            params,
+            result,
+            endpoint,
+        })
+    }
+
+    fn parameters(&mut self, path: &str, item_loc: &Loc, loc: &Loc, ctx: &Context) -> Result<Vec<Param>, Diagnostic> {
+        let files = self.files;
+        let mut params: Vec<Param> = Vec::new();
+        // Path-level parameters first, then the operation's (which may override them by name).
+        let mut declared: Vec<Loc> = Vec::new();
+        for (owner, key) in [(item_loc, "parameters"), (loc, "parameters")] {
+            if let Some(list) = files.get(&owner.child(key)).and_then(Value::as_array) {
+                declared.extend((0..list.len()).map(|i| owner.child(key).child(&i.to_string())));
+            }
+        }
+        let placeholders = template_names(path);
+        for param_loc in declared {
+            let (param_loc, param) = files.follow(&param_loc)?;
+            let name = param.get("name").and_then(Value::as_str).ok_or_else(|| files.diagnostic(&param_loc, "a parameter needs a `name`"))?;
+            let place = match param.get("in").and_then(Value::as_str) {
+                Some("path") => Place::Path,
+                Some("query") => Place::Query,
+                Some("header") if name.eq_ignore_ascii_case("vmware-api-session-id") => continue,
+                Some(other) => {
+                    return Err(files.diagnostic(&param_loc.child("in"), format!("`in: {}` parameters are not supported", other)).help("the client sends the session header itself; use path or query parameters"));
+                }
+                None => return Err(files.diagnostic(&param_loc, "a parameter needs `in`")),
+            };
+            if param.get("content").is_some() {
+                return Err(files.diagnostic(&param_loc.child("content"), "parameters with `content` are not supported").help("use `schema`"));
+            }
+            if param.get("schema").is_none() {
+                return Err(files.diagnostic(&param_loc, format!("parameter `{name}` has no `schema`")).help("add e.g. `schema: {type: string}`"));
+            }
+            let mut ty = self.ty_of(&param_loc.child("schema"), &Context { module: ctx.module.clone(), name: format!("{}{}", ctx.name, naming::camel(name)) })?;
+            if let (Ty::String, Some(resource)) = (&ty, extension_str(param, "x-vsphere-resource-type")) {
+                ty = self.id_ty(resource, &param_loc)?;
+            }
+            if place == Place::Path && !placeholders.iter().any(|p| p == name) {
+                return Err(files.diagnostic(&param_loc, format!("path parameter `{name}` does not appear in the path template `{path}`")).help(format!("add `{{{name}}}` to the path or remove the parameter")));
+            }
+            if place == Place::Query && !query_ty_supported(&ty) {
+                return Err(files.diagnostic(&param_loc.child("schema"), format!("query parameter `{name}` must be a string, number, boolean, id, enum or a list of those")).help("send structures in the request body"));
+            }
+            let required = place == Place::Path || param.get("required").and_then(Value::as_bool).unwrap_or(false);
+            let rust = naming::snake(name);
+            params.retain(|p| p.wire != name);
+            params.push(Param { rust, wire: name.to_owned(), ty, required, place, docs: docs_of(Some(param)), idempotency_token: false });
+        }
+        for placeholder in &placeholders {
+            if !params.iter().any(|p| p.place == Place::Path && &p.wire == placeholder) {
+                return Err(files.diagnostic(loc, format!("the path template has `{{{placeholder}}}` but the operation declares no path parameter `{placeholder}`")).help("add a parameter with `in: path` and `required: true`"));
+            }
+        }
+        params.sort_by_key(|p| p.place);
+        Ok(params)
+    }
+
+    fn request_body(&mut self, loc: &Loc, op: &Value, ctx: &Context, params: &mut Vec<Param>) -> Result<BodyKind, Diagnostic> {
+        let files = self.files;
+        if op.get("requestBody").is_none() {
+            return Ok(BodyKind::None);
+        }
+        let (body_loc, body) = files.follow(&loc.child("requestBody"))?;
+        let schema_loc = json_schema_loc(files, &body_loc, body)?;
+        let required = body.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let Some(envelope) = body.get("x-vsphere-envelope") else {
+            let name = extension_str(op, "x-codegen-request-body-name").unwrap_or("body");
+            let ty = self.ty_of(&schema_loc, &Context { module: ctx.module.clone(), name: format!("{}Body", ctx.name) })?;
+            params.push(Param { rust: naming::snake(name), wire: name.to_owned(), ty, required, place: Place::Body, docs: docs_of(Some(body)), idempotency_token: false });
+            return Ok(BodyKind::Bare);
+        };
+        let names: Vec<&str> = envelope.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        if names.is_empty() || names.len() != envelope.as_array().map_or(0, Vec::len) {
+            return Err(files.diagnostic(&body_loc.child("x-vsphere-envelope"), "`x-vsphere-envelope` must list the envelope's parameter names").help("write e.g. `x-vsphere-envelope: [spec]`"));
+        }
+        let (object_loc, object) = files.follow(&schema_loc)?;
+        let required_members: Vec<&str> = object.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        for name in names {
+            let member_loc = object_loc.child("properties").child(name);
+            let Some(member) = files.get(&member_loc) else {
+                return Err(files.diagnostic(&body_loc.child("x-vsphere-envelope"), format!("envelope parameter `{name}` is not a property of the request body schema")).help("list only properties of the body schema"));
+            };
+            let idempotency_token = member.get("x-vsphere-idempotency-token").and_then(Value::as_bool) == Some(true);
+            let ty = self.ty_of(&member_loc, &Context { module: ctx.module.clone(), name: format!("{}{}", ctx.name, naming::camel(name)) })?;
+            let docs = docs_of(Some(member));
+            params.push(Param { rust: naming::snake(name), wire: name.to_owned(), ty, required: required_members.contains(&name), place: Place::Body, docs, idempotency_token });
+        }
+        Ok(BodyKind::Envelope)
+    }
+
+    fn result(&mut self, loc: &Loc, op: &Value, style: Style, ctx: &Context) -> Result<Option<Ty>, Diagnostic> {
+        let files = self.files;
+        let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+            return Err(files.diagnostic(loc, "an operation needs `responses`").help("document at least the success response"));
+        };
+        let mut codes: Vec<&String> = responses.keys().collect();
+        codes.sort();
+        let Some(success) = codes.iter().find(|c| c.starts_with('2')) else {
+            return Err(files.diagnostic(&loc.child("responses"), "no 2xx response is documented").help("add the success response (e.g. `200` or `204`)"));
+        };
+        for code in codes.iter().filter(|c| !c.starts_with('2')) {
+            if let Ok((response_loc, response)) = files.follow(&loc.child("responses").child(code))
+                && let Ok(schema_loc) = json_schema_loc(files, &response_loc, response)
+                && let Ok((target, _)) = files.follow(&schema_loc)
+            {
+                self.error_schemas.insert(target);
+            }
+        }
+        let (response_loc, response) = files.follow(&loc.child("responses").child(success))?;
+        if response.get("content").is_none() {
+            return Ok(None);
+        }
+        let schema_loc = json_schema_loc(files, &response_loc, response)?;
+        let result_ctx = Context { module: ctx.module.clone(), name: format!("{}Result", ctx.name) };
+        match style {
+            Style::Api => Ok(Some(self.ty_of(&schema_loc, &result_ctx)?)),
+            Style::Rest => {
+                let (object_loc, object) = files.follow(&schema_loc)?;
+                let properties = object.get("properties").and_then(Value::as_object);
+                match properties {
+                    Some(p) if p.len() == 1 && p.contains_key("value") => Ok(Some(self.ty_of(&object_loc.child("properties").child("value"), &result_ctx)?)),
+                    _ => Err(files.diagnostic(&schema_loc, "a `/rest` success body must be an object with the single property `value`").help("wrap the result: `{type: object, properties: {value: ...}}`")),
+                }
+            }
+        }
+    }
+
+    fn error_docs(&self, loc: &Loc, op: &Value) -> Vec<ErrorDoc> {
+        if let Some(list) = op.get("x-vsphere-errors").and_then(Value::as_array) {
+            return list
+                .iter()
+                .map(|e| ErrorDoc {
+                    status: e.get("status").map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_owned)).unwrap_or_default(),
+                    error_type: e.get("type").and_then(Value::as_str).map(str::to_owned),
+                    description: e.get("description").and_then(Value::as_str).map(str::to_owned),
+                })
+                .collect();
+        }
+        let _ = loc;
+        let mut docs: Vec<ErrorDoc> = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .map(|r| {
+                r.iter()
+                    .filter(|(code, _)| !code.starts_with('2'))
+                    .map(|(code, response)| ErrorDoc {
+                        status: code.clone(),
+                        error_type: None,
+                        description: response.get("description").and_then(Value::as_str).map(str::to_owned),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        docs.sort_by(|a, b| a.status.cmp(&b.status));
+        docs
+    }
+
+    /// Pairs the `/api` and `/rest` drafts of one operation.
+    fn merge(&mut self, drafts: Vec<Draft>) -> Result<Operation, Diagnostic> {
+        let files = self.files;
+        let mut api: Option<Draft> = None;
+        let mut rest: Option<Draft> = None;
+        for draft in drafts {
+            let slot = if draft.style == Style::Rest { &mut rest } else { &mut api };
+            if let Some(existing) = slot {
+                return Err(files
+                    .diagnostic(&draft.loc, format!("operations `{}` and `{}` both become the method `{}::{}`", existing.endpoint.spec_path, draft.endpoint.spec_path, draft.module.join("::"), draft.method_name))
+                    .help("give them different operationIds (or `x-vsphere-operation` names)"));
+            }
+            *slot = Some(draft);
+        }
+        if let (Some(api), Some(rest)) = (&mut api, &rest) {
+            // The bare `/api` body takes the name of the single `/rest` envelope member (`spec`).
+            let rest_body: Vec<&Param> = rest.params.iter().filter(|p| p.place == Place::Body).collect();
+            if api.endpoint.body == BodyKind::Bare && rest_body.len() == 1 {
+                if let Some(body) = api.params.iter_mut().find(|p| p.place == Place::Body) {
+                    body.rust = rest_body[0].rust.clone();
+                    body.wire = rest_body[0].wire.clone();
+                    body.idempotency_token |= rest_body[0].idempotency_token;
+                }
+            }
+            if api.result != rest.result {
+                return Err(files
+                    .diagnostic(&rest.loc, format!("the `/rest` form returns {:?} but the `/api` form `{}` returns {:?}", rest.result, api.endpoint.spec_path, api.result))
+                    .help("twins must return the same structure"));
+            }
+            for param in &rest.params {
+                match api.params.iter_mut().find(|p| p.rust == param.rust) {
+                    Some(twin) if twin.ty == param.ty => twin.required &= param.required,
+                    Some(twin) => {
+                        return Err(files
+                            .diagnostic(&rest.loc, format!("parameter `{}` has type {:?} here but {:?} in the `/api` form `{}`", param.rust, param.ty, twin.ty, api.endpoint.spec_path))
+                            .help("twins must share their structures"));
+                    }
+                    None => {
+                        return Err(files
+                            .diagnostic(&rest.loc, format!("parameter `{}` exists only in the `/rest` form, not in `{}`", param.rust, api.endpoint.spec_path))
+                            .help("twins must take the same parameters"));
+                    }
+                }
+            }
+            if let Some(only_api) = api.params.iter().find(|p| !rest.params.iter().any(|r| r.rust == p.rust)) {
+                return Err(files
+                    .diagnostic(&api.loc, format!("parameter `{}` exists only in the `/api` form, not in `{}`", only_api.rust, rest.endpoint.spec_path))
+                    .help("twins must take the same parameters"));
+            }
+        }
+        let primary = api.as_ref().or(rest.as_ref()).ok_or_else(|| files.diagnostic(&Loc { doc: 0, pointer: "/paths".into() }, "internal: empty operation group"))?;
+        let mut errors = primary.errors.clone();
+        if let Some(rest) = &rest {
+            for error in &rest.errors {
+                if !errors.contains(error) {
+                    errors.push(error.clone());
+                }
+            }
+        }
+        let session = match primary.name.as_str() {
+            "cis.session.create" => Some(SessionRole::Login),
+            "cis.session.delete" => Some(SessionRole::Logout),
+            _ => None,
+        };
+        Ok(Operation {
+            name: primary.name.clone(),
+            docs: primary.docs.clone(),
+            summary: primary.summary.clone(),
+            privileges: primary.privileges.clone(),
+            errors,
+            params: primary.params.clone(),
+            result: primary.result.clone(),
+            api: api.map(|d| d.endpoint),
+            rest: rest.map(|d| d.endpoint),
+            session,
+        })
+    }
+}
+
+/// `/api/vcenter/vm?action=instant-clone` → (`/api/vcenter/vm`, `Some("instant-clone")`).
+fn split_action(key: &str) -> Option<(&str, Option<String>)> {
+    match key.split_once('?') {
+        None => Some((key, None)),
+        Some((path, query)) => query.strip_prefix("action=").filter(|a| !a.is_empty() && !a.contains(['&', '='])).map(|a| (path, Some(a.to_owned()))),
+    }
+}
+
+/// `/api/vcenter/vm-template/library-items/{item}/check-outs` → `vcenter::vm_template::library_items::check_outs`.
+fn module_from_path(path: &str) -> ModPath {
+    let mut segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).collect();
+    if matches!(segments.first(), Some(&"api") | Some(&"rest")) {
+        segments.remove(0);
+    }
+    if segments.starts_with(&["com", "vmware"]) {
+        segments.drain(..2);
+    }
+    let module: ModPath = segments.iter().map(|s| naming::snake(s)).collect();
+    if module.is_empty() { vec!["root".to_owned()] } else { module }
+}
+
+fn template_names(path: &str) -> Vec<String> {
+    path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned())).collect()
+}
+
+fn rust_template(path: &str) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push('{');
+                out.push_str(&naming::snake(&rest[start + 1..start + end]));
+                out.push('}');
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn query_ty_supported(ty: &Ty) -> bool {
+    match ty {
+        Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Id(_) | Ty::Named(_) => true,
+        Ty::List(item) => !matches!(**item, Ty::List(_)) && query_ty_supported(item),
+        Ty::Any | Ty::Map { .. } => false,
+    }
+}
+
+/// The location of the `application/json` schema of a request body or response.
+fn json_schema_loc(files: &crate::load::SpecFiles, loc: &Loc, node: &Value) -> Result<Loc, Diagnostic> {
+    let content = node.get("content").and_then(Value::as_object).ok_or_else(|| files.diagnostic(loc, "expected `content`").help("add `content: {application/json: {schema: ...}}`"))?;
+    let Some(json) = content.get("application/json") else {
+        let found: Vec<&String> = content.keys().collect();
+        return Err(files.diagnostic(&loc.child("content"), format!("only `application/json` bodies are supported, found {found:?}")).help("vSphere's REST API speaks JSON"));
+    };
+    if json.get("schema").is_none() {
+        return Err(files.diagnostic(&loc.child("content").child("application/json"), "the body has no `schema`"));
+    }
+    Ok(loc.child("content").child("application/json").child("schema"))
+}
+
+fn privileges(op: &Value) -> Vec<Privilege> {
+    op.get("x-vsphere-privileges")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|p| {
+                    let text = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_owned);
+                    Some(Privilege { privilege: text("privilege").or_else(|| p.as_str().map(str::to_owned))?, resource: text("resource"), via: text("via") })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

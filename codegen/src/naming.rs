@@ -1,0 +1,97 @@
+//! Rust names for spec names: modules, types, fields, variants and id types, with keywords escaped.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span};
+
+/// Words that cannot be plain identifiers in edition 2024.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot even be raw identifiers; they get a trailing underscore instead.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
+
+/// A snake_case name (module, field, function, parameter). Leading digits get an underscore.
+pub fn snake(name: &str) -> String {
+    let mut snake = name.replace(['.', '-', ' ', '@', '/', '$', '~', '+'], "_").to_snake_case();
+    if snake.is_empty() {
+        snake.push('_');
+    }
+    if snake.starts_with(|c: char| c.is_ascii_digit()) {
+        snake.insert(0, '_');
+    }
+    snake
+}
+
+/// An UpperCamelCase name (type, variant). Leading digits get a `V` so the name stays an identifier.
+pub fn camel(name: &str) -> String {
+    let mut camel = name.replace(['.', '-', ' ', '@', '/', '$', '~', '+'], "_").to_upper_camel_case();
+    if camel.is_empty() || camel.starts_with(|c: char| c.is_ascii_digit()) {
+        camel.insert(0, 'V');
+    }
+    camel
+}
+
+/// The identifier for `name`, escaped when it is a keyword (`type` → `r#type`, `self` → `self_`).
+pub fn ident(name: &str) -> Ident {
+    if NOT_RAW.contains(&name) {
+        Ident::new(&format!("{name}_"), Span::call_site())
+    } else if KEYWORDS.contains(&name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// The file stem of a module (`r#type` is stored as `type.rs`).
+pub fn module_file(name: &str) -> String {
+    if NOT_RAW.contains(&name) { format!("{name}_") } else { name.to_owned() }
+}
+
+/// The id newtype for a vSphere resource type: the last two parts of its name, without `com.vmware.`
+/// (`VirtualMachine` → `VirtualMachineId`, `com.vmware.content.library.Item` → `LibraryItemId`).
+pub fn id_type(resource_type: &str) -> String {
+    let short = resource_type.strip_prefix("com.vmware.").unwrap_or(resource_type);
+    let parts: Vec<&str> = short.split('.').filter(|p| !p.is_empty()).collect();
+    let tail = if parts.len() > 1 { &parts[parts.len() - 2..] } else { &parts[..] };
+    let joined: String = tail.iter().map(|p| camel(p)).collect();
+    format!("{joined}Id")
+}
+
+/// Module path and type name of a named schema: `Vcenter.VM.InstantCloneSpec` →
+/// (`[vcenter, vm]`, `InstantCloneSpec`). Undotted names go to the `types` module.
+pub fn schema_path(schema_name: &str) -> (Vec<String>, String) {
+    let parts: Vec<&str> = schema_name.split('.').filter(|p| !p.is_empty()).collect();
+    match parts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => (rest.iter().map(|p| snake(p)).collect(), camel(last)),
+        _ => (vec!["types".to_owned()], camel(schema_name)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(snake("templateLibraryItem"), "template_library_item");
+        assert_eq!(snake("vm-template"), "vm_template");
+        assert_eq!(camel("STANDARD_PORTGROUP"), "StandardPortgroup");
+        assert_eq!(camel("1G"), "V1g");
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("gen").to_string(), "r#gen");
+        assert_eq!(ident("self").to_string(), "self_");
+        assert_eq!(id_type("VirtualMachine"), "VirtualMachineId");
+        assert_eq!(id_type("com.vmware.content.library.Item"), "LibraryItemId");
+        assert_eq!(id_type("com.vmware.content.Library"), "ContentLibraryId");
+        assert_eq!(id_type("com.vmware.vcenter.vm.hardware.Ethernet"), "HardwareEthernetId");
+        assert_eq!(
+            schema_path("Vcenter.VmTemplate.LibraryItems.CheckOuts.CheckOutSpec"),
+            (vec!["vcenter".into(), "vm_template".into(), "library_items".into(), "check_outs".into()], "CheckOutSpec".into())
+        );
+        assert_eq!(schema_path("Pet"), (vec!["types".into()], "Pet".into()));
+    }
+}
