@@ -43,7 +43,10 @@ impl Diagnostic {
 
     /// A warning about `file`, without a location yet.
     pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, ..Self::error(file, message) }
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(file, message)
+        }
     }
 
     /// Points the diagnostic at a node.

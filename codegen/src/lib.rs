@@ -47,19 +47,28 @@ pub struct Generated {
 pub fn generate(spec: &Path) -> Result<Generated, Diagnostics> {
     let files = load::SpecFiles::load(spec)?;
     let found = validate::validate(&files);
-    let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = found.into_iter().partition(Diagnostic::is_error);
+    let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        found.into_iter().partition(Diagnostic::is_error);
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
     let (model, lowering_warnings) = lower::lower(&files, &source_name(spec))?;
     warnings.extend(lowering_warnings);
     let files = emit::crate_files(&model)?;
-    Ok(Generated { files, warnings, operations: model.operation_count(), types: model.type_count() })
+    Ok(Generated {
+        files,
+        warnings,
+        operations: model.operation_count(),
+        types: model.type_count(),
+    })
 }
 
 /// The spec's name in headers: its last two path components, so that the output is the same
 /// whichever directory the generator runs from.
 fn source_name(spec: &Path) -> String {
-    let parts: Vec<String> = spec.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = spec
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     parts[parts.len().saturating_sub(2)..].join("/")
 }

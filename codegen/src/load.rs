@@ -37,7 +37,10 @@ pub struct Loc {
 impl Loc {
     /// The location of a child node.
     pub fn child(&self, token: &str) -> Loc {
-        Loc { doc: self.doc, pointer: child(&self.pointer, token) }
+        Loc {
+            doc: self.doc,
+            pointer: child(&self.pointer, token),
+        }
     }
 }
 
@@ -53,7 +56,11 @@ pub struct SpecFiles {
 impl SpecFiles {
     /// Loads `root` and, transitively, every file a `$ref` names.
     pub fn load(root: &Path) -> Result<SpecFiles, Diagnostics> {
-        let mut files = SpecFiles { documents: Vec::new(), by_path: BTreeMap::new(), dirs: Vec::new() };
+        let mut files = SpecFiles {
+            documents: Vec::new(),
+            by_path: BTreeMap::new(),
+            dirs: Vec::new(),
+        };
         let mut errors = Vec::new();
         let root_name = root.display().to_string();
         match files.add(root, root_name.clone()) {
@@ -61,18 +68,22 @@ impl SpecFiles {
             Err(diagnostic) => return Err(diagnostic.into()),
         }
         if !files.documents[0].root.is_object() {
-            return Err(Diagnostic::error(root_name, "the spec's root is not a mapping")
-                .at("")
-                .line(1, 1)
-                .help("an OpenAPI document starts with `openapi: 3.0.3`, `info:` and `paths:`")
-                .into());
+            return Err(
+                Diagnostic::error(root_name, "the spec's root is not a mapping")
+                    .at("")
+                    .line(1, 1)
+                    .help("an OpenAPI document starts with `openapi: 3.0.3`, `info:` and `paths:`")
+                    .into(),
+            );
         }
         let mut next = 0;
         while next < files.documents.len() {
             let mut refs = Vec::new();
             collect_refs(&files.documents[next].root, String::new(), &mut refs);
             for (pointer, reference) in refs {
-                let Some((file_part, _)) = split_ref(&reference) else { continue };
+                let Some((file_part, _)) = split_ref(&reference) else {
+                    continue;
+                };
                 if file_part.is_empty() {
                     continue;
                 }
@@ -89,13 +100,21 @@ impl SpecFiles {
                 let name = display_join(&files.documents[next].name, file_part);
                 if let Err(diagnostic) = files.add(&target, name) {
                     // A referenced file that cannot be read is reported where it is referenced.
-                    let at = files.diagnostic(&from, format!("`$ref: {reference}` cannot be followed"));
-                    errors.push(Diagnostic { help: Some(diagnostic.to_string()), ..at });
+                    let at =
+                        files.diagnostic(&from, format!("`$ref: {reference}` cannot be followed"));
+                    errors.push(Diagnostic {
+                        help: Some(diagnostic.to_string()),
+                        ..at
+                    });
                 }
             }
             next += 1;
         }
-        if errors.is_empty() { Ok(files) } else { Err(Diagnostics(errors)) }
+        if errors.is_empty() {
+            Ok(files)
+        } else {
+            Err(Diagnostics(errors))
+        }
     }
 
     fn add(&mut self, path: &Path, name: String) -> Result<usize, Diagnostic> {
@@ -108,7 +127,12 @@ impl SpecFiles {
         let (source, root) = read_yaml(&canonical, &name)?;
         let index = self.documents.len();
         self.documents.push(Document { name, source, root });
-        self.dirs.push(canonical.parent().map(Path::to_path_buf).unwrap_or_default());
+        self.dirs.push(
+            canonical
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+        );
         self.by_path.insert(canonical, index);
         Ok(index)
     }
@@ -132,22 +156,41 @@ impl SpecFiles {
     pub fn resolve_ref(&self, from: &Loc, reference: &str) -> Result<Loc, Diagnostic> {
         let Some((file_part, pointer)) = split_ref(reference) else {
             return Err(self
-                .diagnostic(from, format!("`$ref: {reference}` is not a reference the generator understands"))
+                .diagnostic(
+                    from,
+                    format!("`$ref: {reference}` is not a reference the generator understands"),
+                )
                 .help("write `#/components/schemas/Name` or `file.yaml#/Name`"));
         };
         let doc = if file_part.is_empty() {
             from.doc
         } else {
             let target = self.dirs[from.doc].join(file_part);
-            let found = target.canonicalize().ok().and_then(|c| self.by_path.get(&c).copied());
+            let found = target
+                .canonicalize()
+                .ok()
+                .and_then(|c| self.by_path.get(&c).copied());
             found.ok_or_else(|| {
-                self.diagnostic(from, format!("`$ref: {reference}` names a file that was not loaded"))
+                self.diagnostic(
+                    from,
+                    format!("`$ref: {reference}` names a file that was not loaded"),
+                )
             })?
         };
-        let loc = Loc { doc, pointer: pointer.to_owned() };
+        let loc = Loc {
+            doc,
+            pointer: pointer.to_owned(),
+        };
         if self.get(&loc).is_none() {
             return Err(self
-                .diagnostic(from, format!("dangling `$ref: {reference}`: {} has no node at `{}`", self.documents[doc].name, if pointer.is_empty() { "/" } else { pointer }))
+                .diagnostic(
+                    from,
+                    format!(
+                        "dangling `$ref: {reference}`: {} has no node at `{}`",
+                        self.documents[doc].name,
+                        if pointer.is_empty() { "/" } else { pointer }
+                    ),
+                )
                 .help("fix the reference or add the missing definition"));
         }
         Ok(loc)
@@ -158,8 +201,12 @@ impl SpecFiles {
         let mut current = loc.clone();
         let mut seen = vec![current.clone()];
         loop {
-            let node = self.get(&current).ok_or_else(|| self.diagnostic(&current, "no such node"))?;
-            let Some(reference) = node.get("$ref") else { return Ok((current, node)) };
+            let node = self
+                .get(&current)
+                .ok_or_else(|| self.diagnostic(&current, "no such node"))?;
+            let Some(reference) = node.get("$ref") else {
+                return Ok((current, node));
+            };
             let Some(reference) = reference.as_str() else {
                 return Err(self.diagnostic(&current.child("$ref"), "`$ref` must be a string"));
             };
@@ -191,7 +238,10 @@ impl SpecFiles {
 
     /// A warning pointing at `loc`, with its line and column.
     pub fn warning(&self, loc: &Loc, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: crate::diagnostic::Severity::Warning, ..self.diagnostic(loc, message) }
+        Diagnostic {
+            severity: crate::diagnostic::Severity::Warning,
+            ..self.diagnostic(loc, message)
+        }
     }
 }
 
@@ -246,29 +296,45 @@ fn read_yaml(path: &Path, name: &str) -> Result<(String, Value), Diagnostic> {
     if size > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             name,
-            format!("the file is {} MiB; the generator reads spec files of at most {} MiB", size / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024)),
+            format!(
+                "the file is {} MiB; the generator reads spec files of at most {} MiB",
+                size / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
         )
         .help("split the spec into several files joined by `$ref`"));
     }
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(name, format!("cannot read the file: {e}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(name, format!("cannot read the file: {e}")))?;
     let source = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
         let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
-        Diagnostic::error(name, format!("the file is not UTF-8 (invalid byte at offset {})", valid.len()))
-            .line(line, column)
-            .help("save the file as UTF-8")
+        Diagnostic::error(
+            name,
+            format!(
+                "the file is not UTF-8 (invalid byte at offset {})",
+                valid.len()
+            ),
+        )
+        .line(line, column)
+        .help("save the file as UTF-8")
     })?;
     let yaml: yaml_serde::Value = yaml_serde::from_str(&source).map_err(|e| {
-        let diagnostic = Diagnostic::error(name, format!("invalid YAML: {}", strip_location(&e.to_string())))
-            .help("fix the YAML syntax; every mapping key must appear once");
+        let diagnostic = Diagnostic::error(
+            name,
+            format!("invalid YAML: {}", strip_location(&e.to_string())),
+        )
+        .help("fix the YAML syntax; every mapping key must appear once");
         match e.location() {
             Some(location) => diagnostic.line(location.line(), location.column()),
             None => diagnostic,
         }
     })?;
     if yaml.is_null() {
-        return Err(Diagnostic::error(name, "the file is empty").line(1, 1).help("an OpenAPI file holds a YAML mapping"));
+        return Err(Diagnostic::error(name, "the file is empty")
+            .line(1, 1)
+            .help("an OpenAPI file holds a YAML mapping"));
     }
     let root = to_json(&yaml, "", name)?;
     Ok((source, root))
@@ -294,9 +360,12 @@ fn to_json(yaml: &yaml_serde::Value, pointer: &str, name: &str) -> Result<Value,
                 Value::from(u)
             } else {
                 let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-                    Diagnostic::error(name, "a number that JSON cannot hold (NaN or infinity)").at(pointer)
-                })?
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .ok_or_else(|| {
+                        Diagnostic::error(name, "a number that JSON cannot hold (NaN or infinity)")
+                            .at(pointer)
+                    })?
             }
         }
         Y::String(s) => Value::String(s.clone()),
@@ -315,9 +384,12 @@ fn to_json(yaml: &yaml_serde::Value, pointer: &str, name: &str) -> Result<Value,
                     Y::Number(n) => n.to_string(),
                     Y::Bool(b) => b.to_string(),
                     _ => {
-                        return Err(Diagnostic::error(name, "a mapping key that is not a string or number")
-                            .at(pointer)
-                            .help("OpenAPI keys are strings; quote the key"));
+                        return Err(Diagnostic::error(
+                            name,
+                            "a mapping key that is not a string or number",
+                        )
+                        .at(pointer)
+                        .help("OpenAPI keys are strings; quote the key"));
                     }
                 };
                 let value = to_json(value, &child(pointer, &key), name)?;
@@ -326,9 +398,12 @@ fn to_json(yaml: &yaml_serde::Value, pointer: &str, name: &str) -> Result<Value,
             Value::Object(object)
         }
         Y::Tagged(tagged) => {
-            return Err(Diagnostic::error(name, format!("YAML tag `{}` is not supported", tagged.tag))
-                .at(pointer)
-                .help("OpenAPI documents are plain JSON-compatible YAML; remove the tag"));
+            return Err(Diagnostic::error(
+                name,
+                format!("YAML tag `{}` is not supported", tagged.tag),
+            )
+            .at(pointer)
+            .help("OpenAPI documents are plain JSON-compatible YAML; remove the tag"));
         }
     })
 }

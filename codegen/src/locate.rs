@@ -18,7 +18,11 @@ pub fn locate(source: &str, pointer: &str) -> Option<(usize, usize)> {
     let target: Vec<String> = if pointer.is_empty() {
         return Some((1, 1));
     } else {
-        pointer.strip_prefix('/')?.split('/').map(unescape_token).collect()
+        pointer
+            .strip_prefix('/')?
+            .split('/')
+            .map(unescape_token)
+            .collect()
     };
     // Each frame remembers whether it pushed a token onto `path` (the document root does not).
     let mut frames: Vec<(Frame, bool)> = Vec::new();
@@ -27,9 +31,14 @@ pub fn locate(source: &str, pointer: &str) -> Option<(usize, usize)> {
         let (event, span) = event.ok()?;
         let starts_collection = matches!(event, Event::MappingStart(..) | Event::SequenceStart(..));
         match event {
-            Event::Scalar(..) | Event::Alias(_) | Event::MappingStart(..) | Event::SequenceStart(..) => {
+            Event::Scalar(..)
+            | Event::Alias(_)
+            | Event::MappingStart(..)
+            | Event::SequenceStart(..) => {
                 // A scalar in key position names the next entry rather than being a node itself.
-                if let (Some((Frame::Mapping { key: key @ None }, _)), Event::Scalar(text, ..)) = (frames.last_mut(), &event) {
+                if let (Some((Frame::Mapping { key: key @ None }, _)), Event::Scalar(text, ..)) =
+                    (frames.last_mut(), &event)
+                {
                     *key = Some((text.to_string(), span.start));
                     continue;
                 }

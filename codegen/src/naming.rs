@@ -5,10 +5,11 @@ use proc_macro2::{Ident, Span};
 
 /// Words that cannot be plain identifiers in edition 2024.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
-    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
-    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
-    "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot even be raw identifiers; they get a trailing underscore instead.
@@ -16,7 +17,9 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 
 /// A snake_case name (module, field, function, parameter). Leading digits get an underscore.
 pub fn snake(name: &str) -> String {
-    let mut snake = name.replace(['.', '-', ' ', '@', '/', '$', '~', '+'], "_").to_snake_case();
+    let mut snake = name
+        .replace(['.', '-', ' ', '@', '/', '$', '~', '+'], "_")
+        .to_snake_case();
     if snake.is_empty() {
         snake.push('_');
     }
@@ -28,7 +31,9 @@ pub fn snake(name: &str) -> String {
 
 /// An UpperCamelCase name (type, variant). Leading digits get a `V` so the name stays an identifier.
 pub fn camel(name: &str) -> String {
-    let mut camel = name.replace(['.', '-', ' ', '@', '/', '$', '~', '+'], "_").to_upper_camel_case();
+    let mut camel = name
+        .replace(['.', '-', ' ', '@', '/', '$', '~', '+'], "_")
+        .to_upper_camel_case();
     if camel.is_empty() || camel.starts_with(|c: char| c.is_ascii_digit()) {
         camel.insert(0, 'V');
     }
@@ -48,15 +53,25 @@ pub fn ident(name: &str) -> Ident {
 
 /// The file stem of a module (`r#type` is stored as `type.rs`).
 pub fn module_file(name: &str) -> String {
-    if NOT_RAW.contains(&name) { format!("{name}_") } else { name.to_owned() }
+    if NOT_RAW.contains(&name) {
+        format!("{name}_")
+    } else {
+        name.to_owned()
+    }
 }
 
 /// The id newtype for a vSphere resource type: the last two parts of its name, without `com.vmware.`
 /// (`VirtualMachine` → `VirtualMachineId`, `com.vmware.content.library.Item` → `LibraryItemId`).
 pub fn id_type(resource_type: &str) -> String {
-    let short = resource_type.strip_prefix("com.vmware.").unwrap_or(resource_type);
+    let short = resource_type
+        .strip_prefix("com.vmware.")
+        .unwrap_or(resource_type);
     let parts: Vec<&str> = short.split('.').filter(|p| !p.is_empty()).collect();
-    let tail = if parts.len() > 1 { &parts[parts.len() - 2..] } else { &parts[..] };
+    let tail = if parts.len() > 1 {
+        &parts[parts.len() - 2..]
+    } else {
+        &parts[..]
+    };
     let joined: String = tail.iter().map(|p| camel(p)).collect();
     format!("{joined}Id")
 }
@@ -66,7 +81,9 @@ pub fn id_type(resource_type: &str) -> String {
 pub fn schema_path(schema_name: &str) -> (Vec<String>, String) {
     let parts: Vec<&str> = schema_name.split('.').filter(|p| !p.is_empty()).collect();
     match parts.split_last() {
-        Some((last, rest)) if !rest.is_empty() => (rest.iter().map(|p| snake(p)).collect(), camel(last)),
+        Some((last, rest)) if !rest.is_empty() => {
+            (rest.iter().map(|p| snake(p)).collect(), camel(last))
+        }
         _ => (vec!["types".to_owned()], camel(schema_name)),
     }
 }
@@ -87,10 +104,21 @@ mod tests {
         assert_eq!(id_type("VirtualMachine"), "VirtualMachineId");
         assert_eq!(id_type("com.vmware.content.library.Item"), "LibraryItemId");
         assert_eq!(id_type("com.vmware.content.Library"), "ContentLibraryId");
-        assert_eq!(id_type("com.vmware.vcenter.vm.hardware.Ethernet"), "HardwareEthernetId");
+        assert_eq!(
+            id_type("com.vmware.vcenter.vm.hardware.Ethernet"),
+            "HardwareEthernetId"
+        );
         assert_eq!(
             schema_path("Vcenter.VmTemplate.LibraryItems.CheckOuts.CheckOutSpec"),
-            (vec!["vcenter".into(), "vm_template".into(), "library_items".into(), "check_outs".into()], "CheckOutSpec".into())
+            (
+                vec![
+                    "vcenter".into(),
+                    "vm_template".into(),
+                    "library_items".into(),
+                    "check_outs".into()
+                ],
+                "CheckOutSpec".into()
+            )
         );
         assert_eq!(schema_path("Pet"), (vec!["types".into()], "Pet".into()));
     }

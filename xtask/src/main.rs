@@ -37,13 +37,19 @@ fn usage_error(message: &str) -> ExitCode {
 
 /// The workspace root, where `spec/` and `generated/` live.
 fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// Shows `path` relative to the current directory when it is below it.
 fn shown(path: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd).unwrap_or(path).display().to_string()
+    path.strip_prefix(&cwd)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 struct Regenerate {
@@ -55,7 +61,11 @@ struct Regenerate {
 impl Regenerate {
     fn parse(args: &[String]) -> Result<Self, String> {
         let root = project_root();
-        let mut command = Regenerate { check: false, spec: root.join("spec/openapi.yaml"), out: root.join("generated") };
+        let mut command = Regenerate {
+            check: false,
+            spec: root.join("spec/openapi.yaml"),
+            out: root.join("generated"),
+        };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
@@ -75,7 +85,11 @@ impl Regenerate {
             Err(diagnostics) => {
                 eprintln!("{diagnostics}");
                 let errors = diagnostics.errors().count();
-                eprintln!("\nerror: {errors} error(s) in {}; {} was left untouched", shown(&self.spec), shown(&self.out));
+                eprintln!(
+                    "\nerror: {errors} error(s) in {}; {} was left untouched",
+                    shown(&self.spec),
+                    shown(&self.out)
+                );
                 return ExitCode::FAILURE;
             }
         };
@@ -98,7 +112,10 @@ impl Regenerate {
                         };
                         eprintln!("stale: {out}/{name} {why}");
                     }
-                    eprintln!("error: {} stale file(s) in {out}; run `cargo xtask regenerate`", stale.len());
+                    eprintln!(
+                        "error: {} stale file(s) in {out}; run `cargo xtask regenerate`",
+                        stale.len()
+                    );
                     ExitCode::FAILURE
                 }
                 Err(e) => {

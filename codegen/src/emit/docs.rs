@@ -9,7 +9,13 @@ use quote::quote;
 
 /// `#[doc = "..."]` attributes, one per line.
 pub fn attrs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = lines.iter().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
     quote! { #( #[doc = #lines] )* }
 }
 
@@ -38,7 +44,9 @@ pub fn escape(line: &str) -> String {
         }
         if let Some(start) = word.find("http://").or_else(|| word.find("https://")) {
             let (before, url) = word.split_at(start);
-            let end = url.trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']).len();
+            let end = url
+                .trim_end_matches(['.', ',', ';', ':', ')', '"', '\''])
+                .len();
             out.push_str(&escape_chars(before));
             out.push('<');
             out.push_str(&url[..end].replace(['<', '>', '"'], ""));
@@ -76,8 +84,14 @@ mod tests {
 
     #[test]
     fn escapes_what_rustdoc_would_misread() {
-        assert_eq!(escape("see [x] and <value> at https://a.b/c."), "see \\[x\\] and &lt;value&gt; at <https://a.b/c>.");
-        assert_eq!(prose("  indented\n\n\n  text  \n"), vec!["indented", "", "text"]);
+        assert_eq!(
+            escape("see [x] and <value> at https://a.b/c."),
+            "see \\[x\\] and &lt;value&gt; at <https://a.b/c>."
+        );
+        assert_eq!(
+            prose("  indented\n\n\n  text  \n"),
+            vec!["indented", "", "text"]
+        );
         assert_eq!(cell("a | b\nc"), "a \\| b c");
     }
 }

@@ -33,8 +33,14 @@ pub fn crate_files(model: &Model) -> Result<BTreeMap<String, String>, Diagnostic
     for (name, text) in runtime::files(&header) {
         files.insert(name, text);
     }
-    files.insert("src/lib.rs".to_owned(), format::rust(root::lib_rs(model), &header, "src/lib.rs")?);
-    files.insert("src/ids.rs".to_owned(), format::rust(ids::ids_rs(model), &header, "src/ids.rs")?);
+    files.insert(
+        "src/lib.rs".to_owned(),
+        format::rust(root::lib_rs(model), &header, "src/lib.rs")?,
+    );
+    files.insert(
+        "src/ids.rs".to_owned(),
+        format::rust(ids::ids_rs(model), &header, "src/ids.rs")?,
+    );
     for path in module::all_module_paths(model) {
         let file = module::file_path(model, &path);
         let tokens = module::module_rs(model, &path)?;

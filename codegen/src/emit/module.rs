@@ -25,7 +25,11 @@ pub fn all_module_paths(model: &Model) -> BTreeSet<ModPath> {
 
 /// Direct children of a module (top-level modules for the empty path).
 pub fn children(model: &Model, path: &[String]) -> Vec<String> {
-    all_module_paths(model).into_iter().filter(|p| p.len() == path.len() + 1 && p.starts_with(path)).filter_map(|p| p.last().cloned()).collect()
+    all_module_paths(model)
+        .into_iter()
+        .filter(|p| p.len() == path.len() + 1 && p.starts_with(path))
+        .filter_map(|p| p.last().cloned())
+        .collect()
 }
 
 /// `src/vcenter/vm/mod.rs` for a module with children, `src/vcenter/ovf/export_session.rs` otherwise.
@@ -43,7 +47,9 @@ pub fn module_rs(model: &Model, path: &ModPath) -> Result<TokenStream, Diagnosti
     let dotted = path.join(".");
     let module = model.modules.get(path);
     let doc = match module {
-        Some(m) if !m.operations.is_empty() => format!(" The `{dotted}` namespace: its operations and structures."),
+        Some(m) if !m.operations.is_empty() => {
+            format!(" The `{dotted}` namespace: its operations and structures.")
+        }
         Some(_) => format!(" Structures of the `{dotted}` namespace."),
         None => format!(" Namespaces under `{dotted}`."),
     };

@@ -12,7 +12,10 @@ use super::types::description;
 
 /// Name of a namespace's handle struct (`vcenter::vm` → `VmApi`).
 pub fn handle_name(module: &ModPath) -> String {
-    format!("{}Api", naming::camel(module.last().map_or("root", String::as_str)))
+    format!(
+        "{}Api",
+        naming::camel(module.last().map_or("root", String::as_str))
+    )
 }
 
 /// Name of the `Client` method that returns the handle (`vcenter::vm` → `vcenter_vm`).
@@ -22,13 +25,22 @@ pub fn accessor_name(module: &ModPath) -> String {
 
 /// The handle, its accessor on `Client`, and the operations.
 pub fn handle(model: &Model, module: &ModPath) -> TokenStream {
-    let Some(ops) = model.modules.get(module).map(|m| &m.operations).filter(|o| !o.is_empty()) else {
+    let Some(ops) = model
+        .modules
+        .get(module)
+        .map(|m| &m.operations)
+        .filter(|o| !o.is_empty())
+    else {
         return TokenStream::new();
     };
     let handle = format_ident!("{}", handle_name(module));
     let accessor = naming::ident(&accessor_name(module));
     let dotted = module.join(".");
-    let handle_doc = format!(" Operations of the `{dotted}` namespace; get one with [`Client::{}`](crate::runtime::Client::{}).", accessor_name(module), accessor_name(module));
+    let handle_doc = format!(
+        " Operations of the `{dotted}` namespace; get one with [`Client::{}`](crate::runtime::Client::{}).",
+        accessor_name(module),
+        accessor_name(module)
+    );
     let accessor_doc = format!(" Operations of the `{dotted}` namespace.");
     let methods = ops.iter().map(|(name, op)| method(model, name, op));
     quote! {
@@ -85,7 +97,11 @@ fn method(model: &Model, name: &str, op: &Operation) -> TokenStream {
         None => (quote!(()), quote!(call.send_empty().await)),
     };
     let name_str = &op.name;
-    let call = if op.params.is_empty() { quote!(call) } else { quote!(mut call) };
+    let call = if op.params.is_empty() {
+        quote!(call)
+    } else {
+        quote!(mut call)
+    };
     let api = endpoint(op.api.as_ref());
     let rest = endpoint(op.rest.as_ref());
     quote! {
@@ -104,7 +120,9 @@ fn method(model: &Model, name: &str, op: &Operation) -> TokenStream {
 }
 
 fn endpoint(endpoint: Option<&Endpoint>) -> TokenStream {
-    let Some(e) = endpoint else { return quote!(::std::option::Option::None) };
+    let Some(e) = endpoint else {
+        return quote!(::std::option::Option::None);
+    };
     let method = format_ident!("{}", naming::camel(&e.method.to_lowercase()));
     let path = &e.path;
     let action = match &e.action {
@@ -140,7 +158,11 @@ fn param_ty(p: &Param) -> TokenStream {
             quote!(&#ty)
         }
     };
-    if p.required && !p.idempotency_token { inner } else { quote!(::std::option::Option<#inner>) }
+    if p.required && !p.idempotency_token {
+        inner
+    } else {
+        quote!(::std::option::Option<#inner>)
+    }
 }
 
 /// The text form of a scalar for paths and queries.
@@ -173,8 +195,13 @@ fn param_step(model: &Model, p: &Param) -> TokenStream {
             }
         },
         Place::Body => {
-            let check = needs_validate(model, &p.ty).then(|| quote!(crate::runtime::Validate::validate(#value, #wire)?;));
-            let value = if matches!(p.ty, Ty::String) { quote!(&#value.to_owned()) } else { value };
+            let check = needs_validate(model, &p.ty)
+                .then(|| quote!(crate::runtime::Validate::validate(#value, #wire)?;));
+            let value = if matches!(p.ty, Ty::String) {
+                quote!(&#value.to_owned())
+            } else {
+                value
+            };
             quote! { #check call.body_param(#wire, #value)?; }
         }
     };
@@ -217,15 +244,28 @@ fn method_docs(op: &Operation) -> Vec<String> {
     lines.push("|---|---|".to_owned());
     for (style, endpoint) in [("`/api`", &op.api), ("`/rest`", &op.rest)] {
         if let Some(e) = endpoint {
-            lines.push(format!("| {style} | `{} {}` |", e.method, e.spec_path.replace('|', "%7C")));
+            lines.push(format!(
+                "| {style} | `{} {}` |",
+                e.method,
+                e.spec_path.replace('|', "%7C")
+            ));
         }
     }
-    let params: Vec<&Param> = op.params.iter().filter(|p| p.docs.description.is_some()).collect();
+    let params: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.docs.description.is_some())
+        .collect();
     if !params.is_empty() {
         lines.push(String::new());
         lines.push("# Parameters".to_owned());
         for p in params {
-            let text = p.docs.description.as_deref().map(docs::cell).unwrap_or_default();
+            let text = p
+                .docs
+                .description
+                .as_deref()
+                .map(docs::cell)
+                .unwrap_or_default();
             lines.push(format!("- `{}`: {text}", p.rust));
         }
     }
@@ -250,7 +290,11 @@ fn method_docs(op: &Operation) -> Vec<String> {
         lines.push("| Status | Error | When |".to_owned());
         lines.push("|---|---|---|".to_owned());
         for e in &op.errors {
-            let kind = e.error_type.as_deref().map(|t| format!("`{t}`")).unwrap_or_default();
+            let kind = e
+                .error_type
+                .as_deref()
+                .map(|t| format!("`{t}`"))
+                .unwrap_or_default();
             let when = e.description.as_deref().map(docs::cell).unwrap_or_default();
             lines.push(format!("| {} | {kind} | {when} |", docs::cell(&e.status)));
         }

@@ -11,7 +11,10 @@ use super::module::children;
 
 /// The crate root.
 pub fn lib_rs(model: &Model) -> TokenStream {
-    let mut lines = vec![format!("{} client.", docs::escape(&model.title)), String::new()];
+    let mut lines = vec![
+        format!("{} client.", docs::escape(&model.title)),
+        String::new(),
+    ];
     if let Some(description) = &model.description {
         lines.extend(docs::prose(description));
         lines.push(String::new());
@@ -25,7 +28,13 @@ pub fn lib_rs(model: &Model) -> TokenStream {
         model.ids.len()
     ));
     lines.push("Start with [`Client::builder`], then call an operation through its namespace, e.g. `client.vcenter_vm()`.".to_owned());
-    let doc = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let doc = lines.iter().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
     let modules = children(model, &[]).into_iter().map(|m| {
         let ident = naming::ident(&m);
         let doc = format!(" The `{m}` namespace.");

@@ -3,16 +3,37 @@
 /// Every file of `codegen/runtime/src/runtime/`, by name. A unit test keeps this list complete.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("call.rs", include_str!("../../runtime/src/runtime/call.rs")),
-    ("client.rs", include_str!("../../runtime/src/runtime/client.rs")),
-    ("codec.rs", include_str!("../../runtime/src/runtime/codec.rs")),
-    ("error.rs", include_str!("../../runtime/src/runtime/error.rs")),
+    (
+        "client.rs",
+        include_str!("../../runtime/src/runtime/client.rs"),
+    ),
+    (
+        "codec.rs",
+        include_str!("../../runtime/src/runtime/codec.rs"),
+    ),
+    (
+        "error.rs",
+        include_str!("../../runtime/src/runtime/error.rs"),
+    ),
     ("mod.rs", include_str!("../../runtime/src/runtime/mod.rs")),
-    ("operation.rs", include_str!("../../runtime/src/runtime/operation.rs")),
+    (
+        "operation.rs",
+        include_str!("../../runtime/src/runtime/operation.rs"),
+    ),
     ("path.rs", include_str!("../../runtime/src/runtime/path.rs")),
-    ("session.rs", include_str!("../../runtime/src/runtime/session.rs")),
+    (
+        "session.rs",
+        include_str!("../../runtime/src/runtime/session.rs"),
+    ),
     ("tls.rs", include_str!("../../runtime/src/runtime/tls.rs")),
-    ("transport.rs", include_str!("../../runtime/src/runtime/transport.rs")),
-    ("validate.rs", include_str!("../../runtime/src/runtime/validate.rs")),
+    (
+        "transport.rs",
+        include_str!("../../runtime/src/runtime/transport.rs"),
+    ),
+    (
+        "validate.rs",
+        include_str!("../../runtime/src/runtime/validate.rs"),
+    ),
 ];
 
 /// `(path, text)` of each runtime file, with the `@generated` header.
@@ -20,8 +41,12 @@ pub fn files(header: &str) -> Vec<(String, String)> {
     RUNTIME_FILES
         .iter()
         .map(|(name, text)| {
-            let origin = format!("// Copied from codegen/runtime/src/runtime/{name}; edit it there.\n");
-            (format!("src/runtime/{name}"), format!("{header}{origin}{text}"))
+            let origin =
+                format!("// Copied from codegen/runtime/src/runtime/{name}; edit it there.\n");
+            (
+                format!("src/runtime/{name}"),
+                format!("{header}{origin}{text}"),
+            )
         })
         .collect()
 }
@@ -38,6 +63,9 @@ mod tests {
             .collect();
         on_disk.sort();
         let embedded: Vec<&str> = super::RUNTIME_FILES.iter().map(|(n, _)| *n).collect();
-        assert_eq!(on_disk, embedded, "update RUNTIME_FILES in codegen/src/emit/runtime.rs");
+        assert_eq!(
+            on_disk, embedded,
+            "update RUNTIME_FILES in codegen/src/emit/runtime.rs"
+        );
     }
 }

@@ -15,14 +15,20 @@ pub fn type_item(model: &Model, name: &str, def: &TypeDef) -> TokenStream {
     lines.push(String::new());
     lines.push(format!("Schema `{}`.", docs::escape(&def.schema_name)));
     match &def.kind {
-        TypeKind::Struct { fields, rest_class } => structure(model, name, &lines, fields, rest_class.as_deref(), def),
+        TypeKind::Struct { fields, rest_class } => {
+            structure(model, name, &lines, fields, rest_class.as_deref(), def)
+        }
         TypeKind::Enum { variants } => open_enum(name, &lines, variants),
     }
 }
 
 /// Description, since-version and deprecation as doc lines.
 pub fn description(d: &Docs) -> Vec<String> {
-    let mut lines = d.description.as_deref().map(docs::prose).unwrap_or_default();
+    let mut lines = d
+        .description
+        .as_deref()
+        .map(docs::prose)
+        .unwrap_or_default();
     if let Some(since) = &d.since {
         if !lines.is_empty() {
             lines.push(String::new());
@@ -38,24 +44,50 @@ pub fn description(d: &Docs) -> Vec<String> {
 
 fn field_ty(field: &Field) -> TokenStream {
     let inner = ty_tokens(&field.ty);
-    let inner = if field.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
-    if field.required { inner } else { quote!(::std::option::Option<#inner>) }
+    let inner = if field.boxed {
+        quote!(::std::boxed::Box<#inner>)
+    } else {
+        inner
+    };
+    if field.required {
+        inner
+    } else {
+        quote!(::std::option::Option<#inner>)
+    }
 }
 
 /// The field's type as the JSON sees it (no `Box`), for the `/rest` and validation helpers.
 fn field_wire_ty(field: &Field) -> TokenStream {
     let inner = ty_tokens(&field.ty);
-    if field.required { inner } else { quote!(::std::option::Option<#inner>) }
+    if field.required {
+        inner
+    } else {
+        quote!(::std::option::Option<#inner>)
+    }
 }
 
-fn structure(model: &Model, name: &str, lines: &[String], fields: &[Field], rest_class: Option<&str>, def: &TypeDef) -> TokenStream {
+fn structure(
+    model: &Model,
+    name: &str,
+    lines: &[String],
+    fields: &[Field],
+    rest_class: Option<&str>,
+    def: &TypeDef,
+) -> TokenStream {
     let ident = naming::ident(name);
     let doc = docs::attrs(lines);
     let members = fields.iter().map(|field| {
         let mut lines = description(&field.docs);
         if let Some((sibling, values)) = &field.required_if {
             lines.push(String::new());
-            lines.push(format!("Required when `{sibling}` is {}.", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" or ")));
+            lines.push(format!(
+                "Required when `{sibling}` is {}.",
+                values
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ));
         }
         if lines.is_empty() {
             lines.push(format!("The `{}` field.", field.json));
@@ -67,7 +99,9 @@ fn structure(model: &Model, name: &str, lines: &[String], fields: &[Field], rest
             let json = &field.json;
             quote!(#[serde(rename = #json)])
         });
-        let optional = (!field.required).then(|| quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
+        let optional = (!field.required).then(
+            || quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+        );
         quote! { #doc #rename #optional pub #ident: #ty, }
     });
     let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
@@ -120,7 +154,9 @@ fn structure(model: &Model, name: &str, lines: &[String], fields: &[Field], rest
 /// Whether a field's type needs rewriting under `/rest`.
 fn ty_needs_rest(model: &Model, ty: &Ty) -> bool {
     match ty {
-        Ty::Map { rest_list: true, .. } => true,
+        Ty::Map {
+            rest_list: true, ..
+        } => true,
         Ty::Map { value, .. } => ty_needs_rest(model, value),
         Ty::List(item) => ty_needs_rest(model, item),
         Ty::Named(key) => model.type_def(key).is_some_and(|d| d.needs_rest_form),
@@ -137,19 +173,33 @@ fn ty_needs_validate(model: &Model, ty: &Ty) -> bool {
     }
 }
 
-fn rest_form(model: &Model, ident: &proc_macro2::Ident, fields: &[Field], rest_class: Option<&str>, needed: bool) -> TokenStream {
+fn rest_form(
+    model: &Model,
+    ident: &proc_macro2::Ident,
+    fields: &[Field],
+    rest_class: Option<&str>,
+    needed: bool,
+) -> TokenStream {
     if !needed {
         return quote!(impl crate::runtime::RestForm for #ident {});
     }
     let steps = |to_rest: bool| {
-        let class = rest_class.map(|class| quote!(crate::runtime::rest_class(value, #class, #to_rest);));
-        let fields = fields.iter().filter(|f| ty_needs_rest(model, &f.ty)).map(|f| {
-            let ty = field_wire_ty(f);
-            let json = &f.json;
-            quote!(crate::runtime::rest_field::<#ty>(value, #json, #to_rest);)
-        });
+        let class =
+            rest_class.map(|class| quote!(crate::runtime::rest_class(value, #class, #to_rest);));
+        let fields = fields
+            .iter()
+            .filter(|f| ty_needs_rest(model, &f.ty))
+            .map(|f| {
+                let ty = field_wire_ty(f);
+                let json = &f.json;
+                quote!(crate::runtime::rest_field::<#ty>(value, #json, #to_rest);)
+            });
         // `@class` goes first when writing and is removed last when reading.
-        if to_rest { quote!(#class #(#fields)*) } else { quote!(#(#fields)* #class) }
+        if to_rest {
+            quote!(#class #(#fields)*)
+        } else {
+            quote!(#(#fields)* #class)
+        }
     };
     let to_rest = steps(true);
     let from_rest = steps(false);
@@ -167,13 +217,19 @@ fn validate(model: &Model, ident: &proc_macro2::Ident, fields: &[Field]) -> Toke
         let sibling_field = fields.iter().find(|s| &s.json == sibling)?;
         let sibling_ident = naming::ident(&sibling_field.rust);
         let sibling_value = match (&sibling_field.ty, sibling_field.required) {
-            (Ty::Named(_), true) => quote!(::std::option::Option::Some(self.#sibling_ident.as_str())),
+            (Ty::Named(_), true) => {
+                quote!(::std::option::Option::Some(self.#sibling_ident.as_str()))
+            }
             (Ty::Named(_), false) => quote!(self.#sibling_ident.as_ref().map(|v| v.as_str())),
             (_, true) => quote!(::std::option::Option::Some(&*self.#sibling_ident)),
             (_, false) => quote!(self.#sibling_ident.as_deref()),
         };
         let ident = naming::ident(&f.rust);
-        let present = if f.required { quote!(true) } else { quote!(self.#ident.is_some()) };
+        let present = if f.required {
+            quote!(true)
+        } else {
+            quote!(self.#ident.is_some())
+        };
         let json = &f.json;
         let condition = format!("{sibling} is {}", values.join(" or "));
         Some(quote! {
@@ -201,7 +257,10 @@ fn validate(model: &Model, ident: &proc_macro2::Ident, fields: &[Field]) -> Toke
 fn open_enum(name: &str, lines: &[String], variants: &[Variant]) -> TokenStream {
     let ident = naming::ident(name);
     let doc = docs::attrs(lines);
-    let names: Vec<_> = variants.iter().map(|v| format_ident!("{}", v.rust)).collect();
+    let names: Vec<_> = variants
+        .iter()
+        .map(|v| format_ident!("{}", v.rust))
+        .collect();
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = values.iter().map(|v| format!(" `{v}`."));
     quote! {

@@ -8,9 +8,25 @@ use crate::model::{Model, Ty, TypeKey, TypeKind};
 /// Decides boxing and the `needs_*` flags for every type of the model.
 pub fn decide(model: &mut Model) {
     let direct = direct_edges(model);
-    let keys: Vec<TypeKey> = model.modules.iter().flat_map(|(m, module)| module.types.keys().map(|n| TypeKey { module: m.clone(), name: n.clone() })).collect();
+    let keys: Vec<TypeKey> = model
+        .modules
+        .iter()
+        .flat_map(|(m, module)| {
+            module.types.keys().map(|n| TypeKey {
+                module: m.clone(),
+                name: n.clone(),
+            })
+        })
+        .collect();
     for key in &keys {
-        let Some(TypeKind::Struct { fields, .. }) = model.modules.get_mut(&key.module).and_then(|m| m.types.get_mut(&key.name)).map(|t| &mut t.kind) else { continue };
+        let Some(TypeKind::Struct { fields, .. }) = model
+            .modules
+            .get_mut(&key.module)
+            .and_then(|m| m.types.get_mut(&key.name))
+            .map(|t| &mut t.kind)
+        else {
+            continue;
+        };
         for field in fields.iter_mut() {
             // A structure held by value that leads back to its holder would have infinite size.
             if let Ty::Named(target) = &field.ty {
@@ -18,16 +34,26 @@ pub fn decide(model: &mut Model) {
             }
         }
     }
-    let rest = fixpoint(model, &keys, |model, key| match model.type_def(key).map(|t| &t.kind) {
-        Some(TypeKind::Struct { fields, rest_class }) => rest_class.is_some() || fields.iter().any(|f| has_rest_map(&f.ty)),
-        _ => false,
+    let rest = fixpoint(model, &keys, |model, key| {
+        match model.type_def(key).map(|t| &t.kind) {
+            Some(TypeKind::Struct { fields, rest_class }) => {
+                rest_class.is_some() || fields.iter().any(|f| has_rest_map(&f.ty))
+            }
+            _ => false,
+        }
     });
-    let validate = fixpoint(model, &keys, |model, key| match model.type_def(key).map(|t| &t.kind) {
-        Some(TypeKind::Struct { fields, .. }) => fields.iter().any(|f| f.required_if.is_some()),
-        _ => false,
+    let validate = fixpoint(model, &keys, |model, key| {
+        match model.type_def(key).map(|t| &t.kind) {
+            Some(TypeKind::Struct { fields, .. }) => fields.iter().any(|f| f.required_if.is_some()),
+            _ => false,
+        }
     });
     for key in &keys {
-        if let Some(def) = model.modules.get_mut(&key.module).and_then(|m| m.types.get_mut(&key.name)) {
+        if let Some(def) = model
+            .modules
+            .get_mut(&key.module)
+            .and_then(|m| m.types.get_mut(&key.name))
+        {
             def.needs_rest_form = rest.contains(key);
             def.needs_validate = validate.contains(key);
         }
@@ -35,7 +61,11 @@ pub fn decide(model: &mut Model) {
 }
 
 /// Types for which `seed` holds, plus every type that contains one of them.
-fn fixpoint(model: &Model, keys: &[TypeKey], seed: impl Fn(&Model, &TypeKey) -> bool) -> BTreeSet<TypeKey> {
+fn fixpoint(
+    model: &Model,
+    keys: &[TypeKey],
+    seed: impl Fn(&Model, &TypeKey) -> bool,
+) -> BTreeSet<TypeKey> {
     let mut set: BTreeSet<TypeKey> = keys.iter().filter(|k| seed(model, k)).cloned().collect();
     loop {
         let before = set.len();
@@ -44,7 +74,9 @@ fn fixpoint(model: &Model, keys: &[TypeKey], seed: impl Fn(&Model, &TypeKey) -> 
                 continue;
             }
             if let Some(TypeKind::Struct { fields, .. }) = model.type_def(key).map(|t| &t.kind)
-                && fields.iter().any(|f| named_in(&f.ty).iter().any(|n| set.contains(*n)))
+                && fields
+                    .iter()
+                    .any(|f| named_in(&f.ty).iter().any(|n| set.contains(*n)))
             {
                 set.insert(key.clone());
             }
@@ -57,7 +89,9 @@ fn fixpoint(model: &Model, keys: &[TypeKey], seed: impl Fn(&Model, &TypeKey) -> 
 
 fn has_rest_map(ty: &Ty) -> bool {
     match ty {
-        Ty::Map { rest_list: true, .. } => true,
+        Ty::Map {
+            rest_list: true, ..
+        } => true,
         Ty::Map { value, .. } => has_rest_map(value),
         Ty::List(item) => has_rest_map(item),
         _ => false,
@@ -80,8 +114,20 @@ fn direct_edges(model: &Model) -> BTreeMap<TypeKey, Vec<TypeKey>> {
     for (module_path, module) in &model.modules {
         for (name, def) in &module.types {
             if let TypeKind::Struct { fields, .. } = &def.kind {
-                let from = TypeKey { module: module_path.clone(), name: name.clone() };
-                let targets = fields.iter().filter_map(|f| if let Ty::Named(k) = &f.ty { Some(k.clone()) } else { None }).collect();
+                let from = TypeKey {
+                    module: module_path.clone(),
+                    name: name.clone(),
+                };
+                let targets = fields
+                    .iter()
+                    .filter_map(|f| {
+                        if let Ty::Named(k) = &f.ty {
+                            Some(k.clone())
+                        } else {
+                            None
+                        }
+                    })
+                    .collect();
                 edges.insert(from, targets);
             }
         }

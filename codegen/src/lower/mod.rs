@@ -37,7 +37,11 @@ pub struct Lowering<'a> {
 pub fn lower(files: &SpecFiles, source: &str) -> Result<(Model, Vec<Diagnostic>), Diagnostics> {
     let root = files.root();
     let info = root.get("info");
-    let text = |key: &str| info.and_then(|i| i.get(key)).and_then(Value::as_str).map(str::to_owned);
+    let text = |key: &str| {
+        info.and_then(|i| i.get(key))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
     let model = Model {
         crate_name: text("x-rust-crate-name").unwrap_or_else(|| "openapi-client".to_owned()),
         title: text("title").unwrap_or_else(|| "API client".to_owned()),
@@ -77,13 +81,32 @@ impl Lowering<'_> {
     /// bodies (the runtime decodes those itself).
     fn warn_unused_schemas(&mut self) {
         let files = self.files;
-        let Some(schemas) = files.root().pointer("/components/schemas").and_then(Value::as_object) else { return };
-        let root_schemas = Loc { doc: 0, pointer: "/components/schemas".to_owned() };
+        let Some(schemas) = files
+            .root()
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+        else {
+            return;
+        };
+        let root_schemas = Loc {
+            doc: 0,
+            pointer: "/components/schemas".to_owned(),
+        };
         for name in schemas.keys() {
             let loc = root_schemas.child(name);
-            let target = files.follow(&loc).map(|(target, _)| target).unwrap_or_else(|_| loc.clone());
+            let target = files
+                .follow(&loc)
+                .map(|(target, _)| target)
+                .unwrap_or_else(|_| loc.clone());
             if !self.type_locs.contains_key(&target) && !self.error_schemas.contains(&target) {
-                self.warnings.push(files.warning(&loc, format!("schema `{name}` is not used by any operation")).help("remove it, or refer to it from an operation"));
+                self.warnings.push(
+                    files
+                        .warning(
+                            &loc,
+                            format!("schema `{name}` is not used by any operation"),
+                        )
+                        .help("remove it, or refer to it from an operation"),
+                );
             }
         }
     }

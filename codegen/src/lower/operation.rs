@@ -7,11 +7,14 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Loc;
-use crate::model::{BodyKind, Docs, Endpoint, ErrorDoc, ModPath, Operation, Param, Place, Privilege, SessionRole, Ty};
+use crate::model::{
+    BodyKind, Docs, Endpoint, ErrorDoc, ModPath, Operation, Param, Place, Privilege, SessionRole,
+    Ty,
+};
 use crate::naming;
 
-use super::schema::{Context, docs_of, extension_str};
 use super::Lowering;
+use super::schema::{Context, docs_of, extension_str};
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
 const UNSUPPORTED_METHODS: &[&str] = &["head", "options", "trace"];
@@ -42,9 +45,22 @@ impl Lowering<'_> {
     /// Reads every operation of the root's `paths`, collecting all errors rather than the first.
     pub(super) fn operations(&mut self) -> Result<(), Vec<Diagnostic>> {
         let files = self.files;
-        let paths_loc = Loc { doc: 0, pointer: "/paths".to_owned() };
+        let paths_loc = Loc {
+            doc: 0,
+            pointer: "/paths".to_owned(),
+        };
         let Some(paths) = files.get(&paths_loc).and_then(Value::as_object) else {
-            return Err(vec![files.diagnostic(&Loc { doc: 0, pointer: String::new() }, "the spec has no `paths` mapping").help("add `paths:` with at least one operation")]);
+            return Err(vec![
+                files
+                    .diagnostic(
+                        &Loc {
+                            doc: 0,
+                            pointer: String::new(),
+                        },
+                        "the spec has no `paths` mapping",
+                    )
+                    .help("add `paths:` with at least one operation"),
+            ]);
         };
         let mut keys: Vec<&String> = paths.keys().collect();
         keys.sort();
@@ -65,7 +81,14 @@ impl Lowering<'_> {
             };
             for method in UNSUPPORTED_METHODS {
                 if item.contains_key(*method) {
-                    errors.push(files.diagnostic(&item_loc.child(method), format!("`{method}` operations are not supported")).help("vSphere uses get, put, post, patch and delete"));
+                    errors.push(
+                        files
+                            .diagnostic(
+                                &item_loc.child(method),
+                                format!("`{method}` operations are not supported"),
+                            )
+                            .help("vSphere uses get, put, post, patch and delete"),
+                    );
                 }
             }
             for method in METHODS {
@@ -73,7 +96,10 @@ impl Lowering<'_> {
                     continue;
                 }
                 match self.draft(key, &item_loc, method) {
-                    Ok(draft) => groups.entry((draft.module.clone(), draft.method_name.clone())).or_default().push(draft),
+                    Ok(draft) => groups
+                        .entry((draft.module.clone(), draft.method_name.clone()))
+                        .or_default()
+                        .push(draft),
                     Err(e) => errors.push(e),
                 }
             }
@@ -81,12 +107,21 @@ impl Lowering<'_> {
         for ((module, method_name), drafts) in groups {
             match self.merge(drafts) {
                 Ok(operation) => {
-                    self.model.modules.entry(module).or_default().operations.insert(method_name, operation);
+                    self.model
+                        .modules
+                        .entry(module)
+                        .or_default()
+                        .operations
+                        .insert(method_name, operation);
                 }
                 Err(e) => errors.push(e),
             }
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     fn draft(&mut self, path_key: &str, item_loc: &Loc, method: &str) -> Result<Draft, Diagnostic> {
@@ -99,15 +134,29 @@ impl Lowering<'_> {
         let (path, action) = split_action(path_key).ok_or_else(|| {
             files.diagnostic(&item_loc.clone(), format!("the query part of `{path_key}` is not `?action=<name>`")).help("vSphere path keys carry at most `?action=<name>`; model other query parameters as `in: query` parameters")
         })?;
-        let style = if path == "/rest" || path.starts_with("/rest/") { Style::Rest } else { Style::Api };
+        let style = if path == "/rest" || path.starts_with("/rest/") {
+            Style::Rest
+        } else {
+            Style::Api
+        };
         let operation_id = op.get("operationId").and_then(Value::as_str);
         let (module, method_name, name) = match extension_str(&op, "x-vsphere-operation") {
             Some(vapi) => {
                 let parts: Vec<&str> = vapi.split('.').filter(|p| !p.is_empty()).collect();
-                let Some((last, rest)) = parts.split_last().filter(|(_, rest)| !rest.is_empty()) else {
-                    return Err(files.diagnostic(&loc.child("x-vsphere-operation"), format!("`{vapi}` is not `<namespace>.<operation>`")).help("write e.g. `vcenter.vm.instant_clone`"));
+                let Some((last, rest)) = parts.split_last().filter(|(_, rest)| !rest.is_empty())
+                else {
+                    return Err(files
+                        .diagnostic(
+                            &loc.child("x-vsphere-operation"),
+                            format!("`{vapi}` is not `<namespace>.<operation>`"),
+                        )
+                        .help("write e.g. `vcenter.vm.instant_clone`"));
                 };
-                (rest.iter().map(|p| naming::snake(p)).collect(), naming::snake(last), vapi.to_owned())
+                (
+                    rest.iter().map(|p| naming::snake(p)).collect(),
+                    naming::snake(last),
+                    vapi.to_owned(),
+                )
             }
             None => {
                 let module = module_from_path(path);
@@ -116,11 +165,17 @@ impl Lowering<'_> {
                     (None, Some(action)) => naming::snake(action),
                     (None, None) => method.to_owned(),
                 };
-                let name = operation_id.map_or_else(|| format!("{} {path_key}", method.to_uppercase()), str::to_owned);
+                let name = operation_id.map_or_else(
+                    || format!("{} {path_key}", method.to_uppercase()),
+                    str::to_owned,
+                );
                 (module, method_name, name)
             }
         };
-        let ctx = Context { module: module.clone(), name: naming::camel(&method_name) };
+        let ctx = Context {
+            module: module.clone(),
+            name: naming::camel(&method_name),
+        };
         let mut params = self.parameters(path, item_loc, &loc, &ctx)?;
         let body = self.request_body(&loc, &op, &ctx, &mut params)?;
         let result = self.result(&loc, &op, style, &ctx)?;
@@ -151,7 +206,13 @@ impl Lowering<'_> {
         })
     }
 
-    fn parameters(&mut self, path: &str, item_loc: &Loc, loc: &Loc, ctx: &Context) -> Result<Vec<Param>, Diagnostic> {
+    fn parameters(
+        &mut self,
+        path: &str,
+        item_loc: &Loc,
+        loc: &Loc,
+        ctx: &Context,
+    ) -> Result<Vec<Param>, Diagnostic> {
         let files = self.files;
         let mut params: Vec<Param> = Vec::new();
         // Path-level parameters first, then the operation's (which may override them by name).
@@ -164,7 +225,10 @@ impl Lowering<'_> {
         let placeholders = template_names(path);
         for param_loc in declared {
             let (param_loc, param) = files.follow(&param_loc)?;
-            let name = param.get("name").and_then(Value::as_str).ok_or_else(|| files.diagnostic(&param_loc, "a parameter needs a `name`"))?;
+            let name = param
+                .get("name")
+                .and_then(Value::as_str)
+                .ok_or_else(|| files.diagnostic(&param_loc, "a parameter needs a `name`"))?;
             let place = match param.get("in").and_then(Value::as_str) {
                 Some("path") => Place::Path,
                 Some("query") => Place::Query,
@@ -175,28 +239,67 @@ impl Lowering<'_> {
                 None => return Err(files.diagnostic(&param_loc, "a parameter needs `in`")),
             };
             if param.get("content").is_some() {
-                return Err(files.diagnostic(&param_loc.child("content"), "parameters with `content` are not supported").help("use `schema`"));
+                return Err(files
+                    .diagnostic(
+                        &param_loc.child("content"),
+                        "parameters with `content` are not supported",
+                    )
+                    .help("use `schema`"));
             }
             if param.get("schema").is_none() {
-                return Err(files.diagnostic(&param_loc, format!("parameter `{name}` has no `schema`")).help("add e.g. `schema: {type: string}`"));
+                return Err(files
+                    .diagnostic(&param_loc, format!("parameter `{name}` has no `schema`"))
+                    .help("add e.g. `schema: {type: string}`"));
             }
-            let mut ty = self.ty_of(&param_loc.child("schema"), &Context { module: ctx.module.clone(), name: format!("{}{}", ctx.name, naming::camel(name)) })?;
-            if let (Ty::String, Some(resource)) = (&ty, extension_str(param, "x-vsphere-resource-type")) {
+            let mut ty = self.ty_of(
+                &param_loc.child("schema"),
+                &Context {
+                    module: ctx.module.clone(),
+                    name: format!("{}{}", ctx.name, naming::camel(name)),
+                },
+            )?;
+            if let (Ty::String, Some(resource)) =
+                (&ty, extension_str(param, "x-vsphere-resource-type"))
+            {
                 ty = self.id_ty(resource, &param_loc)?;
             }
             if place == Place::Path && !placeholders.iter().any(|p| p == name) {
-                return Err(files.diagnostic(&param_loc, format!("path parameter `{name}` does not appear in the path template `{path}`")).help(format!("add `{{{name}}}` to the path or remove the parameter")));
+                return Err(files
+                    .diagnostic(
+                        &param_loc,
+                        format!(
+                            "path parameter `{name}` does not appear in the path template `{path}`"
+                        ),
+                    )
+                    .help(format!(
+                        "add `{{{name}}}` to the path or remove the parameter"
+                    )));
             }
             if place == Place::Query && !query_ty_supported(&ty) {
                 return Err(files.diagnostic(&param_loc.child("schema"), format!("query parameter `{name}` must be a string, number, boolean, id, enum or a list of those")).help("send structures in the request body"));
             }
-            let required = place == Place::Path || param.get("required").and_then(Value::as_bool).unwrap_or(false);
+            let required = place == Place::Path
+                || param
+                    .get("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
             let rust = naming::snake(name);
             params.retain(|p| p.wire != name);
-            params.push(Param { rust, wire: name.to_owned(), ty, required, place, docs: docs_of(Some(param)), idempotency_token: false });
+            params.push(Param {
+                rust,
+                wire: name.to_owned(),
+                ty,
+                required,
+                place,
+                docs: docs_of(Some(param)),
+                idempotency_token: false,
+            });
         }
         for placeholder in &placeholders {
-            if !params.iter().any(|p| p.place == Place::Path && &p.wire == placeholder) {
+            if !params
+                .iter()
+                .any(|p| p.place == Place::Path && &p.wire == placeholder)
+            {
                 return Err(files.diagnostic(loc, format!("the path template has `{{{placeholder}}}` but the operation declares no path parameter `{placeholder}`")).help("add a parameter with `in: path` and `required: true`"));
             }
         }
@@ -204,48 +307,110 @@ impl Lowering<'_> {
         Ok(params)
     }
 
-    fn request_body(&mut self, loc: &Loc, op: &Value, ctx: &Context, params: &mut Vec<Param>) -> Result<BodyKind, Diagnostic> {
+    fn request_body(
+        &mut self,
+        loc: &Loc,
+        op: &Value,
+        ctx: &Context,
+        params: &mut Vec<Param>,
+    ) -> Result<BodyKind, Diagnostic> {
         let files = self.files;
         if op.get("requestBody").is_none() {
             return Ok(BodyKind::None);
         }
         let (body_loc, body) = files.follow(&loc.child("requestBody"))?;
         let schema_loc = json_schema_loc(files, &body_loc, body)?;
-        let required = body.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let required = body
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let Some(envelope) = body.get("x-vsphere-envelope") else {
             let name = extension_str(op, "x-codegen-request-body-name").unwrap_or("body");
-            let ty = self.ty_of(&schema_loc, &Context { module: ctx.module.clone(), name: format!("{}Body", ctx.name) })?;
-            params.push(Param { rust: naming::snake(name), wire: name.to_owned(), ty, required, place: Place::Body, docs: docs_of(Some(body)), idempotency_token: false });
+            let ty = self.ty_of(
+                &schema_loc,
+                &Context {
+                    module: ctx.module.clone(),
+                    name: format!("{}Body", ctx.name),
+                },
+            )?;
+            params.push(Param {
+                rust: naming::snake(name),
+                wire: name.to_owned(),
+                ty,
+                required,
+                place: Place::Body,
+                docs: docs_of(Some(body)),
+                idempotency_token: false,
+            });
             return Ok(BodyKind::Bare);
         };
-        let names: Vec<&str> = envelope.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let names: Vec<&str> = envelope
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         if names.is_empty() || names.len() != envelope.as_array().map_or(0, Vec::len) {
-            return Err(files.diagnostic(&body_loc.child("x-vsphere-envelope"), "`x-vsphere-envelope` must list the envelope's parameter names").help("write e.g. `x-vsphere-envelope: [spec]`"));
+            return Err(files
+                .diagnostic(
+                    &body_loc.child("x-vsphere-envelope"),
+                    "`x-vsphere-envelope` must list the envelope's parameter names",
+                )
+                .help("write e.g. `x-vsphere-envelope: [spec]`"));
         }
         let (object_loc, object) = files.follow(&schema_loc)?;
-        let required_members: Vec<&str> = object.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let required_members: Vec<&str> = object
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         for name in names {
             let member_loc = object_loc.child("properties").child(name);
             let Some(member) = files.get(&member_loc) else {
                 return Err(files.diagnostic(&body_loc.child("x-vsphere-envelope"), format!("envelope parameter `{name}` is not a property of the request body schema")).help("list only properties of the body schema"));
             };
-            let idempotency_token = member.get("x-vsphere-idempotency-token").and_then(Value::as_bool) == Some(true);
-            let ty = self.ty_of(&member_loc, &Context { module: ctx.module.clone(), name: format!("{}{}", ctx.name, naming::camel(name)) })?;
+            let idempotency_token = member
+                .get("x-vsphere-idempotency-token")
+                .and_then(Value::as_bool)
+                == Some(true);
+            let ty = self.ty_of(
+                &member_loc,
+                &Context {
+                    module: ctx.module.clone(),
+                    name: format!("{}{}", ctx.name, naming::camel(name)),
+                },
+            )?;
             let docs = docs_of(Some(member));
-            params.push(Param { rust: naming::snake(name), wire: name.to_owned(), ty, required: required_members.contains(&name), place: Place::Body, docs, idempotency_token });
+            params.push(Param {
+                rust: naming::snake(name),
+                wire: name.to_owned(),
+                ty,
+                required: required_members.contains(&name),
+                place: Place::Body,
+                docs,
+                idempotency_token,
+            });
         }
         Ok(BodyKind::Envelope)
     }
 
-    fn result(&mut self, loc: &Loc, op: &Value, style: Style, ctx: &Context) -> Result<Option<Ty>, Diagnostic> {
+    fn result(
+        &mut self,
+        loc: &Loc,
+        op: &Value,
+        style: Style,
+        ctx: &Context,
+    ) -> Result<Option<Ty>, Diagnostic> {
         let files = self.files;
         let Some(responses) = op.get("responses").and_then(Value::as_object) else {
-            return Err(files.diagnostic(loc, "an operation needs `responses`").help("document at least the success response"));
+            return Err(files
+                .diagnostic(loc, "an operation needs `responses`")
+                .help("document at least the success response"));
         };
         let mut codes: Vec<&String> = responses.keys().collect();
         codes.sort();
         let Some(success) = codes.iter().find(|c| c.starts_with('2')) else {
-            return Err(files.diagnostic(&loc.child("responses"), "no 2xx response is documented").help("add the success response (e.g. `200` or `204`)"));
+            return Err(files
+                .diagnostic(&loc.child("responses"), "no 2xx response is documented")
+                .help("add the success response (e.g. `200` or `204`)"));
         };
         for code in codes.iter().filter(|c| !c.starts_with('2')) {
             if let Ok((response_loc, response)) = files.follow(&loc.child("responses").child(code))
@@ -260,7 +425,10 @@ impl Lowering<'_> {
             return Ok(None);
         }
         let schema_loc = json_schema_loc(files, &response_loc, response)?;
-        let result_ctx = Context { module: ctx.module.clone(), name: format!("{}Result", ctx.name) };
+        let result_ctx = Context {
+            module: ctx.module.clone(),
+            name: format!("{}Result", ctx.name),
+        };
         match style {
             Style::Api => Ok(Some(self.ty_of(&schema_loc, &result_ctx)?)),
             Style::Rest => {
@@ -279,9 +447,15 @@ impl Lowering<'_> {
             return list
                 .iter()
                 .map(|e| ErrorDoc {
-                    status: e.get("status").map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_owned)).unwrap_or_default(),
+                    status: e
+                        .get("status")
+                        .map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_owned))
+                        .unwrap_or_default(),
                     error_type: e.get("type").and_then(Value::as_str).map(str::to_owned),
-                    description: e.get("description").and_then(Value::as_str).map(str::to_owned),
+                    description: e
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
                 })
                 .collect();
         }
@@ -295,7 +469,10 @@ impl Lowering<'_> {
                     .map(|(code, response)| ErrorDoc {
                         status: code.clone(),
                         error_type: None,
-                        description: response.get("description").and_then(Value::as_str).map(str::to_owned),
+                        description: response
+                            .get("description")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned),
                     })
                     .collect()
             })
@@ -310,17 +487,34 @@ impl Lowering<'_> {
         let mut api: Option<Draft> = None;
         let mut rest: Option<Draft> = None;
         for draft in drafts {
-            let slot = if draft.style == Style::Rest { &mut rest } else { &mut api };
+            let slot = if draft.style == Style::Rest {
+                &mut rest
+            } else {
+                &mut api
+            };
             if let Some(existing) = slot {
                 return Err(files
-                    .diagnostic(&draft.loc, format!("operations `{}` and `{}` both become the method `{}::{}`", existing.endpoint.spec_path, draft.endpoint.spec_path, draft.module.join("::"), draft.method_name))
+                    .diagnostic(
+                        &draft.loc,
+                        format!(
+                            "operations `{}` and `{}` both become the method `{}::{}`",
+                            existing.endpoint.spec_path,
+                            draft.endpoint.spec_path,
+                            draft.module.join("::"),
+                            draft.method_name
+                        ),
+                    )
                     .help("give them different operationIds (or `x-vsphere-operation` names)"));
             }
             *slot = Some(draft);
         }
         if let (Some(api), Some(rest)) = (&mut api, &rest) {
             // The bare `/api` body takes the name of the single `/rest` envelope member (`spec`).
-            let rest_body: Vec<&Param> = rest.params.iter().filter(|p| p.place == Place::Body).collect();
+            let rest_body: Vec<&Param> = rest
+                .params
+                .iter()
+                .filter(|p| p.place == Place::Body)
+                .collect();
             if api.endpoint.body == BodyKind::Bare && rest_body.len() == 1 {
                 if let Some(body) = api.params.iter_mut().find(|p| p.place == Place::Body) {
                     body.rust = rest_body[0].rust.clone();
@@ -330,7 +524,13 @@ impl Lowering<'_> {
             }
             if api.result != rest.result {
                 return Err(files
-                    .diagnostic(&rest.loc, format!("the `/rest` form returns {:?} but the `/api` form `{}` returns {:?}", rest.result, api.endpoint.spec_path, api.result))
+                    .diagnostic(
+                        &rest.loc,
+                        format!(
+                            "the `/rest` form returns {:?} but the `/api` form `{}` returns {:?}",
+                            rest.result, api.endpoint.spec_path, api.result
+                        ),
+                    )
                     .help("twins must return the same structure"));
             }
             for param in &rest.params {
@@ -343,18 +543,42 @@ impl Lowering<'_> {
                     }
                     None => {
                         return Err(files
-                            .diagnostic(&rest.loc, format!("parameter `{}` exists only in the `/rest` form, not in `{}`", param.rust, api.endpoint.spec_path))
+                            .diagnostic(
+                                &rest.loc,
+                                format!(
+                                    "parameter `{}` exists only in the `/rest` form, not in `{}`",
+                                    param.rust, api.endpoint.spec_path
+                                ),
+                            )
                             .help("twins must take the same parameters"));
                     }
                 }
             }
-            if let Some(only_api) = api.params.iter().find(|p| !rest.params.iter().any(|r| r.rust == p.rust)) {
+            if let Some(only_api) = api
+                .params
+                .iter()
+                .find(|p| !rest.params.iter().any(|r| r.rust == p.rust))
+            {
                 return Err(files
-                    .diagnostic(&api.loc, format!("parameter `{}` exists only in the `/api` form, not in `{}`", only_api.rust, rest.endpoint.spec_path))
+                    .diagnostic(
+                        &api.loc,
+                        format!(
+                            "parameter `{}` exists only in the `/api` form, not in `{}`",
+                            only_api.rust, rest.endpoint.spec_path
+                        ),
+                    )
                     .help("twins must take the same parameters"));
             }
         }
-        let primary = api.as_ref().or(rest.as_ref()).ok_or_else(|| files.diagnostic(&Loc { doc: 0, pointer: "/paths".into() }, "internal: empty operation group"))?;
+        let primary = api.as_ref().or(rest.as_ref()).ok_or_else(|| {
+            files.diagnostic(
+                &Loc {
+                    doc: 0,
+                    pointer: "/paths".into(),
+                },
+                "internal: empty operation group",
+            )
+        })?;
         let mut errors = primary.errors.clone();
         if let Some(rest) = &rest {
             for error in &rest.errors {
@@ -387,13 +611,19 @@ impl Lowering<'_> {
 fn split_action(key: &str) -> Option<(&str, Option<String>)> {
     match key.split_once('?') {
         None => Some((key, None)),
-        Some((path, query)) => query.strip_prefix("action=").filter(|a| !a.is_empty() && !a.contains(['&', '='])).map(|a| (path, Some(a.to_owned()))),
+        Some((path, query)) => query
+            .strip_prefix("action=")
+            .filter(|a| !a.is_empty() && !a.contains(['&', '=']))
+            .map(|a| (path, Some(a.to_owned()))),
     }
 }
 
 /// `/api/vcenter/vm-template/library-items/{item}/check-outs` → `vcenter::vm_template::library_items::check_outs`.
 fn module_from_path(path: &str) -> ModPath {
-    let mut segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).collect();
+    let mut segments: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .collect();
     if matches!(segments.first(), Some(&"api") | Some(&"rest")) {
         segments.remove(0);
     }
@@ -401,11 +631,18 @@ fn module_from_path(path: &str) -> ModPath {
         segments.drain(..2);
     }
     let module: ModPath = segments.iter().map(|s| naming::snake(s)).collect();
-    if module.is_empty() { vec!["root".to_owned()] } else { module }
+    if module.is_empty() {
+        vec!["root".to_owned()]
+    } else {
+        module
+    }
 }
 
 fn template_names(path: &str) -> Vec<String> {
-    path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned())).collect()
+    path.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned()))
+        .collect()
 }
 
 fn rust_template(path: &str) -> String {
@@ -432,23 +669,52 @@ fn rust_template(path: &str) -> String {
 
 fn query_ty_supported(ty: &Ty) -> bool {
     match ty {
-        Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Id(_) | Ty::Named(_) => true,
+        Ty::String
+        | Ty::Bool
+        | Ty::I32
+        | Ty::I64
+        | Ty::F32
+        | Ty::F64
+        | Ty::Id(_)
+        | Ty::Named(_) => true,
         Ty::List(item) => !matches!(**item, Ty::List(_)) && query_ty_supported(item),
         Ty::Any | Ty::Map { .. } => false,
     }
 }
 
 /// The location of the `application/json` schema of a request body or response.
-fn json_schema_loc(files: &crate::load::SpecFiles, loc: &Loc, node: &Value) -> Result<Loc, Diagnostic> {
-    let content = node.get("content").and_then(Value::as_object).ok_or_else(|| files.diagnostic(loc, "expected `content`").help("add `content: {application/json: {schema: ...}}`"))?;
+fn json_schema_loc(
+    files: &crate::load::SpecFiles,
+    loc: &Loc,
+    node: &Value,
+) -> Result<Loc, Diagnostic> {
+    let content = node
+        .get("content")
+        .and_then(Value::as_object)
+        .ok_or_else(|| {
+            files
+                .diagnostic(loc, "expected `content`")
+                .help("add `content: {application/json: {schema: ...}}`")
+        })?;
     let Some(json) = content.get("application/json") else {
         let found: Vec<&String> = content.keys().collect();
-        return Err(files.diagnostic(&loc.child("content"), format!("only `application/json` bodies are supported, found {found:?}")).help("vSphere's REST API speaks JSON"));
+        return Err(files
+            .diagnostic(
+                &loc.child("content"),
+                format!("only `application/json` bodies are supported, found {found:?}"),
+            )
+            .help("vSphere's REST API speaks JSON"));
     };
     if json.get("schema").is_none() {
-        return Err(files.diagnostic(&loc.child("content").child("application/json"), "the body has no `schema`"));
+        return Err(files.diagnostic(
+            &loc.child("content").child("application/json"),
+            "the body has no `schema`",
+        ));
     }
-    Ok(loc.child("content").child("application/json").child("schema"))
+    Ok(loc
+        .child("content")
+        .child("application/json")
+        .child("schema"))
 }
 
 fn privileges(op: &Value) -> Vec<Privilege> {
@@ -458,7 +724,11 @@ fn privileges(op: &Value) -> Vec<Privilege> {
             list.iter()
                 .filter_map(|p| {
                     let text = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_owned);
-                    Some(Privilege { privilege: text("privilege").or_else(|| p.as_str().map(str::to_owned))?, resource: text("resource"), via: text("via") })
+                    Some(Privilege {
+                        privilege: text("privilege").or_else(|| p.as_str().map(str::to_owned))?,
+                        resource: text("resource"),
+                        via: text("via"),
+                    })
                 })
                 .collect()
         })

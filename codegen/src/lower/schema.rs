@@ -20,31 +20,57 @@ pub struct Context {
 }
 
 /// Formats of `type: string` that stay `String`.
-const STRING_FORMATS: &[&str] = &["date-time", "date", "uri", "url", "uuid", "password", "byte", "email", "hostname", "ipv4", "ipv6", "secret"];
+const STRING_FORMATS: &[&str] = &[
+    "date-time",
+    "date",
+    "uri",
+    "url",
+    "uuid",
+    "password",
+    "byte",
+    "email",
+    "hostname",
+    "ipv4",
+    "ipv6",
+    "secret",
+];
 
 /// Keywords that change what a schema means and that the generator cannot represent faithfully.
 const UNSUPPORTED: &[(&str, &str)] = &[
-    ("oneOf", "write one schema per alternative and pick one at the call site, or use a structure with optional fields"),
+    (
+        "oneOf",
+        "write one schema per alternative and pick one at the call site, or use a structure with optional fields",
+    ),
     ("anyOf", "use a structure with optional fields"),
     ("not", "describe what is allowed instead"),
-    ("discriminator", "use a structure with optional fields and an enum tag"),
+    (
+        "discriminator",
+        "use a structure with optional fields and an enum tag",
+    ),
 ];
 
 impl Lowering<'_> {
     /// The Rust type of the schema at `loc` (a schema node, possibly a `$ref`).
     pub fn ty_of(&mut self, loc: &Loc, ctx: &Context) -> Result<Ty, Diagnostic> {
         let files = self.files;
-        let node = files.get(loc).ok_or_else(|| files.diagnostic(loc, "expected a schema here"))?;
+        let node = files
+            .get(loc)
+            .ok_or_else(|| files.diagnostic(loc, "expected a schema here"))?;
         let outer_resource = extension_str(node, "x-vsphere-resource-type");
         let (target, schema) = files.follow(loc)?;
         let named = target != *loc;
         let Some(object) = schema.as_object() else {
-            return Err(files.diagnostic(&target, "a schema must be a mapping").help("write e.g. `type: string`"));
+            return Err(files
+                .diagnostic(&target, "a schema must be a mapping")
+                .help("write e.g. `type: string`"));
         };
         for (keyword, help) in UNSUPPORTED {
             if object.contains_key(*keyword) {
                 return Err(files
-                    .diagnostic(&target.child(keyword), format!("`{keyword}` is not supported by the generator"))
+                    .diagnostic(
+                        &target.child(keyword),
+                        format!("`{keyword}` is not supported by the generator"),
+                    )
                     .help(*help));
             }
         }
@@ -52,7 +78,10 @@ impl Lowering<'_> {
             return match all_of.as_array().map(Vec::as_slice) {
                 Some([_]) => self.ty_of(&target.child("allOf").child("0"), ctx),
                 _ => Err(files
-                    .diagnostic(&target.child("allOf"), "`allOf` with more than one schema is not supported")
+                    .diagnostic(
+                        &target.child("allOf"),
+                        "`allOf` with more than one schema is not supported",
+                    )
                     .help("merge the schemas into one structure")),
             };
         }
@@ -63,14 +92,22 @@ impl Lowering<'_> {
             Some(Err(_)) => Err(files
                 .diagnostic(&target.child("type"), "`type` must be a single string")
                 .help("OpenAPI 3.0 allows one of string, integer, number, boolean, array, object")),
-            Some(Ok("string")) | None if object.contains_key("enum") => self.enum_type(&target, name_here, ctx),
+            Some(Ok("string")) | None if object.contains_key("enum") => {
+                self.enum_type(&target, name_here, ctx)
+            }
             Some(Ok("string")) => {
                 if let Some(format) = object.get("format").and_then(Value::as_str)
                     && !STRING_FORMATS.contains(&format)
                 {
                     return Err(files
-                        .diagnostic(&target.child("format"), format!("unknown string format `{format}`"))
-                        .help(format!("use one of {}, or leave `format` out", STRING_FORMATS.join(", "))));
+                        .diagnostic(
+                            &target.child("format"),
+                            format!("unknown string format `{format}`"),
+                        )
+                        .help(format!(
+                            "use one of {}, or leave `format` out",
+                            STRING_FORMATS.join(", ")
+                        )));
                 }
                 match resource {
                     Some(resource) => Ok(self.id_ty(resource, loc)?),
@@ -81,30 +118,46 @@ impl Lowering<'_> {
                 Some("int32") => Ok(Ty::I32),
                 Some("int64") | None => Ok(Ty::I64),
                 Some(other) => Err(files
-                    .diagnostic(&target.child("format"), format!("unknown integer format `{other}`"))
+                    .diagnostic(
+                        &target.child("format"),
+                        format!("unknown integer format `{other}`"),
+                    )
                     .help("use int32 or int64")),
             },
             Some(Ok("number")) => match object.get("format").and_then(Value::as_str) {
                 Some("float") => Ok(Ty::F32),
                 Some("double") | None => Ok(Ty::F64),
                 Some(other) => Err(files
-                    .diagnostic(&target.child("format"), format!("unknown number format `{other}`"))
+                    .diagnostic(
+                        &target.child("format"),
+                        format!("unknown number format `{other}`"),
+                    )
                     .help("use float or double")),
             },
             Some(Ok("boolean")) => Ok(Ty::Bool),
             Some(Ok("array")) => {
                 if !object.contains_key("items") {
-                    return Err(files.diagnostic(&target, "an array schema needs `items`").help("add `items: {type: string}` or a `$ref`"));
+                    return Err(files
+                        .diagnostic(&target, "an array schema needs `items`")
+                        .help("add `items: {type: string}` or a `$ref`"));
                 }
-                let item_ctx = Context { module: ctx.module.clone(), name: format!("{}Item", ctx.name) };
+                let item_ctx = Context {
+                    module: ctx.module.clone(),
+                    name: format!("{}Item", ctx.name),
+                };
                 let item_ctx = match &name_here {
                     Some(name) => inline_ctx_for(name, "Item"),
                     None => item_ctx,
                 };
-                Ok(Ty::List(Box::new(self.ty_of(&target.child("items"), &item_ctx)?)))
+                Ok(Ty::List(Box::new(
+                    self.ty_of(&target.child("items"), &item_ctx)?,
+                )))
             }
             Some(Ok("object")) | None => {
-                let has_properties = object.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+                let has_properties = object
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .is_some_and(|p| !p.is_empty());
                 if has_properties {
                     return self.struct_type(&target, name_here, ctx);
                 }
@@ -112,19 +165,28 @@ impl Lowering<'_> {
                     Some(Value::Object(_)) => {
                         let value_ctx = match &name_here {
                             Some(name) => inline_ctx_for(name, "Value"),
-                            None => Context { module: ctx.module.clone(), name: format!("{}Value", ctx.name) },
+                            None => Context {
+                                module: ctx.module.clone(),
+                                name: format!("{}Value", ctx.name),
+                            },
                         };
-                        let value = self.ty_of(&target.child("additionalProperties"), &value_ctx)?;
+                        let value =
+                            self.ty_of(&target.child("additionalProperties"), &value_ctx)?;
                         let key_resource = extension_str(node, "x-vsphere-key-resource-type")
                             .or_else(|| extension_str(schema, "x-vsphere-key-resource-type"));
                         let key = match key_resource {
                             Some(resource) => self.id_ty(resource, loc)?,
                             None => Ty::String,
                         };
-                        let rest_list = [node, schema]
-                            .iter()
-                            .any(|n| n.get("x-vsphere-rest-map-as-list").and_then(Value::as_bool) == Some(true));
-                        Ok(Ty::Map { key: Box::new(key), value: Box::new(value), rest_list })
+                        let rest_list = [node, schema].iter().any(|n| {
+                            n.get("x-vsphere-rest-map-as-list").and_then(Value::as_bool)
+                                == Some(true)
+                        });
+                        Ok(Ty::Map {
+                            key: Box::new(key),
+                            value: Box::new(value),
+                            rest_list,
+                        })
                     }
                     _ => Ok(Ty::Any),
                 }
@@ -152,24 +214,49 @@ impl Lowering<'_> {
     }
 
     /// Claims `key` for the schema at `loc`; two different schemas with one Rust name are an error.
-    fn register(&mut self, loc: &Loc, key: TypeKey, schema_name: String, kind: TypeKind) -> Result<TypeKey, Diagnostic> {
+    fn register(
+        &mut self,
+        loc: &Loc,
+        key: TypeKey,
+        schema_name: String,
+        kind: TypeKind,
+    ) -> Result<TypeKey, Diagnostic> {
         if let Some(existing) = self.type_locs.get(loc) {
             return Ok(existing.clone());
         }
         if let Some((other_loc, other_name)) = self.type_owners.get(&key) {
-            let other = format!("{} at {}#{}", other_name, self.files.name(other_loc), other_loc.pointer);
+            let other = format!(
+                "{} at {}#{}",
+                other_name,
+                self.files.name(other_loc),
+                other_loc.pointer
+            );
             return Err(self
                 .files
-                .diagnostic(loc, format!("schemas `{schema_name}` and `{other}` both become the Rust type `{}::{}`", key.module.join("::"), key.name))
+                .diagnostic(
+                    loc,
+                    format!(
+                        "schemas `{schema_name}` and `{other}` both become the Rust type `{}::{}`",
+                        key.module.join("::"),
+                        key.name
+                    ),
+                )
                 .help("rename one of the two schemas"));
         }
         let docs = docs_of(self.files.get(loc));
-        self.type_owners.insert(key.clone(), (loc.clone(), schema_name.clone()));
+        self.type_owners
+            .insert(key.clone(), (loc.clone(), schema_name.clone()));
         self.type_locs.insert(loc.clone(), key.clone());
         let module = self.model.modules.entry(key.module.clone()).or_default();
         module.types.insert(
             key.name.clone(),
-            TypeDef { schema_name, docs, kind, needs_rest_form: false, needs_validate: false },
+            TypeDef {
+                schema_name,
+                docs,
+                kind,
+                needs_rest_form: false,
+                needs_validate: false,
+            },
         );
         Ok(key)
     }
@@ -180,27 +267,51 @@ impl Lowering<'_> {
                 let (module, name) = naming::schema_path(schema_name);
                 (TypeKey { module, name }, schema_name.clone())
             }
-            None => (TypeKey { module: ctx.module.clone(), name: naming::camel(&ctx.name) }, ctx.name.clone()),
+            None => (
+                TypeKey {
+                    module: ctx.module.clone(),
+                    name: naming::camel(&ctx.name),
+                },
+                ctx.name.clone(),
+            ),
         }
     }
 
-    fn enum_type(&mut self, loc: &Loc, name_here: Option<String>, ctx: &Context) -> Result<Ty, Diagnostic> {
+    fn enum_type(
+        &mut self,
+        loc: &Loc,
+        name_here: Option<String>,
+        ctx: &Context,
+    ) -> Result<Ty, Diagnostic> {
         if let Some(key) = self.type_locs.get(loc) {
             return Ok(Ty::Named(key.clone()));
         }
         let files = self.files;
-        let values = files.get(&loc.child("enum")).and_then(Value::as_array).cloned().unwrap_or_default();
+        let values = files
+            .get(&loc.child("enum"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         let mut variants: Vec<Variant> = Vec::new();
         for (i, value) in values.iter().enumerate() {
             let Some(value) = value.as_str() else {
                 return Err(files
-                    .diagnostic(&loc.child("enum").child(&i.to_string()), "enum values must be strings")
+                    .diagnostic(
+                        &loc.child("enum").child(&i.to_string()),
+                        "enum values must be strings",
+                    )
                     .help("quote the value"));
             };
             let rust = naming::camel(value);
             if let Some(clash) = variants.iter().find(|v| v.rust == rust) {
                 return Err(files
-                    .diagnostic(&loc.child("enum").child(&i.to_string()), format!("enum values `{}` and `{value}` both become the variant `{rust}`", clash.value))
+                    .diagnostic(
+                        &loc.child("enum").child(&i.to_string()),
+                        format!(
+                            "enum values `{}` and `{value}` both become the variant `{rust}`",
+                            clash.value
+                        ),
+                    )
                     .help("remove the duplicate value"));
             }
             if rust == "Unknown" {
@@ -208,23 +319,46 @@ impl Lowering<'_> {
                     .diagnostic(&loc.child("enum").child(&i.to_string()), "the enum value `UNKNOWN` collides with the catch-all variant `Unknown` every generated enum has")
                     .help("rename the value"));
             }
-            variants.push(Variant { rust, value: value.to_owned() });
+            variants.push(Variant {
+                rust,
+                value: value.to_owned(),
+            });
         }
         if variants.is_empty() {
-            return Err(files.diagnostic(&loc.child("enum"), "an enum needs at least one string value"));
+            return Err(files.diagnostic(
+                &loc.child("enum"),
+                "an enum needs at least one string value",
+            ));
         }
         let (key, schema_name) = self.key_for(&name_here, ctx);
         let key = self.register(loc, key, schema_name, TypeKind::Enum { variants })?;
         Ok(Ty::Named(key))
     }
 
-    fn struct_type(&mut self, loc: &Loc, name_here: Option<String>, ctx: &Context) -> Result<Ty, Diagnostic> {
+    fn struct_type(
+        &mut self,
+        loc: &Loc,
+        name_here: Option<String>,
+        ctx: &Context,
+    ) -> Result<Ty, Diagnostic> {
         if let Some(key) = self.type_locs.get(loc) {
             return Ok(Ty::Named(key.clone()));
         }
         let (key, schema_name) = self.key_for(&name_here, ctx);
-        let rest_class = self.files.get(loc).and_then(|s| extension_str(s, "x-vsphere-class")).map(str::to_owned);
-        let key = self.register(loc, key, schema_name, TypeKind::Struct { fields: Vec::new(), rest_class })?;
+        let rest_class = self
+            .files
+            .get(loc)
+            .and_then(|s| extension_str(s, "x-vsphere-class"))
+            .map(str::to_owned);
+        let key = self.register(
+            loc,
+            key,
+            schema_name,
+            TypeKind::Struct {
+                fields: Vec::new(),
+                rest_class,
+            },
+        )?;
         // Fields are filled after registration so that self-references find the type.
         self.pending.push((loc.clone(), key.clone()));
         Ok(Ty::Named(key))
@@ -234,8 +368,14 @@ impl Lowering<'_> {
     pub fn fill_pending(&mut self) -> Result<(), Diagnostic> {
         while let Some((loc, key)) = self.pending.pop() {
             let fields = self.fields_of(&loc, &key)?;
-            if let Some(TypeDef { kind: TypeKind::Struct { fields: slot, .. }, .. }) =
-                self.model.modules.get_mut(&key.module).and_then(|m| m.types.get_mut(&key.name))
+            if let Some(TypeDef {
+                kind: TypeKind::Struct { fields: slot, .. },
+                ..
+            }) = self
+                .model
+                .modules
+                .get_mut(&key.module)
+                .and_then(|m| m.types.get_mut(&key.name))
             {
                 *slot = fields;
             }
@@ -246,12 +386,23 @@ impl Lowering<'_> {
     fn fields_of(&mut self, loc: &Loc, key: &TypeKey) -> Result<Vec<Field>, Diagnostic> {
         let files = self.files;
         let schema = files.get(loc).cloned().unwrap_or(Value::Null);
-        let required: Vec<&str> = schema.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-        let properties = schema.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let properties = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         for name in &required {
             if !properties.contains_key(*name) {
                 return Err(files
-                    .diagnostic(&loc.child("required"), format!("`{name}` is listed as required but is not a property"))
+                    .diagnostic(
+                        &loc.child("required"),
+                        format!("`{name}` is listed as required but is not a property"),
+                    )
                     .help("add the property or remove it from `required`"));
             }
         }
@@ -261,10 +412,19 @@ impl Lowering<'_> {
             let rust = naming::snake(json);
             if let Some(clash) = fields.iter().find(|f| f.rust == rust) {
                 return Err(files
-                    .diagnostic(&at, format!("properties `{}` and `{json}` both become the Rust field `{rust}`", clash.json))
+                    .diagnostic(
+                        &at,
+                        format!(
+                            "properties `{}` and `{json}` both become the Rust field `{rust}`",
+                            clash.json
+                        ),
+                    )
                     .help("rename one of them"));
             }
-            let ctx = Context { module: key.module.clone(), name: format!("{}{}", key.name, naming::camel(json)) };
+            let ctx = Context {
+                module: key.module.clone(),
+                name: format!("{}{}", key.name, naming::camel(json)),
+            };
             let ty = self.ty_of(&at, &ctx)?;
             let mut docs = docs_of(Some(property));
             if docs.description.is_none() || docs.since.is_none() {
@@ -277,20 +437,53 @@ impl Lowering<'_> {
                 None => None,
                 Some(condition) => Some(self.required_if(condition, &at, &properties)?),
             };
-            fields.push(Field { json: json.clone(), rust, ty, required: required.contains(&json.as_str()), boxed: false, docs, required_if });
+            fields.push(Field {
+                json: json.clone(),
+                rust,
+                ty,
+                required: required.contains(&json.as_str()),
+                boxed: false,
+                docs,
+                required_if,
+            });
         }
         Ok(fields)
     }
 
-    fn required_if(&self, condition: &Value, at: &Loc, properties: &serde_json::Map<String, Value>) -> Result<(String, Vec<String>), Diagnostic> {
+    fn required_if(
+        &self,
+        condition: &Value,
+        at: &Loc,
+        properties: &serde_json::Map<String, Value>,
+    ) -> Result<(String, Vec<String>), Diagnostic> {
         let files = self.files;
         let at = at.child("x-vsphere-required-if");
-        let bad = || files.diagnostic(&at, "`x-vsphere-required-if` must map one sibling property to a list of its values").help("write e.g. `x-vsphere-required-if: {type: [FILE]}`");
-        let object = condition.as_object().filter(|o| o.len() == 1).ok_or_else(bad)?;
+        let bad = || {
+            files
+                .diagnostic(
+                    &at,
+                    "`x-vsphere-required-if` must map one sibling property to a list of its values",
+                )
+                .help("write e.g. `x-vsphere-required-if: {type: [FILE]}`")
+        };
+        let object = condition
+            .as_object()
+            .filter(|o| o.len() == 1)
+            .ok_or_else(bad)?;
         let (sibling, values) = object.iter().next().ok_or_else(bad)?;
-        let values: Vec<String> = values.as_array().ok_or_else(bad)?.iter().map(|v| v.as_str().map(str::to_owned).ok_or_else(bad)).collect::<Result<_, _>>()?;
+        let values: Vec<String> = values
+            .as_array()
+            .ok_or_else(bad)?
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned).ok_or_else(bad))
+            .collect::<Result<_, _>>()?;
         if !properties.contains_key(sibling) {
-            return Err(files.diagnostic(&at, format!("`{sibling}` is not a property of this structure")).help("name a sibling property"));
+            return Err(files
+                .diagnostic(
+                    &at,
+                    format!("`{sibling}` is not a property of this structure"),
+                )
+                .help("name a sibling property"));
         }
         Ok((sibling.clone(), values))
     }
@@ -299,12 +492,19 @@ impl Lowering<'_> {
 /// An inline schema inside a named one lives in the named one's module.
 fn inline_ctx_for(schema_name: &str, suffix: &str) -> Context {
     let (module, name) = naming::schema_path(schema_name);
-    Context { module, name: format!("{name}{suffix}") }
+    Context {
+        module,
+        name: format!("{name}{suffix}"),
+    }
 }
 
 /// The name of a schema reached through `$ref`: the last token of its pointer.
 fn schema_name_of(loc: &Loc) -> Option<String> {
-    loc.pointer.rsplit('/').next().filter(|t| !t.is_empty()).map(unescape_token)
+    loc.pointer
+        .rsplit('/')
+        .next()
+        .filter(|t| !t.is_empty())
+        .map(unescape_token)
 }
 
 /// A string-valued extension of a node.
@@ -314,14 +514,24 @@ pub fn extension_str<'v>(node: &'v Value, name: &str) -> Option<&'v str> {
 
 /// Description, since-version and deprecation of a node.
 pub fn docs_of(node: Option<&Value>) -> Docs {
-    let Some(node) = node else { return Docs::default() };
+    let Some(node) = node else {
+        return Docs::default();
+    };
     Docs {
-        description: node.get("description").and_then(Value::as_str).map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned),
+        description: node
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned),
         since: node.get("x-vsphere-since").and_then(|v| match v {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(n.to_string()),
             _ => None,
         }),
-        deprecated: node.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+        deprecated: node
+            .get("deprecated")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
     }
 }

@@ -1,0 +1,278 @@
+//! Error bodies in every format servers use, and failures below HTTP.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use vsphere_runtime::runtime::{Client, Error, ErrorKind, Style};
+
+use crate::fixtures::*;
+use crate::server::{Reply, Server};
+
+/// Calls GET_VM on a server that answers every request with `reply()`.
+async fn error_of(style: Style, reply: fn() -> Reply) -> Error {
+    let server = Server::start(move |_| reply()).await;
+    let client = client(&server.url(), style);
+    call_vm(&client).await
+}
+
+async fn call_vm(client: &Client) -> Error {
+    let mut call = client.call(&GET_VM);
+    call.path_param("vm", "vm-1");
+    call.send::<String>().await.unwrap_err()
+}
+
+const REST_NOT_FOUND: &str = r#"{"type": "com.vmware.vapi.std.errors.not_found",
+    "value": {"messages": [{"id": "com.vmware.api.vcenter.vm.not_found",
+        "default_message": "Virtual machine with identifier 'vm-1' does not exist.",
+        "args": ["vm-1"]}], "data": null}}"#;
+
+const API_INVALID_ARGUMENT: &str = r#"{"error_type": "INVALID_ARGUMENT",
+    "messages": [{"id": "vcenter.vm.clone.name", "default_message": "Name is invalid.",
+        "args": [], "params": {"name": {"s": "x"}}, "localized": "Nom invalide."}],
+    "data": {"field": "name"}}"#;
+
+#[tokio::test]
+async fn rest_error_bodies_are_decoded() {
+    let error = error_of(Style::Rest, || Reply::json(404, REST_NOT_FOUND)).await;
+    assert_eq!(error.kind(), Some(&ErrorKind::NotFound));
+    assert_eq!(error.status(), Some(404));
+    let messages = error.messages();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].id, "com.vmware.api.vcenter.vm.not_found");
+    assert_eq!(messages[0].args, vec!["vm-1".to_owned()]);
+    assert_eq!(error.data(), None);
+    assert_eq!(error.body_excerpt(), None);
+    assert_eq!(
+        error.to_string(),
+        "NOT_FOUND (HTTP 404): Virtual machine with identifier 'vm-1' does not exist."
+    );
+    let _: &dyn std::error::Error = &error;
+}
+
+#[tokio::test]
+async fn api_error_bodies_are_decoded() {
+    let error = error_of(Style::Api, || Reply::json(400, API_INVALID_ARGUMENT)).await;
+    assert_eq!(error.kind(), Some(&ErrorKind::InvalidArgument));
+    assert_eq!(error.status(), Some(400));
+    assert_eq!(error.data(), Some(&json!({"field": "name"})));
+    let message = &error.messages()[0];
+    assert_eq!(message.default_message, "Name is invalid.");
+    assert_eq!(message.localized.as_deref(), Some("Nom invalide."));
+    assert_eq!(message.params, Some(json!({"name": {"s": "x"}})));
+}
+
+#[tokio::test]
+async fn either_error_format_is_read_in_either_style() {
+    let error = error_of(Style::Api, || Reply::json(404, REST_NOT_FOUND)).await;
+    assert_eq!(error.kind(), Some(&ErrorKind::NotFound));
+    let error = error_of(Style::Rest, || Reply::json(400, API_INVALID_ARGUMENT)).await;
+    assert_eq!(error.kind(), Some(&ErrorKind::InvalidArgument));
+}
+
+#[tokio::test]
+async fn the_body_kind_wins_over_the_status() {
+    let error = error_of(Style::Api, || {
+        Reply::json(
+            400,
+            r#"{"error_type": "UNABLE_TO_ALLOCATE_RESOURCE", "messages": []}"#,
+        )
+    })
+    .await;
+    assert_eq!(error.kind(), Some(&ErrorKind::UnableToAllocateResource));
+    assert_eq!(error.to_string(), "UNABLE_TO_ALLOCATE_RESOURCE (HTTP 400)");
+}
+
+#[tokio::test]
+async fn unknown_error_types_are_kept() {
+    let error = error_of(Style::Api, || {
+        Reply::json(500, r#"{"error_type": "SHINY_NEW_ERROR", "messages": []}"#)
+    })
+    .await;
+    assert_eq!(
+        error.kind(),
+        Some(&ErrorKind::Unknown("SHINY_NEW_ERROR".into()))
+    );
+    let error = error_of(Style::Rest, || {
+        Reply::json(
+            500,
+            r#"{"type": "com.vmware.vapi.std.errors.shiny_new", "value": {"messages": []}}"#,
+        )
+    })
+    .await;
+    assert_eq!(
+        error.kind(),
+        Some(&ErrorKind::Unknown(
+            "com.vmware.vapi.std.errors.shiny_new".into()
+        ))
+    );
+}
+
+#[tokio::test]
+async fn empty_401_is_unauthenticated_and_a_challenge_is_kept() {
+    let error = error_of(Style::Api, || Reply::empty(401)).await;
+    assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated));
+    assert!(error.is_unauthenticated());
+    assert_eq!(error.body_excerpt(), None);
+    assert_eq!(error.to_string(), "UNAUTHENTICATED (HTTP 401)");
+
+    let error = error_of(Style::Rest, || {
+        Reply::json(
+            401,
+            r#"{"type": "com.vmware.vapi.std.errors.unauthenticated",
+                "value": {"messages": [], "challenge": "Basic realm=\"VAPI endpoint\""}}"#,
+        )
+    })
+    .await;
+    assert_eq!(error.challenge(), Some("Basic realm=\"VAPI endpoint\""));
+}
+
+#[tokio::test]
+async fn plain_text_404_is_not_found_with_the_text() {
+    let error = error_of(Style::Api, || Reply::typed(404, "text/plain", "404 page not found\n")).await;
+    assert_eq!(error.kind(), Some(&ErrorKind::NotFound));
+    assert_eq!(error.body_excerpt(), Some("404 page not found"));
+    assert_eq!(error.to_string(), "NOT_FOUND (HTTP 404): 404 page not found");
+}
+
+#[tokio::test]
+async fn html_502_is_unknown_with_an_excerpt() {
+    let error = error_of(Style::Api, || {
+        Reply::typed(
+            502,
+            "text/html",
+            "<html><body><h1>502 Bad Gateway</h1></body></html>",
+        )
+    })
+    .await;
+    assert_eq!(error.kind(), Some(&ErrorKind::Unknown("HTTP 502".into())));
+    assert_eq!(error.status(), Some(502));
+    assert!(error.body_excerpt().unwrap().contains("502 Bad Gateway"));
+}
+
+#[tokio::test]
+async fn json_labelled_text_plain_is_still_decoded() {
+    let error = error_of(Style::Rest, || Reply::typed(404, "text/plain", REST_NOT_FOUND)).await;
+    assert_eq!(error.kind(), Some(&ErrorKind::NotFound));
+    assert_eq!(error.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn truncated_json_falls_back_to_the_status() {
+    let error = error_of(Style::Api, || {
+        Reply::json(500, r#"{"error_type": "NOT_FOUND", "messages": [{"id": "x", "def"#)
+    })
+    .await;
+    assert_eq!(error.kind(), Some(&ErrorKind::InternalServerError));
+    assert!(error.body_excerpt().unwrap().starts_with("{\"error_type\""));
+}
+
+#[tokio::test]
+async fn malformed_messages_never_panic() {
+    let error = error_of(Style::Api, || {
+        Reply::json(
+            400,
+            r#"{"error_type": 7, "messages": [1, null, {"id": 5, "args": [1, {"a": 2}]}]}"#,
+        )
+    })
+    .await;
+    // `error_type` is not a string, but `messages` is a list: a vAPI error, kind from status.
+    assert_eq!(error.kind(), Some(&ErrorKind::InvalidRequest));
+    assert_eq!(error.messages().len(), 3);
+    assert_eq!(error.messages()[2].args, vec!["1".to_owned(), r#"{"a":2}"#.to_owned()]);
+
+    let deep = "[".repeat(100_000);
+    let server = Server::start(move |_| Reply::typed(500, "application/json", &deep)).await;
+    let error = call_vm(&client(&server.url(), Style::Api)).await;
+    assert_eq!(error.kind(), Some(&ErrorKind::InternalServerError));
+    assert!(error.body_excerpt().unwrap().len() <= 1100);
+}
+
+#[tokio::test]
+async fn a_body_cut_short_by_the_connection_is_a_transport_error() {
+    let error = error_of(Style::Api, || {
+        Reply::Raw(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n\"vm-".to_vec())
+    })
+    .await;
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_bounded_with_an_excerpt() {
+    // Chunked (length unknown up front): reading stops at the limit.
+    let server = Server::start(|_| Reply::Chunked {
+        status: 500,
+        total: 32 * 1024 * 1024,
+        fill: b'x',
+    })
+    .await;
+    let client = Client::builder(&server.url())
+        .max_response_bytes(64 * 1024)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = call_vm(&client).await;
+    assert!(
+        matches!(error, Error::ResponseTooLarge { status: 500, limit: 65536, .. }),
+        "{error:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let excerpt = error.body_excerpt().unwrap();
+    assert!(excerpt.starts_with("xxxx") && excerpt.len() <= 1100);
+
+    // Declared length over the limit, success status.
+    let server = Server::start(|_| Reply::Http {
+        status: 200,
+        content_type: Some("application/json"),
+        body: vec![b'"'; 1024 * 1024],
+    })
+    .await;
+    let client = Client::builder(&server.url())
+        .max_response_bytes(64 * 1024)
+        .build()
+        .unwrap();
+    let error = call_vm(&client).await;
+    assert!(
+        matches!(error, Error::ResponseTooLarge { status: 200, .. }),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_stalled_server_ends_in_a_timeout() {
+    for reply in [
+        || Reply::Stall(Vec::new()),
+        || Reply::Stall(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n\"vm".to_vec()),
+    ] {
+        let server = Server::start(move |_| reply()).await;
+        let client = Client::builder(&server.url())
+            .timeout(Duration::from_millis(300))
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let error = call_vm(&client).await;
+        assert!(error.is_timeout(), "{error:?}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_connect_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let error = call_vm(&client(&url, Style::Api)).await;
+    assert!(matches!(error, Error::Connect { .. }), "{error:?}");
+    assert!(std::error::Error::source(&error).is_some());
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let error = error_of(Style::Api, || {
+        Reply::Raw(
+            b"HTTP/1.1 302 Found\r\nlocation: http://127.0.0.1:9/steal\r\ncontent-length: 0\r\n\r\n"
+                .to_vec(),
+        )
+    })
+    .await;
+    assert_eq!(error.status(), Some(302));
+}
