@@ -54,7 +54,8 @@ pub fn generate(spec: &Path) -> Result<Generated, Diagnostics> {
     }
     let (model, lowering_warnings) = lower::lower(&files, &source_name(spec))?;
     warnings.extend(lowering_warnings);
-    let files = emit::crate_files(&model)?;
+    let examples = load::examples(spec)?;
+    let files = emit::crate_files(&model, &examples)?;
     Ok(Generated {
         files,
         warnings,

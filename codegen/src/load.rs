@@ -407,3 +407,27 @@ fn to_json(yaml: &yaml_serde::Value, pointer: &str, name: &str) -> Result<Value,
         }
     })
 }
+
+/// The Rust examples kept beside the spec's root (`examples/*.rs`), sorted by name.
+pub fn examples(root: &Path) -> Result<Vec<(String, String)>, Diagnostics> {
+    let dir = root.parent().unwrap_or(Path::new(".")).join("examples");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
+    let mut examples = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).map_err(|e| {
+            Diagnostic::error(
+                entry.path().display().to_string(),
+                format!("cannot read the example: {e}"),
+            )
+        })?;
+        examples.push((name, text));
+    }
+    examples.sort();
+    Ok(examples)
+}

@@ -5,8 +5,12 @@ use crate::model::Model;
 /// The runtime crate's manifest; its `[dependencies]` table is the generated crate's.
 const RUNTIME_MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
 
+/// Examples need an async runtime to run; the library itself does not.
+const EXAMPLE_DEV_DEPENDENCIES: &str =
+    "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n";
+
 /// The generated manifest. No `workspace = true` anywhere, so the crate builds when copied out.
-pub fn cargo_toml(model: &Model) -> String {
+pub fn cargo_toml(model: &Model, with_examples: bool) -> String {
     let dependencies = table(RUNTIME_MANIFEST, "dependencies");
     let description =
         format!("{} client generated from {}", model.title, model.source).replace('"', "'");
@@ -25,7 +29,11 @@ pub fn cargo_toml(model: &Model) -> String {
          {dependencies}",
         source = model.source,
         name = model.crate_name,
-    )
+    ) + &if with_examples {
+        format!("\n[dev-dependencies]\n{EXAMPLE_DEV_DEPENDENCIES}")
+    } else {
+        String::new()
+    }
 }
 
 /// The body of `[name]` in a TOML text, up to the next table header.

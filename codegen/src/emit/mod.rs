@@ -26,10 +26,24 @@ use crate::naming;
 pub use runtime::RUNTIME_FILES;
 
 /// Emits every file of the crate, keyed by path relative to the crate root (`src/lib.rs`).
-pub fn crate_files(model: &Model) -> Result<BTreeMap<String, String>, Diagnostic> {
+/// `examples` are `(file name, text)` pairs copied to `examples/` with the header.
+pub fn crate_files(
+    model: &Model,
+    examples: &[(String, String)],
+) -> Result<BTreeMap<String, String>, Diagnostic> {
     let header = format::header(&model.source);
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(model));
+    files.insert(
+        "Cargo.toml".to_owned(),
+        manifest::cargo_toml(model, !examples.is_empty()),
+    );
+    for (name, text) in examples {
+        let origin = format!("// Copied from the spec's examples/{name}; edit it there.\n");
+        files.insert(
+            format!("examples/{name}"),
+            format!("{header}{origin}{text}"),
+        );
+    }
     for (name, text) in runtime::files(&header) {
         files.insert(name, text);
     }

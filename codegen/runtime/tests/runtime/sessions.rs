@@ -1,0 +1,272 @@
+//! Sessions: login and logout in both styles, the token header, one re-login on 401,
+//! and secrets kept out of Debug output and tracing.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use vsphere_runtime::runtime::{Client, Error, ErrorKind, Style, new_client_token};
+
+use crate::capture::Capture;
+use crate::fixtures::*;
+use crate::server::{Reply, Server};
+
+const BASIC_USER_PASS: &str = "Basic dXNlckB2c3BoZXJlLmxvY2FsOnMzY3JldCE="; // user@vsphere.local:s3cret!
+
+fn with_credentials(url: &str, style: Style) -> Client {
+    Client::builder(url)
+        .style(style)
+        .credentials("user@vsphere.local", "s3cret!")
+        .build()
+        .unwrap()
+}
+
+async fn get_vm(client: &Client) -> Result<String, Error> {
+    let mut call = client.call(&GET_VM);
+    call.path_param("vm", "vm-1");
+    call.send().await
+}
+
+#[tokio::test]
+async fn api_login_201_call_and_logout_204() {
+    let server = Server::start(|request| match (request.method.as_str(), request.path()) {
+        ("POST", "/api/session") => Reply::json(201, r#""api-token-1""#),
+        ("DELETE", "/api/session") => Reply::empty(204),
+        _ => Reply::json(200, r#""vm-1""#),
+    })
+    .await;
+    let client = with_credentials(&server.url(), Style::Api);
+    assert_eq!(client.session_token(), None);
+    assert_eq!(client.login().await.unwrap(), "api-token-1");
+    assert_eq!(client.session_token().as_deref(), Some("api-token-1"));
+    get_vm(&client).await.unwrap();
+    client.logout().await.unwrap();
+    assert_eq!(client.session_token(), None);
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[0].header("authorization"), Some(BASIC_USER_PASS));
+    assert!(requests[0].body.is_empty());
+    assert_eq!(requests[0].header("vmware-api-session-id"), None);
+    assert_eq!(requests[1].header("vmware-api-session-id"), Some("api-token-1"));
+    assert_eq!(requests[1].header("authorization"), None);
+    assert_eq!((requests[2].method.as_str(), requests[2].path()), ("DELETE", "/api/session"));
+    assert_eq!(requests[2].header("vmware-api-session-id"), Some("api-token-1"));
+}
+
+#[tokio::test]
+async fn api_login_200_and_logout_200() {
+    let server = Server::start(|request| match request.method.as_str() {
+        "POST" => Reply::json(200, r#""api-token-2""#),
+        _ => Reply::empty(200),
+    })
+    .await;
+    let client = with_credentials(&server.url(), Style::Api);
+    assert_eq!(client.login().await.unwrap(), "api-token-2");
+    client.logout().await.unwrap();
+    assert_eq!(client.session_token(), None);
+}
+
+#[tokio::test]
+async fn rest_login_and_logout() {
+    let server = Server::start(|request| match (request.method.as_str(), request.path()) {
+        ("POST", "/rest/com/vmware/cis/session") => {
+            Reply::json(200, r#"{"value": "rest-token-1"}"#)
+        }
+        ("DELETE", "/rest/com/vmware/cis/session") => Reply::empty(200),
+        _ => Reply::json(200, r#"{"value": "vm-1"}"#),
+    })
+    .await;
+    let client = with_credentials(&server.url(), Style::Rest);
+    assert_eq!(client.login().await.unwrap(), "rest-token-1");
+    assert_eq!(get_vm(&client).await.unwrap(), "vm-1");
+    client.logout().await.unwrap();
+    assert_eq!(client.session_token(), None);
+    let requests = server.requests();
+    assert_eq!(requests[0].header("authorization"), Some(BASIC_USER_PASS));
+    assert_eq!(requests[1].header("vmware-api-session-id"), Some("rest-token-1"));
+    assert_eq!(requests[2].path(), "/rest/com/vmware/cis/session");
+    assert_eq!(requests[2].header("vmware-api-session-id"), Some("rest-token-1"));
+}
+
+#[tokio::test]
+async fn login_failures_are_errors() {
+    let server = Server::start(|_| {
+        Reply::json(
+            401,
+            r#"{"error_type": "UNAUTHENTICATED", "messages": [{"id": "x",
+                "default_message": "Authentication required.", "args": []}]}"#,
+        )
+    })
+    .await;
+    let error = with_credentials(&server.url(), Style::Api)
+        .login()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated));
+
+    let error = client(&server.url(), Style::Api).login().await.unwrap_err();
+    assert!(matches!(error, Error::Usage { .. }), "{error:?}");
+
+    let server = Server::start(|_| Reply::json(201, "{}")).await;
+    let error = with_credentials(&server.url(), Style::Api)
+        .login()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Decode { status: 201, .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_given_session_token_is_sent_and_shared_by_clones() {
+    let server = Server::start(|_| Reply::json(200, r#""vm-1""#)).await;
+    let client = Client::builder(&server.url())
+        .session_token("given-token")
+        .build()
+        .unwrap();
+    let clone = client.clone();
+    get_vm(&clone).await.unwrap();
+    assert_eq!(
+        server.request(0).header("vmware-api-session-id"),
+        Some("given-token")
+    );
+    fn assert_send_sync<T: Send + Sync + Clone + 'static>(_: &T) {}
+    assert_send_sync(&client);
+}
+
+#[tokio::test]
+async fn a_401_logs_in_again_once_and_retries_the_same_bytes() {
+    let logins = Arc::new(AtomicUsize::new(0));
+    let counter = logins.clone();
+    let server = Server::start(move |request| {
+        if request.path() == "/api/session" {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            return Reply::json(201, &format!("\"token-{n}\""));
+        }
+        match request.header("vmware-api-session-id") {
+            Some("token-2") => Reply::json(200, r#""vm-new""#),
+            _ => Reply::empty(401),
+        }
+    })
+    .await;
+    let client = with_credentials(&server.url(), Style::Api);
+    client.login().await.unwrap(); // token-1, which the server no longer accepts
+    let mut call = client.call(&CHECK_OUT);
+    call.path_param("template_library_item", "item-1");
+    let body = serde_json::json!({"name": "x", "client_token": new_client_token()});
+    call.body_param("spec", &body).unwrap();
+    assert_eq!(call.send::<String>().await.unwrap(), "vm-new");
+    assert_eq!(client.session_token().as_deref(), Some("token-2"));
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 4, "{requests:#?}");
+    assert_eq!(requests[1].header("vmware-api-session-id"), Some("token-1"));
+    assert_eq!(requests[2].path(), "/api/session");
+    assert_eq!(requests[3].header("vmware-api-session-id"), Some("token-2"));
+    assert_eq!(requests[1].body, requests[3].body);
+    assert_eq!(requests[3].json(), body);
+}
+
+#[tokio::test]
+async fn a_call_without_a_session_logs_in_on_the_first_401() {
+    let server = Server::start(|request| {
+        if request.path() == "/rest/com/vmware/cis/session" {
+            return Reply::json(200, r#"{"value": "fresh"}"#);
+        }
+        match request.header("vmware-api-session-id") {
+            Some("fresh") => Reply::json(200, r#"{"value": "vm-1"}"#),
+            _ => Reply::empty(401),
+        }
+    })
+    .await;
+    let client = with_credentials(&server.url(), Style::Rest);
+    assert_eq!(get_vm(&client).await.unwrap(), "vm-1");
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn a_second_401_is_returned_without_another_login() {
+    let server = Server::start(|request| {
+        if request.path() == "/api/session" {
+            Reply::json(201, r#""useless""#)
+        } else {
+            Reply::empty(401)
+        }
+    })
+    .await;
+    let client = with_credentials(&server.url(), Style::Api);
+    let error = get_vm(&client).await.unwrap_err();
+    assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated));
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path().to_owned()).collect();
+    assert_eq!(paths, ["/api/vcenter/vm/vm-1", "/api/session", "/api/vcenter/vm/vm-1"]);
+}
+
+#[tokio::test]
+async fn without_credentials_a_401_is_returned_at_once() {
+    let server = Server::start(|_| Reply::empty(401)).await;
+    let client = Client::builder(&server.url())
+        .session_token("stale")
+        .build()
+        .unwrap();
+    let error = get_vm(&client).await.unwrap_err();
+    assert!(error.is_unauthenticated());
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn debug_output_never_shows_the_password_or_the_token() {
+    let server = Server::start(|_| Reply::json(201, r#""tok-SECRET-123""#)).await;
+    let builder = Client::builder(&server.url())
+        .credentials("user@vsphere.local", "pw-SECRET-456")
+        .session_token("tok-SECRET-000");
+    let text = format!("{builder:?}");
+    assert!(!text.contains("SECRET"), "{text}");
+    assert!(text.contains("<redacted>") && text.contains("user@vsphere.local"), "{text}");
+
+    let client = builder.build().unwrap();
+    client.login().await.unwrap();
+    let mut call = client.call(&GET_VM);
+    call.path_param("vm", "vm-1");
+    for text in [format!("{client:?}"), format!("{client:#?}"), format!("{call:?}")] {
+        assert!(!text.contains("SECRET"), "{text}");
+    }
+    assert!(format!("{client:?}").contains("<redacted>"));
+}
+
+#[tokio::test]
+async fn calls_run_in_spans_with_fields_but_no_secrets() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let server = Server::start(|request| match request.path() {
+        "/api/session" => Reply::json(201, r#""tok-SECRET-789""#),
+        _ => match request.header("vmware-api-session-id") {
+            Some("tok-SECRET-789") => Reply::json(200, r#""vm-1""#),
+            _ => Reply::empty(401),
+        },
+    })
+    .await;
+    let client = Client::builder(&server.url())
+        .credentials("user@vsphere.local", "pw-SECRET-456")
+        .build()
+        .unwrap();
+    let mut call = client.call(&INSTANT_CLONE);
+    call.body_param("spec", &clone_spec()).unwrap();
+    let _: String = call.send().await.unwrap();
+
+    let log = capture.text();
+    assert!(!log.contains("SECRET"), "{log}");
+    assert!(!log.contains("00:50:56:00:00:01"), "bodies stay out of traces: {log}");
+    let span = log
+        .lines()
+        .find(|line| line.contains("vsphere.call"))
+        .unwrap_or_else(|| panic!("no call span: {log}"));
+    for field in [
+        "operation=vcenter.vm.instant_clone",
+        "method=POST",
+        "path=/api/vcenter/vm",
+        "style=api",
+    ] {
+        assert!(span.contains(field), "{field} in {span}");
+    }
+    for field in ["status=200", "elapsed_ms=", "relogin=true", "vsphere.login"] {
+        assert!(log.contains(field), "{field} in {log}");
+    }
+}
