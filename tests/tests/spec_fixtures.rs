@@ -27,17 +27,29 @@ fn fixtures() -> Vec<Fixture> {
     for entry in std::fs::read_dir(fixtures_dir()).expect("tests/fixtures") {
         let path = entry.expect("dir entry").path();
         let file = path.file_name().unwrap().to_string_lossy().into_owned();
-        let Some(stem) = file.strip_suffix(".json") else { continue };
+        let Some(stem) = file.strip_suffix(".json") else {
+            continue;
+        };
         let (operation, style, kind) = [".api.", ".rest."]
             .iter()
             .find_map(|sep| {
                 let (op, kind) = stem.split_once(sep)?;
-                Some((op.to_owned(), Style::from_name(sep.trim_matches('.'))?, kind.to_owned()))
+                Some((
+                    op.to_owned(),
+                    Style::from_name(sep.trim_matches('.'))?,
+                    kind.to_owned(),
+                ))
             })
             .unwrap_or_else(|| panic!("{file}: name is not <operation>.<api|rest>.<kind>.json"));
         let text = std::fs::read_to_string(&path).unwrap();
         let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: not JSON: {e}"));
-        out.push(Fixture { file, operation, style, kind, body });
+        out.push(Fixture {
+            file,
+            operation,
+            style,
+            kind,
+            body,
+        });
     }
     out.sort_by(|a, b| a.file.cmp(&b.file));
     out
@@ -46,14 +58,22 @@ fn fixtures() -> Vec<Fixture> {
 /// The schema a fixture of this kind is checked against.
 fn schema_for(op: &Operation, kind: &str) -> Result<Loc, String> {
     match kind {
-        "request" => op.request_schema().ok_or_else(|| "the operation has no request body".to_owned()),
+        "request" => op
+            .request_schema()
+            .ok_or_else(|| "the operation has no request body".to_owned()),
         "response" => {
-            let status = op.success_status().ok_or("the operation has no 2xx response")?;
-            op.response_schema(&status).ok_or_else(|| format!("the {status} response has no body"))
+            let status = op
+                .success_status()
+                .ok_or("the operation has no 2xx response")?;
+            op.response_schema(&status)
+                .ok_or_else(|| format!("the {status} response has no body"))
         }
         _ => {
-            let status = kind.strip_prefix("error-").ok_or_else(|| format!("unknown fixture kind `{kind}`"))?;
-            op.response_schema(status).ok_or_else(|| format!("no {status} response with a body"))
+            let status = kind
+                .strip_prefix("error-")
+                .ok_or_else(|| format!("unknown fixture kind `{kind}`"))?;
+            op.response_schema(status)
+                .ok_or_else(|| format!("no {status} response with a body"))
         }
     }
 }
@@ -61,7 +81,11 @@ fn schema_for(op: &Operation, kind: &str) -> Result<Loc, String> {
 /// The vAPI error type (UPPER_SNAKE) an error body names, in either style.
 fn error_type(style: Style, body: &Value) -> Result<String, String> {
     match style {
-        Style::Api => body.get("error_type").and_then(Value::as_str).map(str::to_owned).ok_or_else(|| "no `error_type`".to_owned()),
+        Style::Api => body
+            .get("error_type")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| "no `error_type`".to_owned()),
         Style::Rest => body
             .get("type")
             .and_then(Value::as_str)
@@ -72,20 +96,33 @@ fn error_type(style: Style, body: &Value) -> Result<String, String> {
 }
 
 /// The error body must name a type the operation documents (x-vsphere-errors) for its status.
-fn error_documented(op: &Operation, status: &str, style: Style, body: &Value) -> Result<(), String> {
+fn error_documented(
+    op: &Operation,
+    status: &str,
+    style: Style,
+    body: &Value,
+) -> Result<(), String> {
     let ty = error_type(style, body)?;
     let documented = op.value["x-vsphere-errors"]
         .as_array()
         .into_iter()
         .flatten()
-        .any(|e| e["status"].to_string() == status && e["type"] == ty.as_str());
-    if documented { Ok(()) } else { Err(format!("{ty} is not documented for status {status}")) }
+        .any(|e| {
+            e["status"].as_u64().map(|s| s.to_string()).as_deref() == Some(status)
+                && e["type"] == ty.as_str()
+        });
+    if documented {
+        Ok(())
+    } else {
+        Err(format!("{ty} is not documented for status {status}"))
+    }
 }
 
 fn check_fixture(spec: &Spec, f: &Fixture) -> Result<(), String> {
     let op = spec.operation(&f.operation, f.style)?;
     let schema = schema_for(&op, &f.kind)?;
-    spec.check(&schema, &f.body, f.style).map_err(|errs| errs.join("\n    "))?;
+    spec.check(&schema, &f.body, f.style)
+        .map_err(|errs| errs.join("\n    "))?;
     if let Some(status) = f.kind.strip_prefix("error-") {
         error_documented(&op, status, f.style, &f.body)?;
     }
@@ -93,7 +130,8 @@ fn check_fixture(spec: &Spec, f: &Fixture) -> Result<(), String> {
 }
 
 fn fixture(name: &str) -> Value {
-    let text = std::fs::read_to_string(fixtures_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let text = std::fs::read_to_string(fixtures_dir().join(name))
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     serde_json::from_str(&text).unwrap()
 }
 
@@ -101,7 +139,10 @@ fn fixture(name: &str) -> Value {
 fn errors_of(name: &str, body: Value) -> Vec<String> {
     let spec = spec();
     let stem = name.strip_suffix(".json").unwrap();
-    let mut f = fixtures().into_iter().find(|f| f.file == name).unwrap_or_else(|| panic!("no fixture {name}"));
+    let mut f = fixtures()
+        .into_iter()
+        .find(|f| f.file == name)
+        .unwrap_or_else(|| panic!("no fixture {name}"));
     assert_eq!(f.file.strip_suffix(".json"), Some(stem));
     f.body = body;
     match check_fixture(&spec, &f) {
@@ -112,8 +153,14 @@ fn errors_of(name: &str, body: Value) -> Vec<String> {
 
 fn assert_fails(name: &str, body: Value, expect: &str) {
     let errors = errors_of(name, body);
-    assert!(!errors.is_empty(), "{name}: a wrong body passed (expected an error mentioning `{expect}`)");
-    assert!(errors.iter().any(|e| e.contains(expect)), "{name}: expected an error mentioning `{expect}`, got:\n{errors:#?}");
+    assert!(
+        !errors.is_empty(),
+        "{name}: a wrong body passed (expected an error mentioning `{expect}`)"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains(expect)),
+        "{name}: expected an error mentioning `{expect}`, got:\n{errors:#?}"
+    );
 }
 
 // ------------------------------------------------------------------ positive
@@ -121,7 +168,10 @@ fn assert_fails(name: &str, body: Value, expect: &str) {
 #[test]
 fn spec_schemas_use_only_understood_keywords() {
     if let Err(errors) = spec().lint() {
-        panic!("schema_check does not understand the spec:\n  {}", errors.join("\n  "));
+        panic!(
+            "schema_check does not understand the spec:\n  {}",
+            errors.join("\n  ")
+        );
     }
 }
 
@@ -129,17 +179,33 @@ fn spec_schemas_use_only_understood_keywords() {
 fn every_fixture_matches_its_operation_schema() {
     let spec = spec();
     let all = fixtures();
-    assert!(all.len() >= 20, "expected the fixture set, found {} files", all.len());
-    let failures: Vec<String> =
-        all.iter().filter_map(|f| check_fixture(&spec, f).err().map(|e| format!("{}:\n    {e}", f.file))).collect();
-    assert!(failures.is_empty(), "fixtures that do not match spec/:\n{}", failures.join("\n"));
+    assert!(
+        all.len() >= 20,
+        "expected the fixture set, found {} files",
+        all.len()
+    );
+    let failures: Vec<String> = all
+        .iter()
+        .filter_map(|f| {
+            check_fixture(&spec, f)
+                .err()
+                .map(|e| format!("{}:\n    {e}", f.file))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "fixtures that do not match spec/:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn every_operation_has_its_fixtures() {
     let spec = spec();
-    let have: BTreeSet<(String, Style, String)> =
-        fixtures().into_iter().map(|f| (f.operation, f.style, f.kind)).collect();
+    let have: BTreeSet<(String, Style, String)> = fixtures()
+        .into_iter()
+        .map(|f| (f.operation, f.style, f.kind))
+        .collect();
     let mut missing = Vec::new();
     for op in spec.operations() {
         let name = op.vsphere_name().unwrap().to_owned();
@@ -151,18 +217,25 @@ fn every_operation_has_its_fixtures() {
         if op.response_schema(&status).is_some() && !have.contains(&key("response")) {
             missing.push(format!("{name}.{}.response.json", op.style.name()));
         }
-        if !have.iter().any(|(o, s, k)| o == &name && *s == op.style && k.starts_with("error-")) {
+        if !have
+            .iter()
+            .any(|(o, s, k)| o == &name && *s == op.style && k.starts_with("error-"))
+        {
             missing.push(format!("{name}.{}.error-<status>.json", op.style.name()));
         }
     }
-    assert!(missing.is_empty(), "operations without fixtures: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "operations without fixtures: {missing:#?}"
+    );
 }
 
 #[test]
 fn fixture_names_match_operations() {
     let spec = spec();
     for f in fixtures() {
-        spec.operation(&f.operation, f.style).unwrap_or_else(|e| panic!("{}: {e}", f.file));
+        spec.operation(&f.operation, f.style)
+            .unwrap_or_else(|e| panic!("{}: {e}", f.file));
     }
 }
 
@@ -172,55 +245,100 @@ fn fixture_names_match_operations() {
 fn missing_required_field_fails() {
     let mut body = fixture("vcenter.vm.instant_clone.rest.request.json");
     body["spec"].as_object_mut().unwrap().remove("source");
-    assert_fails("vcenter.vm.instant_clone.rest.request.json", body, "required member `source`");
+    assert_fails(
+        "vcenter.vm.instant_clone.rest.request.json",
+        body,
+        "required member `source`",
+    );
 
     let mut body = fixture("vcenter.ovf.export_session.create.rest.request.json");
     body.as_object_mut().unwrap().remove("create_spec");
-    assert_fails("vcenter.ovf.export_session.create.rest.request.json", body, "required member `create_spec`");
+    assert_fails(
+        "vcenter.ovf.export_session.create.rest.request.json",
+        body,
+        "required member `create_spec`",
+    );
 
     let mut body = fixture("cis.session.get.api.response.json");
     body.as_object_mut().unwrap().remove("user");
-    assert_fails("cis.session.get.api.response.json", body, "required member `user`");
+    assert_fails(
+        "cis.session.get.api.response.json",
+        body,
+        "required member `user`",
+    );
 }
 
 #[test]
 fn bad_enum_value_fails() {
     let mut body = fixture("vcenter.vm.instant_clone.api.request.json");
     body["nics_to_update"]["obj-103"]["mac_type"] = json!("BOGUS");
-    assert_fails("vcenter.vm.instant_clone.api.request.json", body, "\"BOGUS\" is not one of");
+    assert_fails(
+        "vcenter.vm.instant_clone.api.request.json",
+        body,
+        "\"BOGUS\" is not one of",
+    );
 
     // Inside a /rest key/value list: the checker follows the map into its values.
     let mut body = fixture("vcenter.vm.instant_clone.rest.request.json");
     body["spec"]["serial_ports_to_update"][0]["value"]["backing"]["type"] = json!("SOCKET");
-    assert_fails("vcenter.vm.instant_clone.rest.request.json", body, "\"SOCKET\" is not one of");
+    assert_fails(
+        "vcenter.vm.instant_clone.rest.request.json",
+        body,
+        "\"SOCKET\" is not one of",
+    );
 
     let mut body = fixture("vcenter.ovf.export_session.create.rest.request.json");
     body["create_spec"]["target_type"] = json!("download_target");
-    assert_fails("vcenter.ovf.export_session.create.rest.request.json", body, "is not one of");
+    assert_fails(
+        "vcenter.ovf.export_session.create.rest.request.json",
+        body,
+        "is not one of",
+    );
 }
 
 #[test]
 fn wrong_type_fails() {
     let mut body = fixture("vcenter.vm.instant_clone.api.request.json");
     body["disconnect_all_nics"] = json!("yes");
-    assert_fails("vcenter.vm.instant_clone.api.request.json", body, "expected boolean, found string");
+    assert_fails(
+        "vcenter.vm.instant_clone.api.request.json",
+        body,
+        "expected boolean, found string",
+    );
 
-    assert_fails("vcenter.vm.instant_clone.api.response.json", json!(103), "expected string, found integer");
-    assert_fails("vcenter.vm.instant_clone.rest.response.json", json!("obj-103"), "expected object, found string");
+    assert_fails(
+        "vcenter.vm.instant_clone.api.response.json",
+        json!(103),
+        "expected string, found integer",
+    );
+    assert_fails(
+        "vcenter.vm.instant_clone.rest.response.json",
+        json!("obj-103"),
+        "expected object, found string",
+    );
 }
 
 #[test]
 fn unknown_member_fails() {
-    let mut body = fixture("vcenter.vm_template.library_items.check_outs.check_out.api.request.json");
+    let mut body =
+        fixture("vcenter.vm_template.library_items.check_outs.check_out.api.request.json");
     body["placement"]["datacenter"] = json!("obj-1");
-    assert_fails("vcenter.vm_template.library_items.check_outs.check_out.api.request.json", body, "unknown member `datacenter`");
+    assert_fails(
+        "vcenter.vm_template.library_items.check_outs.check_out.api.request.json",
+        body,
+        "unknown member `datacenter`",
+    );
 }
 
 #[test]
 fn bad_format_fails() {
     let mut body = fixture("vcenter.ovf.export_session.create.rest.request.json");
     body["client_token"] = json!("string");
-    assert_fails("vcenter.ovf.export_session.create.rest.request.json", body, "is not a UUID");
+    assert_fails(
+        "vcenter.ovf.export_session.create.rest.request.json",
+        body,
+        "is not a UUID",
+    );
 
     let mut body = fixture("cis.session.get.api.response.json");
     body["created_time"] = json!("yesterday");
@@ -230,54 +348,108 @@ fn bad_format_fails() {
 #[test]
 fn conditionally_required_field_fails() {
     let mut body = fixture("vcenter.vm.instant_clone.api.request.json");
-    let backing = body["serial_ports_to_update"]["obj-103"]["backing"].as_object_mut().unwrap();
+    let backing = body["serial_ports_to_update"]["obj-103"]["backing"]
+        .as_object_mut()
+        .unwrap();
     backing.insert("type".into(), json!("PIPE_SERVER"));
     backing.remove("pipe");
-    assert_fails("vcenter.vm.instant_clone.api.request.json", body, "`pipe` is required when `type` is \"PIPE_SERVER\"");
+    assert_fails(
+        "vcenter.vm.instant_clone.api.request.json",
+        body,
+        "`pipe` is required when `type` is \"PIPE_SERVER\"",
+    );
 
     let mut body = fixture("vcenter.vm.instant_clone.rest.request.json");
-    body["spec"]["nics_to_update"][0]["value"].as_object_mut().unwrap().remove("mac_address");
-    assert_fails("vcenter.vm.instant_clone.rest.request.json", body, "`mac_address` is required when `mac_type` is \"MANUAL\"");
+    body["spec"]["nics_to_update"][0]["value"]
+        .as_object_mut()
+        .unwrap()
+        .remove("mac_address");
+    assert_fails(
+        "vcenter.vm.instant_clone.rest.request.json",
+        body,
+        "`mac_address` is required when `mac_type` is \"MANUAL\"",
+    );
 
     let mut body = fixture("vcenter.vm.instant_clone.api.request.json");
-    body["nics_to_update"]["obj-103"]["backing"].as_object_mut().unwrap().remove("network");
-    assert_fails("vcenter.vm.instant_clone.api.request.json", body, "`network` is required when `type` is \"STANDARD_PORTGROUP\"");
+    body["nics_to_update"]["obj-103"]["backing"]
+        .as_object_mut()
+        .unwrap()
+        .remove("network");
+    assert_fails(
+        "vcenter.vm.instant_clone.api.request.json",
+        body,
+        "`network` is required when `type` is \"STANDARD_PORTGROUP\"",
+    );
 }
 
 #[test]
 fn maps_must_use_their_style_form() {
     // /api fixture body sent as /rest: the map is an object, not a key/value list.
     let api = fixture("vcenter.vm.instant_clone.api.request.json");
-    assert_fails("vcenter.vm.instant_clone.rest.request.json", json!({ "spec": api }), "key/value list");
+    assert_fails(
+        "vcenter.vm.instant_clone.rest.request.json",
+        json!({ "spec": api }),
+        "key/value list",
+    );
     // /rest list sent as /api.
     let rest = fixture("vcenter.vm.instant_clone.rest.request.json");
-    assert_fails("vcenter.vm.instant_clone.api.request.json", rest["spec"].clone(), "expected object, found array");
+    assert_fails(
+        "vcenter.vm.instant_clone.api.request.json",
+        rest["spec"].clone(),
+        "expected object, found array",
+    );
     // A malformed entry.
     let mut rest = fixture("vcenter.vm.instant_clone.rest.request.json");
     rest["spec"]["nics_to_update"][0]["id"] = json!("x");
-    assert_fails("vcenter.vm.instant_clone.rest.request.json", rest, "exactly the members `key` and `value`");
+    assert_fails(
+        "vcenter.vm.instant_clone.rest.request.json",
+        rest,
+        "exactly the members `key` and `value`",
+    );
 }
 
 #[test]
 fn rest_class_is_checked() {
     let mut body = fixture("vcenter.ovf.export_session.create.rest.request.json");
-    body["create_spec"].as_object_mut().unwrap().remove("@class");
-    assert_fails("vcenter.ovf.export_session.create.rest.request.json", body, "\"@class\": \"com.vmware.vcenter.ovf.export_session.create_spec\" is missing");
+    body["create_spec"]
+        .as_object_mut()
+        .unwrap()
+        .remove("@class");
+    assert_fails(
+        "vcenter.ovf.export_session.create.rest.request.json",
+        body,
+        "\"@class\": \"com.vmware.vcenter.ovf.export_session.create_spec\" is missing",
+    );
 
     let mut body = fixture("vcenter.ovf.export_session.create.rest.request.json");
     body["create_spec"]["@class"] = json!("com.vmware.vcenter.ovf.export_session.create_specs");
-    assert_fails("vcenter.ovf.export_session.create.rest.request.json", body, "expected \"com.vmware.vcenter.ovf.export_session.create_spec\"");
+    assert_fails(
+        "vcenter.ovf.export_session.create.rest.request.json",
+        body,
+        "expected \"com.vmware.vcenter.ovf.export_session.create_spec\"",
+    );
 }
 
 #[test]
 fn error_body_must_be_a_documented_type() {
     let mut body = fixture("vcenter.vm.instant_clone.api.error-400.json");
     body["error_type"] = json!("RESOURCE_BUSY");
-    assert_fails("vcenter.vm.instant_clone.api.error-400.json", body, "RESOURCE_BUSY is not documented for status 400");
+    assert_fails(
+        "vcenter.vm.instant_clone.api.error-400.json",
+        body,
+        "RESOURCE_BUSY is not documented for status 400",
+    );
 
     let mut body = fixture("vcenter.vm.instant_clone.rest.error-400.json");
-    body["value"]["messages"][0].as_object_mut().unwrap().remove("default_message");
-    assert_fails("vcenter.vm.instant_clone.rest.error-400.json", body, "required member `default_message`");
+    body["value"]["messages"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("default_message");
+    assert_fails(
+        "vcenter.vm.instant_clone.rest.error-400.json",
+        body,
+        "required member `default_message`",
+    );
 }
 
 // ------------------------------------------------------------------ the checker itself
@@ -291,7 +463,10 @@ fn tiny_spec(schema: Value) -> Spec {
             "responses": { "204": { "description": "ok" } }
         } } }
     });
-    Spec::from_documents([(ROOT.to_owned(), root), ("schemas/t.yaml".to_owned(), json!({ "T.X.Spec": schema }))])
+    Spec::from_documents([
+        (ROOT.to_owned(), root),
+        ("schemas/t.yaml".to_owned(), json!({ "T.X.Spec": schema })),
+    ])
 }
 
 #[test]
@@ -305,16 +480,27 @@ fn unknown_schema_keyword_is_an_error_not_a_pass() {
         json!({"type": "object", "properties": {"a": {"$ref": "#/T.X.Spec", "minLength": 1}}}),
     ] {
         let spec = tiny_spec(schema.clone());
-        assert!(spec.lint().is_err(), "lint passed a schema with an unknown keyword: {schema}");
+        assert!(
+            spec.lint().is_err(),
+            "lint passed a schema with an unknown keyword: {schema}"
+        );
         let op = spec.operation("t.x.do", Style::Api).unwrap();
-        let result = spec.check(&op.request_schema().unwrap(), &json!({"a": "x"}), Style::Api);
-        assert!(result.is_err(), "check passed a schema with an unknown keyword: {schema}");
+        let result = spec.check(
+            &op.request_schema().unwrap(),
+            &json!({"a": "x"}),
+            Style::Api,
+        );
+        assert!(
+            result.is_err(),
+            "check passed a schema with an unknown keyword: {schema}"
+        );
     }
 }
 
 #[test]
 fn dangling_ref_is_an_error() {
-    let spec = tiny_spec(json!({"type": "object", "properties": {"a": {"$ref": "other.yaml#/Nope"}}}));
+    let spec =
+        tiny_spec(json!({"type": "object", "properties": {"a": {"$ref": "other.yaml#/Nope"}}}));
     assert!(spec.lint().is_err());
 }
 
@@ -327,9 +513,29 @@ fn rest_map_conversion_round_trip() {
     }));
     let op = spec.operation("t.x.do", Style::Api).unwrap();
     let schema = op.request_schema().unwrap();
-    assert!(spec.check(&schema, &json!({"a": 1, "b": 2}), Style::Api).is_ok());
-    assert!(spec.check(&schema, &json!([{"key": "a", "value": 1}, {"key": "b", "value": 2}]), Style::Rest).is_ok());
-    assert!(spec.check(&schema, &json!([{"key": "a", "value": 1}, {"key": "a", "value": 2}]), Style::Rest).is_err());
-    assert!(spec.check(&schema, &json!([{"key": "a", "value": "1"}]), Style::Rest).is_err());
+    assert!(
+        spec.check(&schema, &json!({"a": 1, "b": 2}), Style::Api)
+            .is_ok()
+    );
+    assert!(
+        spec.check(
+            &schema,
+            &json!([{"key": "a", "value": 1}, {"key": "b", "value": 2}]),
+            Style::Rest
+        )
+        .is_ok()
+    );
+    assert!(
+        spec.check(
+            &schema,
+            &json!([{"key": "a", "value": 1}, {"key": "a", "value": 2}]),
+            Style::Rest
+        )
+        .is_err()
+    );
+    assert!(
+        spec.check(&schema, &json!([{"key": "a", "value": "1"}]), Style::Rest)
+            .is_err()
+    );
     assert!(spec.check(&schema, &json!({"a": 1}), Style::Rest).is_err());
 }

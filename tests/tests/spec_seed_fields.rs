@@ -1,0 +1,749 @@
+//! Nothing the seed documents (shared/seeds/) may go missing from spec/: every field path with
+//! its operation, required-ness, identifier resource type, "added in" version, enum values and
+//! default; every operation's since-version, documented errors and privileges.
+//!
+//! Field paths: dot-separated, starting at an operation parameter (`spec`, `client_token`,
+//! `template_library_item`, ...) or at `@response` (the success result: the bare body under
+//! /api, the `value` member under /rest). `*` steps into a map's values (additionalProperties),
+//! `[]` after a name into an array's items. A path is resolved in every URL style the operation
+//! has: under /rest through the envelope, under /api through the bare body (whose parameter name
+//! is the /rest twin's one envelope name), following `$ref` across files.
+
+use serde_json::{Value, json};
+use vsphere_tests::schema_check::{Loc, Operation, Spec, Style, spec_dir};
+
+const IC: &str = "vcenter.vm.instant_clone";
+const CO: &str = "vcenter.vm_template.library_items.check_outs.check_out";
+const EX: &str = "vcenter.ovf.export_session.create";
+const SC: &str = "cis.session.create";
+const SD: &str = "cis.session.delete";
+const SG: &str = "cis.session.get";
+
+/// (operation, field path, required, identifier resource type, "added in vSphere API" version).
+/// Seed 000 (instant clone), 003 (check-out), 004 (export session); the session rows come from
+/// the reference notes.
+type FieldRow = (
+    &'static str,
+    &'static str,
+    bool,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+#[rustfmt::skip]
+const FIELDS: &[FieldRow] = &[
+    // ---- seed 000: instant clone
+    (IC, "spec", true, None, None),
+    (IC, "spec.source", true, Some("VirtualMachine"), Some("6.7.1")),
+    (IC, "spec.name", true, None, Some("6.7.1")),
+    (IC, "spec.placement", false, None, Some("6.7.1")),
+    (IC, "spec.placement.folder", false, Some("Folder"), Some("6.7.1")),
+    (IC, "spec.placement.resource_pool", false, Some("ResourcePool"), Some("6.7.1")),
+    (IC, "spec.placement.datastore", false, Some("Datastore"), Some("6.7.1")),
+    (IC, "spec.nics_to_update", false, None, Some("6.7.1")),
+    (IC, "spec.nics_to_update.*.start_connected", false, None, None),
+    (IC, "spec.nics_to_update.*.backing", false, None, None),
+    (IC, "spec.nics_to_update.*.backing.distributed_port", false, None, None),
+    (IC, "spec.nics_to_update.*.backing.type", true, None, None),
+    (IC, "spec.nics_to_update.*.backing.network", false, Some("Network"), None),
+    (IC, "spec.nics_to_update.*.mac_address", false, None, None),
+    (IC, "spec.nics_to_update.*.mac_type", false, None, None),
+    (IC, "spec.nics_to_update.*.allow_guest_control", false, None, None),
+    (IC, "spec.nics_to_update.*.wake_on_lan_enabled", false, None, None),
+    (IC, "spec.nics_to_update.*.upt_compatibility_enabled", false, None, None),
+    (IC, "spec.serial_ports_to_update", false, None, Some("6.7.1")),
+    (IC, "spec.serial_ports_to_update.*.start_connected", false, None, None),
+    (IC, "spec.serial_ports_to_update.*.backing", false, None, None),
+    (IC, "spec.serial_ports_to_update.*.backing.proxy", false, None, None),
+    (IC, "spec.serial_ports_to_update.*.backing.file", false, None, None),
+    (IC, "spec.serial_ports_to_update.*.backing.pipe", false, None, None),
+    (IC, "spec.serial_ports_to_update.*.backing.type", true, None, None),
+    (IC, "spec.serial_ports_to_update.*.backing.host_device", false, None, None),
+    (IC, "spec.serial_ports_to_update.*.backing.no_rx_loss", false, None, None),
+    (IC, "spec.serial_ports_to_update.*.backing.network_location", false, None, None),
+    (IC, "spec.serial_ports_to_update.*.allow_guest_control", false, None, None),
+    (IC, "spec.serial_ports_to_update.*.yield_on_poll", false, None, None),
+    (IC, "spec.parallel_ports_to_update", false, None, Some("6.7.1")),
+    (IC, "spec.parallel_ports_to_update.*.start_connected", false, None, None),
+    (IC, "spec.parallel_ports_to_update.*.backing", false, None, None),
+    (IC, "spec.parallel_ports_to_update.*.backing.file", false, None, None),
+    (IC, "spec.parallel_ports_to_update.*.backing.type", true, None, None),
+    (IC, "spec.parallel_ports_to_update.*.backing.host_device", false, None, None),
+    (IC, "spec.parallel_ports_to_update.*.allow_guest_control", false, None, None),
+    (IC, "spec.disconnect_all_nics", false, None, Some("6.7.1")),
+    (IC, "spec.bios_uuid", false, None, Some("6.7.1")),
+    (IC, "@response", true, Some("VirtualMachine"), None),
+    // ---- seed 003: template check-out
+    (CO, "template_library_item", true, Some("com.vmware.content.library.Item"), None),
+    (CO, "spec", false, None, None),
+    (CO, "spec.name", false, None, Some("6.9.1")),
+    (CO, "spec.placement", false, None, Some("6.9.1")),
+    (CO, "spec.placement.folder", false, Some("Folder"), Some("6.9.1")),
+    (CO, "spec.placement.resource_pool", false, Some("ResourcePool"), Some("6.9.1")),
+    (CO, "spec.placement.host", false, Some("HostSystem"), Some("6.9.1")),
+    (CO, "spec.placement.cluster", false, Some("ClusterComputeResource"), Some("6.9.1")),
+    (CO, "spec.powered_on", false, None, Some("6.9.1")),
+    (CO, "@response", true, Some("VirtualMachine"), None),
+    // ---- seed 004: OVF export session create
+    (EX, "client_token", false, None, None),
+    (EX, "source", true, None, None),
+    (EX, "source.vm_id", false, Some("VirtualMachine"), None),
+    (EX, "source.vapp_id", false, Some("VirtualApp"), None),
+    (EX, "create_spec", true, None, None),
+    (EX, "create_spec.target_type", true, None, None),
+    (EX, "create_spec.target_content_type", false, None, None),
+    (EX, "create_spec.export_flags", false, None, None),
+    (EX, "create_spec.export_flags[]", true, None, None),
+    (EX, "create_spec.name", false, None, None),
+    (EX, "create_spec.description", false, None, None),
+    (EX, "create_spec.content_library", false, Some("com.vmware.content.Library"), None),
+    (EX, "create_spec.content_library_item", false, Some("com.vmware.content.library.Item"), None),
+    (EX, "@response", true, None, None),
+    // ---- sessions (reference notes)
+    (SC, "@response", true, None, None),
+    (SG, "@response.user", true, None, None),
+    (SG, "@response.created_time", true, None, None),
+    (SG, "@response.last_accessed_time", true, None, None),
+];
+
+/// Maps whose keys are identifiers: (operation, path, key resource type).
+const MAP_KEYS: &[(&str, &str, &str)] = &[
+    (
+        IC,
+        "spec.nics_to_update",
+        "com.vmware.vcenter.vm.hardware.Ethernet",
+    ),
+    (
+        IC,
+        "spec.serial_ports_to_update",
+        "com.vmware.vcenter.vm.hardware.SerialPort",
+    ),
+    (
+        IC,
+        "spec.parallel_ports_to_update",
+        "com.vmware.vcenter.vm.hardware.ParallelPort",
+    ),
+];
+
+/// Enumerations: (operation, path, values in order).
+#[rustfmt::skip]
+const ENUMS: &[(&str, &str, &[&str])] = &[
+    (IC, "spec.nics_to_update.*.backing.type", &["STANDARD_PORTGROUP", "HOST_DEVICE", "DISTRIBUTED_PORTGROUP", "OPAQUE_NETWORK"]),
+    (IC, "spec.nics_to_update.*.mac_type", &["MANUAL", "GENERATED", "ASSIGNED"]),
+    (IC, "spec.serial_ports_to_update.*.backing.type", &["FILE", "HOST_DEVICE", "PIPE_SERVER", "PIPE_CLIENT", "NETWORK_SERVER", "NETWORK_CLIENT"]),
+    (IC, "spec.parallel_ports_to_update.*.backing.type", &["FILE", "HOST_DEVICE"]),
+    (EX, "create_spec.target_type", &["DOWNLOAD_TARGET", "CONTENT_LIBRARY_TARGET"]),
+    (EX, "create_spec.target_content_type", &["OVF_TARGET", "OVA_TARGET"]),
+];
+
+/// Documented defaults: (operation, path, default).
+fn defaults() -> Vec<(&'static str, &'static str, Value)> {
+    vec![
+        (CO, "spec.powered_on", json!(false)),
+        (EX, "create_spec.target_content_type", json!("OVF_TARGET")),
+    ]
+}
+
+/// Fields that become required when a sibling has one of some values:
+/// (operation, path, sibling, values).
+#[rustfmt::skip]
+const REQUIRED_IF: &[(&str, &str, &str, &[&str])] = &[
+    (IC, "spec.nics_to_update.*.mac_address", "mac_type", &["MANUAL"]),
+    (IC, "spec.nics_to_update.*.backing.network", "type", &["STANDARD_PORTGROUP", "DISTRIBUTED_PORTGROUP", "OPAQUE_NETWORK"]),
+    (IC, "spec.serial_ports_to_update.*.backing.file", "type", &["FILE"]),
+    (IC, "spec.serial_ports_to_update.*.backing.pipe", "type", &["PIPE_SERVER", "PIPE_CLIENT"]),
+    (IC, "spec.serial_ports_to_update.*.backing.network_location", "type", &["NETWORK_SERVER", "NETWORK_CLIENT"]),
+    (IC, "spec.parallel_ports_to_update.*.backing.file", "type", &["FILE"]),
+];
+
+/// Operations: (name, styles, since, documented errors as (status, type)).
+type OperationRow = (
+    &'static str,
+    Vec<Style>,
+    Option<&'static str>,
+    Vec<(u64, &'static str)>,
+);
+
+#[rustfmt::skip]
+fn operations() -> Vec<OperationRow> {
+    use Style::{Api, Rest};
+    vec![
+        (IC, vec![Api, Rest], Some("6.7.1"), vec![
+            (400, "ALREADY_EXISTS"), (500, "ERROR"), (400, "INVALID_ARGUMENT"), (404, "NOT_FOUND"),
+            (500, "RESOURCE_INACCESSIBLE"), (503, "SERVICE_UNAVAILABLE"),
+            (500, "UNABLE_TO_ALLOCATE_RESOURCE"), (401, "UNAUTHENTICATED"), (403, "UNAUTHORIZED"),
+        ]),
+        (CO, vec![Api, Rest], Some("6.9.1"), vec![
+            (400, "ALREADY_EXISTS"), (400, "INVALID_ARGUMENT"), (401, "UNAUTHENTICATED"),
+            (403, "UNAUTHORIZED"), (404, "NOT_FOUND"), (500, "RESOURCE_INACCESSIBLE"),
+            (500, "UNABLE_TO_ALLOCATE_RESOURCE"), (500, "ERROR"),
+        ]),
+        (EX, vec![Rest], None, vec![
+            (404, "NOT_FOUND"), (400, "INVALID_ARGUMENT"), (400, "NOT_ALLOWED_IN_CURRENT_STATE"),
+            (500, "RESOURCE_INACCESSIBLE"), (500, "RESOURCE_BUSY"),
+        ]),
+        (SC, vec![Api, Rest], None, vec![(401, "UNAUTHENTICATED")]),
+        (SD, vec![Api, Rest], None, vec![(401, "UNAUTHENTICATED")]),
+        (SG, vec![Api], None, vec![(401, "UNAUTHENTICATED")]),
+    ]
+}
+
+/// Seed 003's privilege list for check-out: (privilege, resource, via).
+#[rustfmt::skip]
+const CHECK_OUT_PRIVILEGES: &[(&str, Option<&str>, Option<&str>)] = &[
+    ("System.Read", None, None),
+    ("ContentLibrary.CheckOutTemplate", Some("com.vmware.content.library.Item"), Some("template_library_item")),
+    ("System.Read", Some("Folder"), Some("spec.placement.folder")),
+    ("System.Read", Some("ResourcePool"), Some("spec.placement.resource_pool")),
+    ("System.Read", Some("HostSystem"), Some("spec.placement.host")),
+    ("System.Read", Some("ClusterComputeResource"), Some("spec.placement.cluster")),
+];
+
+fn spec() -> Spec {
+    Spec::load(&spec_dir()).unwrap_or_else(|e| panic!("spec/ does not load: {e}"))
+}
+
+/// A resolved field: the node that declares it (property, parameter schema, items or response
+/// schema), and whether its parent requires it.
+struct Resolved {
+    loc: Loc,
+    chain: Vec<Loc>,
+    required: bool,
+}
+
+fn styles_of(spec: &Spec, op: &str) -> Vec<Style> {
+    [Style::Api, Style::Rest]
+        .into_iter()
+        .filter(|s| spec.operation(op, *s).is_ok())
+        .collect()
+}
+
+fn resolve_field(spec: &Spec, op_name: &str, style: Style, path: &str) -> Result<Resolved, String> {
+    let op = spec.operation(op_name, style)?;
+    let mut segments: Vec<&str> = path.split('.').collect();
+    let first = segments.remove(0);
+    let (mut loc, mut required) = start(spec, &op, op_name, first)?;
+    if first == "@response" && style == Style::Rest {
+        let (target, _) = spec.resolve(&loc)?;
+        loc = target.child("properties").child("value");
+        spec.node(&loc)
+            .map_err(|_| format!("{op_name} /rest: the result has no `value` member"))?;
+    }
+    for segment in segments {
+        let (target, _) = spec.resolve(&loc)?;
+        let node = spec.node(&target)?;
+        if segment == "*" {
+            loc = target.child("additionalProperties");
+            spec.node(&loc)
+                .map_err(|_| format!("{target} is not a map (no additionalProperties)"))?;
+            required = true;
+            continue;
+        }
+        let (name, items) = match segment.strip_suffix("[]") {
+            Some(name) => (name, true),
+            None => (segment, false),
+        };
+        if node.get("properties").and_then(|p| p.get(name)).is_none() {
+            return Err(format!("{target} has no property `{name}`"));
+        }
+        required = node
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|n| n == name));
+        loc = target.child("properties").child(name);
+        if items {
+            let (target, _) = spec.resolve(&loc)?;
+            loc = target.child("items");
+            spec.node(&loc)
+                .map_err(|_| format!("{target} is not an array"))?;
+            required = true;
+        }
+    }
+    // `[]` on the first segment (a top-level array parameter) is not used by the seeds.
+    let (_, chain) = spec.resolve(&loc)?;
+    Ok(Resolved {
+        loc,
+        chain,
+        required,
+    })
+}
+
+/// The node of a path's first segment, and whether it is required.
+fn start(spec: &Spec, op: &Operation, op_name: &str, first: &str) -> Result<(Loc, bool), String> {
+    let (name, items) = match first.strip_suffix("[]") {
+        Some(n) => (n, true),
+        None => (first, false),
+    };
+    assert!(!items, "array parameters are not used");
+    if name == "@response" {
+        let status = op.success_status().ok_or("no 2xx response")?;
+        return Ok((
+            op.response_schema(&status)
+                .ok_or("the success response has no body")?,
+            true,
+        ));
+    }
+    if let Some(params) = op.value.get("parameters").and_then(Value::as_array) {
+        if let Some(i) = params.iter().position(|p| p["name"] == name) {
+            let required = params[i]["required"] == json!(true);
+            return Ok((
+                op.loc
+                    .child("parameters")
+                    .child(&i.to_string())
+                    .child("schema"),
+                required,
+            ));
+        }
+    }
+    let body = op
+        .request_schema()
+        .ok_or_else(|| format!("{} has no parameter `{name}`", op.path))?;
+    match op.style {
+        Style::Rest => {
+            let (target, _) = spec.resolve(&body)?;
+            let node = spec.node(&target)?;
+            if node.get("properties").and_then(|p| p.get(name)).is_none() {
+                return Err(format!("{} envelope has no parameter `{name}`", op.path));
+            }
+            let required = node
+                .get("required")
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|n| n == name));
+            Ok((target.child("properties").child(name), required))
+        }
+        Style::Api => {
+            // The bare body is the one parameter the /rest twin's envelope names.
+            let twin = spec.operation(op_name, Style::Rest)?;
+            let envelope = twin.value["requestBody"]["x-vsphere-envelope"].clone();
+            if envelope != json!([name]) {
+                return Err(format!(
+                    "/api body parameter `{name}` is not the /rest twin's single envelope name ({envelope})"
+                ));
+            }
+            let required = op.value["requestBody"]["required"] == json!(true);
+            Ok((body, required))
+        }
+    }
+}
+
+fn description(spec: &Spec, chain: &[Loc]) -> Option<String> {
+    spec.extension(chain, "description")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned)
+}
+
+#[test]
+fn every_seed_field_is_in_the_spec() {
+    let spec = spec();
+    let mut failures = Vec::new();
+    let mut table = Vec::new();
+    for &(op, path, required, resource, since) in FIELDS {
+        let styles = styles_of(&spec, op);
+        if styles.is_empty() {
+            failures.push(format!("{op}: no operation"));
+            continue;
+        }
+        for style in styles {
+            let at = format!("{op} ({}) {path}", style.name());
+            let r = match resolve_field(&spec, op, style, path) {
+                Ok(r) => r,
+                Err(e) => {
+                    failures.push(format!("{at}: missing: {e}"));
+                    continue;
+                }
+            };
+            if r.required != required {
+                failures.push(format!(
+                    "{at}: required is {}, the docs say {required}",
+                    r.required
+                ));
+            }
+            let got = spec
+                .extension(&r.chain, "x-vsphere-resource-type")
+                .and_then(Value::as_str);
+            if got != resource {
+                failures.push(format!(
+                    "{at}: x-vsphere-resource-type is {got:?}, expected {resource:?}"
+                ));
+            }
+            let got = spec
+                .extension(&r.chain, "x-vsphere-since")
+                .and_then(Value::as_str);
+            if since.is_some() && got != since {
+                failures.push(format!(
+                    "{at}: x-vsphere-since is {got:?}, expected {since:?}"
+                ));
+            }
+            // A parameter's text is on the parameter, beside its schema.
+            let parameter = r
+                .loc
+                .pointer
+                .strip_suffix("/schema")
+                .filter(|p| p.contains("/parameters/"));
+            let parameter_text =
+                parameter.and_then(|p| description(&spec, &[Loc::new(r.loc.file.clone(), p)]));
+            if description(&spec, &r.chain).or(parameter_text).is_none() && !path.ends_with("[]") {
+                failures.push(format!("{at}: no description"));
+            }
+            let (target, _) = spec.resolve(&r.loc).unwrap();
+            table.push(format!(
+                "| `{path}` | {op} | {} | `{}` | `{target}` |",
+                style.name(),
+                r.loc,
+            ));
+        }
+    }
+    println!(
+        "| field | operation | style | declared at | type at |\n|---|---|---|---|---|\n{}",
+        table.join("\n")
+    );
+    assert!(
+        failures.is_empty(),
+        "seed fields missing or wrong in spec/:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn id_maps_have_key_resource_types_and_rest_list_form() {
+    let spec = spec();
+    for &(op, path, key) in MAP_KEYS {
+        for style in styles_of(&spec, op) {
+            let r = resolve_field(&spec, op, style, path)
+                .unwrap_or_else(|e| panic!("{op} {path}: {e}"));
+            let got = spec
+                .extension(&r.chain, "x-vsphere-key-resource-type")
+                .and_then(Value::as_str);
+            assert_eq!(got, Some(key), "{op} {path}: x-vsphere-key-resource-type");
+            assert_eq!(
+                spec.extension(&r.chain, "x-vsphere-rest-map-as-list"),
+                Some(&json!(true)),
+                "{op} {path}"
+            );
+            let (target, _) = spec.resolve(&r.loc).unwrap();
+            assert_eq!(
+                spec.node(&target).unwrap()["type"],
+                "object",
+                "{op} {path}: a map is an object under /api"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_map_schema_is_sent_as_a_list_under_rest() {
+    // x-vsphere-rest-map-as-list must be on every schema with additionalProperties.
+    let spec = spec();
+    let mut missing = Vec::new();
+    for file in spec.files().map(str::to_owned).collect::<Vec<_>>() {
+        let doc = spec.node(&Loc::new(file.clone(), "")).unwrap().clone();
+        walk(&doc, &Loc::new(file, ""), &mut |loc, node| {
+            if node
+                .get("additionalProperties")
+                .is_some_and(Value::is_object)
+                && node.get("x-vsphere-rest-map-as-list") != Some(&json!(true))
+            {
+                missing.push(loc.to_string());
+            }
+        });
+    }
+    assert!(
+        missing.is_empty(),
+        "maps without x-vsphere-rest-map-as-list: {missing:#?}"
+    );
+}
+
+fn walk(node: &Value, loc: &Loc, f: &mut dyn FnMut(&Loc, &Value)) {
+    f(loc, node);
+    match node {
+        Value::Object(map) => map.iter().for_each(|(k, v)| walk(v, &loc.child(k), f)),
+        Value::Array(list) => list
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| walk(v, &loc.child(&i.to_string()), f)),
+        _ => {}
+    }
+}
+
+#[test]
+fn enums_hold_the_documented_values() {
+    let spec = spec();
+    for &(op, path, values) in ENUMS {
+        for style in styles_of(&spec, op) {
+            let r = resolve_field(&spec, op, style, path)
+                .unwrap_or_else(|e| panic!("{op} {path}: {e}"));
+            let (target, _) = spec.resolve(&r.loc).unwrap();
+            let node = spec.node(&target).unwrap();
+            assert_eq!(node["type"], "string", "{op} {path}: enums are strings");
+            assert_eq!(node["enum"], json!(values), "{op} {path}: enum values");
+            assert!(
+                r.chain.len() > 1 && target.pointer.matches('/').count() == 1,
+                "{op} {path}: an enum must be a named schema ($ref), found at {target}"
+            );
+        }
+    }
+}
+
+#[test]
+fn defaults_are_recorded() {
+    let spec = spec();
+    for (op, path, default) in defaults() {
+        for style in styles_of(&spec, op) {
+            let r = resolve_field(&spec, op, style, path)
+                .unwrap_or_else(|e| panic!("{op} {path}: {e}"));
+            assert_eq!(
+                spec.extension(&r.chain, "default"),
+                Some(&default),
+                "{op} {path}: default"
+            );
+        }
+    }
+}
+
+#[test]
+fn conditional_requirements_are_recorded() {
+    let spec = spec();
+    for &(op, path, sibling, values) in REQUIRED_IF {
+        for style in styles_of(&spec, op) {
+            let r = resolve_field(&spec, op, style, path)
+                .unwrap_or_else(|e| panic!("{op} {path}: {e}"));
+            let rule = spec
+                .extension(&r.chain, "x-vsphere-required-if")
+                .unwrap_or_else(|| panic!("{op} {path}: no x-vsphere-required-if"));
+            assert_eq!(rule, &json!({ sibling: values }), "{op} {path}");
+        }
+    }
+}
+
+#[test]
+fn operations_carry_since_errors_and_twins_agree() {
+    let spec = spec();
+    let mut failures = Vec::new();
+    for (name, styles, since, errors) in operations() {
+        assert_eq!(styles_of(&spec, name), styles, "{name}: URL styles");
+        let mut expected: Vec<(u64, String)> =
+            errors.iter().map(|(s, t)| (*s, (*t).to_owned())).collect();
+        expected.sort();
+        for &style in &styles {
+            let op = spec.operation(name, style).unwrap();
+            let at = format!("{name} ({})", style.name());
+            let got = op.value.get("x-vsphere-since").and_then(Value::as_str);
+            if got != since {
+                failures.push(format!("{at}: x-vsphere-since {got:?}, expected {since:?}"));
+            }
+            let mut got: Vec<(u64, String)> = op.value["x-vsphere-errors"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|e| {
+                    (
+                        e["status"].as_u64().unwrap_or(0),
+                        e["type"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect();
+            for e in op.value["x-vsphere-errors"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                if e["description"]
+                    .as_str()
+                    .is_none_or(|d| d.trim().is_empty())
+                {
+                    failures.push(format!("{at}: error {e} has no description"));
+                }
+            }
+            got.sort();
+            got.dedup();
+            if got != expected {
+                failures.push(format!(
+                    "{at}: x-vsphere-errors {got:?}, expected {expected:?}"
+                ));
+            }
+            // One OpenAPI response per documented status, with a vAPI error body.
+            for (status, ty) in &expected {
+                let Some(schema) = op.response_schema(&status.to_string()) else {
+                    failures.push(format!("{at}: no {status} response with a body"));
+                    continue;
+                };
+                let schema = match style {
+                    Style::Api => schema,
+                    Style::Rest => schema.child("properties").child("value"),
+                };
+                let want = if ty == "UNAUTHENTICATED" {
+                    "/Vapi.Std.Errors.Unauthenticated"
+                } else {
+                    "/Vapi.Std.Errors."
+                };
+                match spec.resolve(&schema) {
+                    Ok((target, _)) if target.pointer.starts_with(want) => {}
+                    Ok((target, _)) => failures.push(format!(
+                        "{at}: {status} {ty} body is {target}, expected {want}*"
+                    )),
+                    Err(e) => failures.push(format!("{at}: {status}: {e}")),
+                }
+            }
+            if op.value["operationId"]
+                != json!(match style {
+                    Style::Api => name.to_owned(),
+                    Style::Rest => format!("rest.{name}"),
+                })
+            {
+                failures.push(format!("{at}: operationId {}", op.value["operationId"]));
+            }
+        }
+        // Twins describe one operation: same since, errors, privileges.
+        if styles.len() == 2 {
+            let api = spec.operation(name, Style::Api).unwrap().value;
+            let rest = spec.operation(name, Style::Rest).unwrap().value;
+            for key in [
+                "x-vsphere-since",
+                "x-vsphere-errors",
+                "x-vsphere-privileges",
+            ] {
+                if api.get(key) != rest.get(key) {
+                    failures.push(format!("{name}: the /api and /rest twins differ in {key}"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn operation_ids_are_unique() {
+    let spec = spec();
+    let mut seen = std::collections::BTreeSet::new();
+    for op in spec.operations() {
+        let id = op.value["operationId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{} {}: no operationId", op.method, op.path))
+            .to_owned();
+        assert!(seen.insert(id.clone()), "operationId {id} repeats");
+        assert!(
+            op.value
+                .get("x-vsphere-operation")
+                .is_some_and(Value::is_string),
+            "{id}: no x-vsphere-operation"
+        );
+    }
+}
+
+#[test]
+fn check_out_privileges_are_the_seeds() {
+    let spec = spec();
+    for style in [Style::Api, Style::Rest] {
+        let op = spec.operation(CO, style).unwrap();
+        let got: Vec<(String, Option<String>, Option<String>)> = op.value["x-vsphere-privileges"]
+            .as_array()
+            .expect("x-vsphere-privileges")
+            .iter()
+            .map(|p| {
+                let s = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_owned);
+                (s("privilege").expect("privilege"), s("resource"), s("via"))
+            })
+            .collect();
+        let want: Vec<(String, Option<String>, Option<String>)> = CHECK_OUT_PRIVILEGES
+            .iter()
+            .map(|(p, r, v)| ((*p).to_owned(), r.map(str::to_owned), v.map(str::to_owned)))
+            .collect();
+        assert_eq!(got, want, "check-out privileges ({})", style.name());
+        // Every `via` names a field or parameter that exists and carries the resource type.
+        for (_, resource, via) in &want {
+            if let (Some(resource), Some(via)) = (resource, via) {
+                let r = resolve_field(&spec, CO, style, via)
+                    .unwrap_or_else(|e| panic!("via {via}: {e}"));
+                assert_eq!(
+                    spec.extension(&r.chain, "x-vsphere-resource-type")
+                        .and_then(Value::as_str),
+                    Some(resource.as_str())
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn rest_envelopes_list_their_parameters_in_order() {
+    let spec = spec();
+    for op in spec
+        .operations()
+        .into_iter()
+        .filter(|o| o.style == Style::Rest)
+    {
+        let Some(body) = op.request_schema() else {
+            continue;
+        };
+        let (target, _) = spec.resolve(&body).unwrap();
+        let props: Vec<Value> = spec.node(&target).unwrap()["properties"]
+            .as_object()
+            .expect("envelope properties")
+            .keys()
+            .map(|k| json!(k))
+            .collect();
+        assert_eq!(
+            op.value["requestBody"]["x-vsphere-envelope"],
+            Value::Array(props),
+            "{}: x-vsphere-envelope",
+            op.path
+        );
+    }
+    let ex = spec.operation(EX, Style::Rest).unwrap();
+    assert_eq!(
+        ex.value["requestBody"]["x-vsphere-envelope"],
+        json!(["client_token", "source", "create_spec"])
+    );
+    let token = resolve_field(&spec, EX, Style::Rest, "client_token").unwrap();
+    assert_eq!(
+        spec.extension(&token.chain, "x-vsphere-idempotency-token"),
+        Some(&json!(true))
+    );
+    assert_eq!(spec.extension(&token.chain, "format"), Some(&json!("uuid")));
+    let class = resolve_field(&spec, EX, Style::Rest, "create_spec").unwrap();
+    assert_eq!(
+        spec.extension(&class.chain, "x-vsphere-class"),
+        Some(&json!("com.vmware.vcenter.ovf.export_session.create_spec"))
+    );
+}
+
+#[test]
+fn twins_share_structures_and_paths() {
+    // Both URL styles refer to the same named schemas (defined once), and action paths keep
+    // `?action=` in the key with the same snake_case path parameters.
+    let spec = spec();
+    let api = spec.operation(IC, Style::Api).unwrap();
+    let rest = spec.operation(IC, Style::Rest).unwrap();
+    let (a, _) = spec.resolve(&api.request_schema().unwrap()).unwrap();
+    let r = resolve_field(&spec, IC, Style::Rest, "spec").unwrap();
+    let (b, _) = spec.resolve(&r.loc).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(api.path, "/api/vcenter/vm?action=instant-clone");
+    assert_eq!(rest.path, "/rest/vcenter/vm?action=instant-clone");
+    let api = spec.operation(CO, Style::Api).unwrap();
+    let rest = spec.operation(CO, Style::Rest).unwrap();
+    assert_eq!(
+        api.path,
+        "/api/vcenter/vm-template/library-items/{template_library_item}/check-outs?action=check-out"
+    );
+    assert_eq!(
+        rest.path,
+        "/rest/vcenter/vm-template/library-items/{template_library_item}/check-outs?action=check-out"
+    );
+    assert_eq!(
+        spec.operation(EX, Style::Rest).unwrap().path,
+        "/rest/com/vmware/vcenter/ovf/export-session"
+    );
+    assert_eq!(
+        spec.operation(SC, Style::Rest).unwrap().path,
+        "/rest/com/vmware/cis/session"
+    );
+    for name in [SC, SD, SG] {
+        assert_eq!(
+            spec.operation(name, Style::Api).unwrap().path,
+            "/api/session"
+        );
+    }
+}
