@@ -109,6 +109,8 @@ pub enum TypeKind {
     Enum {
         /// Known values in spec order.
         variants: Vec<Variant>,
+        /// The variant that keeps unknown values: `Unknown`, or `Other` when a value is `UNKNOWN`.
+        catch_all: String,
     },
 }
 

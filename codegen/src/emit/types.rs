@@ -18,7 +18,10 @@ pub fn type_item(model: &Model, name: &str, def: &TypeDef) -> TokenStream {
         TypeKind::Struct { fields, rest_class } => {
             structure(model, name, &lines, fields, rest_class.as_deref(), def)
         }
-        TypeKind::Enum { variants } => open_enum(name, &lines, variants),
+        TypeKind::Enum {
+            variants,
+            catch_all,
+        } => open_enum(name, &lines, variants, catch_all),
     }
 }
 
@@ -254,8 +257,12 @@ fn validate(model: &Model, ident: &proc_macro2::Ident, fields: &[Field]) -> Toke
     }
 }
 
-fn open_enum(name: &str, lines: &[String], variants: &[Variant]) -> TokenStream {
+fn open_enum(name: &str, lines: &[String], variants: &[Variant], catch_all: &str) -> TokenStream {
     let ident = naming::ident(name);
+    let other = format_ident!("{catch_all}");
+    let open_doc = format!(
+        " Open: a value this client does not know is kept in `{catch_all}` and written back unchanged."
+    );
     let doc = docs::attrs(lines);
     let names: Vec<_> = variants
         .iter()
@@ -266,12 +273,12 @@ fn open_enum(name: &str, lines: &[String], variants: &[Variant]) -> TokenStream 
     quote! {
         #doc
         ///
-        /// Open: a value this client does not know is kept in `Unknown` and written back unchanged.
+        #[doc = #open_doc]
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #ident {
             #( #[doc = #variant_docs] #names, )*
             /// A value this client does not know, exactly as the server sent it.
-            Unknown(::std::string::String),
+            #other(::std::string::String),
         }
 
         impl #ident {
@@ -279,7 +286,7 @@ fn open_enum(name: &str, lines: &[String], variants: &[Variant]) -> TokenStream 
             pub fn as_str(&self) -> &str {
                 match self {
                     #( Self::#names => #values, )*
-                    Self::Unknown(value) => value,
+                    Self::#other(value) => value,
                 }
             }
         }
@@ -288,7 +295,7 @@ fn open_enum(name: &str, lines: &[String], variants: &[Variant]) -> TokenStream 
             fn from(value: &str) -> Self {
                 match value {
                     #( #values => Self::#names, )*
-                    other => Self::Unknown(other.to_owned()),
+                    other => Self::#other(other.to_owned()),
                 }
             }
         }

@@ -314,11 +314,6 @@ impl Lowering<'_> {
                     )
                     .help("remove the duplicate value"));
             }
-            if rust == "Unknown" {
-                return Err(files
-                    .diagnostic(&loc.child("enum").child(&i.to_string()), "the enum value `UNKNOWN` collides with the catch-all variant `Unknown` every generated enum has")
-                    .help("rename the value"));
-            }
             variants.push(Variant {
                 rust,
                 value: value.to_owned(),
@@ -330,8 +325,22 @@ impl Lowering<'_> {
                 "an enum needs at least one string value",
             ));
         }
+        let catch_all = ["Unknown", "Other", "UnknownValue"]
+            .into_iter()
+            .find(|c| variants.iter().all(|v| v.rust != *c));
+        let Some(catch_all) = catch_all else {
+            return Err(files.diagnostic(&loc.child("enum"), "the enum has values named UNKNOWN, OTHER and UNKNOWN_VALUE, leaving no name for the variant that keeps unknown values").help("rename one of them"));
+        };
         let (key, schema_name) = self.key_for(&name_here, ctx);
-        let key = self.register(loc, key, schema_name, TypeKind::Enum { variants })?;
+        let key = self.register(
+            loc,
+            key,
+            schema_name,
+            TypeKind::Enum {
+                variants,
+                catch_all: catch_all.to_owned(),
+            },
+        )?;
         Ok(Ty::Named(key))
     }
 
