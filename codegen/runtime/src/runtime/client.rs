@@ -112,7 +112,7 @@ impl Client {
                 .header(ACCEPT, JSON)
                 .basic_auth(&credentials.username, Some(credentials.password.expose()));
             let (status, body) = exchange(request, self.inner.max_response_bytes).await?;
-            tracing::Span::current().record("status", status);
+            span.record("status", status);
             if !(200..300).contains(&status) {
                 return Err(Error::from_response(status, &body));
             }
@@ -157,7 +157,7 @@ impl Client {
             let outcome = exchange(request, self.inner.max_response_bytes).await;
             self.clear_token_if(&token);
             let (status, body) = outcome?;
-            tracing::Span::current().record("status", status);
+            span.record("status", status);
             if (200..300).contains(&status) {
                 Ok(())
             } else {
@@ -211,6 +211,7 @@ impl Client {
         method: reqwest::Method,
         url: reqwest::Url,
         body: Option<Vec<u8>>,
+        span: &tracing::Span,
     ) -> Result<(u16, Vec<u8>), Error> {
         let mut retried = false;
         loop {
@@ -231,7 +232,7 @@ impl Client {
                 return Ok((status, response));
             }
             retried = true;
-            tracing::Span::current().record("relogin", true);
+            span.record("relogin", true);
             if self.token() == sent_token {
                 tracing::debug!("session rejected (401); logging in again");
                 self.login().await?;

@@ -1,24 +1,17 @@
 //! A minimal tracing subscriber that writes every span, field record and event as text lines.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Current, Id, Record};
+use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 
 #[derive(Clone, Default)]
 pub struct Capture {
     log: Arc<Mutex<String>>,
     next: Arc<AtomicU64>,
-    metadata: Arc<Mutex<HashMap<u64, &'static Metadata<'static>>>>,
-}
-
-thread_local! {
-    static STACK: RefCell<Vec<Id>> = const { RefCell::new(Vec::new()) };
 }
 
 struct Fields<'a>(&'a mut String);
@@ -46,10 +39,6 @@ impl Subscriber for Capture {
 
     fn new_span(&self, span: &Attributes<'_>) -> Id {
         let id = Id::from_u64(self.next.fetch_add(1, Ordering::Relaxed) + 1);
-        self.metadata
-            .lock()
-            .unwrap()
-            .insert(id.into_u64(), span.metadata());
         let mut line = format!("span {} {}", id.into_u64(), span.metadata().name());
         span.record(&mut Fields(&mut line));
         self.log.lock().unwrap().push_str(&(line + "\n"));
@@ -70,26 +59,7 @@ impl Subscriber for Capture {
         self.log.lock().unwrap().push_str(&(line + "\n"));
     }
 
-    fn enter(&self, span: &Id) {
-        STACK.with(|stack| stack.borrow_mut().push(span.clone()));
-    }
+    fn enter(&self, _: &Id) {}
 
-    fn exit(&self, span: &Id) {
-        STACK.with(|stack| {
-            let mut stack = stack.borrow_mut();
-            if let Some(at) = stack.iter().rposition(|id| id == span) {
-                stack.remove(at);
-            }
-        });
-    }
-
-    fn current_span(&self) -> Current {
-        let Some(id) = STACK.with(|stack| stack.borrow().last().cloned()) else {
-            return Current::none();
-        };
-        match self.metadata.lock().unwrap().get(&id.into_u64()) {
-            Some(metadata) => Current::new(id, metadata),
-            None => Current::none(),
-        }
-    }
+    fn exit(&self, _: &Id) {}
 }

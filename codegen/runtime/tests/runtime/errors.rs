@@ -11,7 +11,7 @@ use crate::server::{Reply, Server};
 /// Calls GET_VM on a server that answers every request with `reply()`.
 async fn error_of(style: Style, reply: fn() -> Reply) -> Error {
     let server = Server::start(move |_| reply()).await;
-    let client = client(&server.url(), style);
+    let client = plain_client(&server.url(), style);
     call_vm(&client).await
 }
 
@@ -128,10 +128,16 @@ async fn empty_401_is_unauthenticated_and_a_challenge_is_kept() {
 
 #[tokio::test]
 async fn plain_text_404_is_not_found_with_the_text() {
-    let error = error_of(Style::Api, || Reply::typed(404, "text/plain", "404 page not found\n")).await;
+    let error = error_of(Style::Api, || {
+        Reply::typed(404, "text/plain", "404 page not found\n")
+    })
+    .await;
     assert_eq!(error.kind(), Some(&ErrorKind::NotFound));
     assert_eq!(error.body_excerpt(), Some("404 page not found"));
-    assert_eq!(error.to_string(), "NOT_FOUND (HTTP 404): 404 page not found");
+    assert_eq!(
+        error.to_string(),
+        "NOT_FOUND (HTTP 404): 404 page not found"
+    );
 }
 
 #[tokio::test]
@@ -151,7 +157,10 @@ async fn html_502_is_unknown_with_an_excerpt() {
 
 #[tokio::test]
 async fn json_labelled_text_plain_is_still_decoded() {
-    let error = error_of(Style::Rest, || Reply::typed(404, "text/plain", REST_NOT_FOUND)).await;
+    let error = error_of(Style::Rest, || {
+        Reply::typed(404, "text/plain", REST_NOT_FOUND)
+    })
+    .await;
     assert_eq!(error.kind(), Some(&ErrorKind::NotFound));
     assert_eq!(error.messages().len(), 1);
 }
@@ -159,7 +168,10 @@ async fn json_labelled_text_plain_is_still_decoded() {
 #[tokio::test]
 async fn truncated_json_falls_back_to_the_status() {
     let error = error_of(Style::Api, || {
-        Reply::json(500, r#"{"error_type": "NOT_FOUND", "messages": [{"id": "x", "def"#)
+        Reply::json(
+            500,
+            r#"{"error_type": "NOT_FOUND", "messages": [{"id": "x", "def"#,
+        )
     })
     .await;
     assert_eq!(error.kind(), Some(&ErrorKind::InternalServerError));
@@ -178,11 +190,14 @@ async fn malformed_messages_never_panic() {
     // `error_type` is not a string, but `messages` is a list: a vAPI error, kind from status.
     assert_eq!(error.kind(), Some(&ErrorKind::InvalidRequest));
     assert_eq!(error.messages().len(), 3);
-    assert_eq!(error.messages()[2].args, vec!["1".to_owned(), r#"{"a":2}"#.to_owned()]);
+    assert_eq!(
+        error.messages()[2].args,
+        vec!["1".to_owned(), r#"{"a":2}"#.to_owned()]
+    );
 
     let deep = "[".repeat(100_000);
     let server = Server::start(move |_| Reply::typed(500, "application/json", &deep)).await;
-    let error = call_vm(&client(&server.url(), Style::Api)).await;
+    let error = call_vm(&plain_client(&server.url(), Style::Api)).await;
     assert_eq!(error.kind(), Some(&ErrorKind::InternalServerError));
     assert!(error.body_excerpt().unwrap().len() <= 1100);
 }
@@ -212,7 +227,14 @@ async fn oversized_bodies_are_bounded_with_an_excerpt() {
     let started = Instant::now();
     let error = call_vm(&client).await;
     assert!(
-        matches!(error, Error::ResponseTooLarge { status: 500, limit: 65536, .. }),
+        matches!(
+            error,
+            Error::ResponseTooLarge {
+                status: 500,
+                limit: 65536,
+                ..
+            }
+        ),
         "{error:?}"
     );
     assert!(started.elapsed() < Duration::from_secs(10));
@@ -260,7 +282,7 @@ async fn a_refused_connection_is_a_connect_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let error = call_vm(&client(&url, Style::Api)).await;
+    let error = call_vm(&plain_client(&url, Style::Api)).await;
     assert!(matches!(error, Error::Connect { .. }), "{error:?}");
     assert!(std::error::Error::source(&error).is_some());
 }

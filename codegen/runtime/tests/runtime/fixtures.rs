@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use vsphere_runtime::runtime::{
-    BodyKind, Client, Endpoint, Error, Method, Operation, RestForm, Style, Validate,
-    require_field, rest_class, rest_field,
+    BodyKind, Client, Endpoint, Error, Method, Operation, RestForm, Style, Validate, require_field,
+    rest_class, rest_field,
 };
 
 pub static INSTANT_CLONE: Operation = Operation {
@@ -146,7 +146,10 @@ impl RestForm for InstantCloneSpec {
 impl Validate for InstantCloneSpec {
     fn validate(&self, path: &str) -> Result<(), Error> {
         self.nics_to_update
-            .validate(&vsphere_runtime::runtime::field_path(path, "nics_to_update"))
+            .validate(&vsphere_runtime::runtime::field_path(
+                path,
+                "nics_to_update",
+            ))
     }
 }
 
@@ -173,11 +176,19 @@ pub struct CreateSpec {
 
 impl RestForm for CreateSpec {
     fn to_rest(value: &mut Value) {
-        rest_class(value, "com.vmware.vcenter.ovf.export_session.create_spec", true);
+        rest_class(
+            value,
+            "com.vmware.vcenter.ovf.export_session.create_spec",
+            true,
+        );
     }
 
     fn from_rest(value: &mut Value) {
-        rest_class(value, "com.vmware.vcenter.ovf.export_session.create_spec", false);
+        rest_class(
+            value,
+            "com.vmware.vcenter.ovf.export_session.create_spec",
+            false,
+        );
     }
 }
 
@@ -208,6 +219,6 @@ impl RestForm for VmInfo {
     }
 }
 
-pub fn client(url: &str, style: Style) -> Client {
+pub fn plain_client(url: &str, style: Style) -> Client {
     Client::builder(url).style(style).build().unwrap()
 }

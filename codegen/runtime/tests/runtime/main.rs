@@ -1,6 +1,5 @@
 //! Tests of the runtime against servers on 127.0.0.1 that the tests start themselves.
 
-mod capture;
 mod codec;
 mod errors;
 mod fixtures;

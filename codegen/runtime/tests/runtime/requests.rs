@@ -9,7 +9,7 @@ use crate::server::{Reply, Server};
 #[tokio::test]
 async fn api_instant_clone_sends_the_bare_spec_with_action() {
     let server = Server::start(|_| Reply::json(200, r#""vm-42""#)).await;
-    let client = client(&server.url(), Style::Api);
+    let client = plain_client(&server.url(), Style::Api);
     let mut call = client.call(&INSTANT_CLONE);
     call.body_param("spec", &clone_spec()).unwrap();
     let vm: String = call.send().await.unwrap();
@@ -34,7 +34,7 @@ async fn api_instant_clone_sends_the_bare_spec_with_action() {
 #[tokio::test]
 async fn rest_instant_clone_sends_an_envelope_with_key_value_maps() {
     let server = Server::start(|_| Reply::json(200, r#"{"value": "vm-42"}"#)).await;
-    let client = client(&server.url(), Style::Rest);
+    let client = plain_client(&server.url(), Style::Rest);
     let mut call = client.call(&INSTANT_CLONE);
     call.body_param("spec", &clone_spec()).unwrap();
     let vm: String = call.send().await.unwrap();
@@ -58,7 +58,7 @@ async fn rest_instant_clone_sends_an_envelope_with_key_value_maps() {
 async fn rest_envelope_adds_class_first_and_leaves_unset_parameters_out() {
     let server = Server::start(|_| Reply::json(200, r#"{"value": "session-1"}"#)).await;
     // An /api client: the operation has only a /rest form, so the call falls back to it.
-    let client = client(&server.url(), Style::Api);
+    let client = plain_client(&server.url(), Style::Api);
     let token = new_client_token();
     let mut call = client.call(&OVF_EXPORT);
     assert_eq!(call.style(), Style::Rest);
@@ -73,7 +73,10 @@ async fn rest_envelope_adds_class_first_and_leaves_unset_parameters_out() {
     assert_eq!(id, "session-1");
 
     let request = server.request(0);
-    assert_eq!(request.target, "/rest/com/vmware/vcenter/ovf/export-session");
+    assert_eq!(
+        request.target,
+        "/rest/com/vmware/vcenter/ovf/export-session"
+    );
     let body = request.json();
     assert_eq!(
         body,
@@ -88,7 +91,9 @@ async fn rest_envelope_adds_class_first_and_leaves_unset_parameters_out() {
     );
     let text = String::from_utf8(request.body.clone()).unwrap();
     assert!(
-        text.contains(r#""create_spec":{"@class":"com.vmware.vcenter.ovf.export_session.create_spec""#),
+        text.contains(
+            r#""create_spec":{"@class":"com.vmware.vcenter.ovf.export_session.create_spec""#
+        ),
         "@class is the first member: {text}"
     );
 }
@@ -96,7 +101,7 @@ async fn rest_envelope_adds_class_first_and_leaves_unset_parameters_out() {
 #[tokio::test]
 async fn path_parameters_are_percent_encoded_as_one_segment() {
     let server = Server::start(|_| Reply::json(200, r#""vm-1""#)).await;
-    let client = client(&server.url(), Style::Api);
+    let client = plain_client(&server.url(), Style::Api);
     let mut call = client.call(&CHECK_OUT);
     call.path_param("template_library_item", "a/b?c#d%e f\u{e9}");
     call.body_param("spec", &json!({"name": "x"})).unwrap();
@@ -110,7 +115,7 @@ async fn path_parameters_are_percent_encoded_as_one_segment() {
 #[tokio::test]
 async fn missing_or_dot_path_parameters_are_errors_and_send_nothing() {
     let server = Server::start(|_| Reply::json(200, r#""vm-1""#)).await;
-    let client = client(&server.url(), Style::Api);
+    let client = plain_client(&server.url(), Style::Api);
 
     let call = client.call(&CHECK_OUT);
     let error = call.send::<String>().await.unwrap_err();
@@ -135,7 +140,7 @@ async fn missing_or_dot_path_parameters_are_errors_and_send_nothing() {
 #[tokio::test]
 async fn query_parameters_repeat_and_are_encoded() {
     let server = Server::start(|_| Reply::json(200, "[]")).await;
-    let client = client(&server.url(), Style::Api);
+    let client = plain_client(&server.url(), Style::Api);
     let mut call = client.call(&LIST_VMS);
     call.query_param("names", "a").query_param("names", "b c&d");
     let vms: Vec<String> = call.send().await.unwrap();
@@ -157,7 +162,7 @@ async fn rest_responses_are_unwrapped_with_maps_and_class_read_back() {
         )
     })
     .await;
-    let client = client(&server.url(), Style::Rest);
+    let client = plain_client(&server.url(), Style::Rest);
     let mut call = client.call(&GET_VM);
     call.path_param("vm", "vm-1");
     let info: VmInfo = call.send().await.unwrap();
@@ -175,7 +180,7 @@ async fn api_responses_are_bare() {
         )
     })
     .await;
-    let client = client(&server.url(), Style::Api);
+    let client = plain_client(&server.url(), Style::Api);
     let mut call = client.call(&GET_VM);
     call.path_param("vm", "vm-1");
     let info: VmInfo = call.send().await.unwrap();
@@ -186,30 +191,37 @@ async fn api_responses_are_bare() {
 #[tokio::test]
 async fn unset_bare_body_sends_no_body_and_empty_envelope_sends_an_object() {
     let server = Server::start(|_| Reply::json(200, r#""vm-1""#)).await;
-    let client = client(&server.url(), Style::Api);
+    let client = plain_client(&server.url(), Style::Api);
     let mut call = client.call(&CHECK_OUT);
     call.path_param("template_library_item", "item-1");
-    call.body_param("spec", &Option::<CreateSpec>::None).unwrap();
+    call.body_param("spec", &Option::<CreateSpec>::None)
+        .unwrap();
     let _: String = call.send().await.unwrap();
     let request = server.request(0);
     assert!(request.body.is_empty());
     assert_eq!(request.header("content-type"), None);
 
     let server = Server::start(|_| Reply::json(200, r#"{"value": "vm-1"}"#)).await;
-    let client = client(&server.url(), Style::Rest);
+    let client = plain_client(&server.url(), Style::Rest);
     let mut call = client.call(&CHECK_OUT);
     call.path_param("template_library_item", "item-1");
-    call.body_param("spec", &Option::<CreateSpec>::None).unwrap();
+    call.body_param("spec", &Option::<CreateSpec>::None)
+        .unwrap();
     let _: String = call.send().await.unwrap();
     assert_eq!(server.request(0).json(), json!({}));
 }
 
 #[tokio::test]
 async fn send_empty_accepts_200_201_204_with_or_without_body() {
-    for (status, body) in [(204, ""), (200, ""), (200, r#"{"value": null}"#), (201, "\"x\"")] {
+    for (status, body) in [
+        (204, ""),
+        (200, ""),
+        (200, r#"{"value": null}"#),
+        (201, "\"x\""),
+    ] {
         let server = Server::start(move |_| Reply::typed(status, "application/json", body)).await;
         for style in [Style::Api, Style::Rest] {
-            let client = client(&server.url(), style);
+            let client = plain_client(&server.url(), style);
             let mut call = client.call(&DISCARD);
             call.path_param("template_library_item", "item-1");
             call.path_param("vm", "vm-9");
@@ -232,7 +244,7 @@ async fn send_empty_accepts_200_201_204_with_or_without_body() {
 async fn empty_success_bodies_decode_as_null() {
     let server = Server::start(|_| Reply::empty(200)).await;
     for style in [Style::Api, Style::Rest] {
-        let client = client(&server.url(), style);
+        let client = plain_client(&server.url(), style);
         let mut call = client.call(&GET_VM);
         call.path_param("vm", "vm-1");
         let value: Option<String> = call.send().await.unwrap();
@@ -240,14 +252,17 @@ async fn empty_success_bodies_decode_as_null() {
         let mut call = client.call(&GET_VM);
         call.path_param("vm", "vm-1");
         let error = call.send::<String>().await.unwrap_err();
-        assert!(matches!(error, Error::Decode { status: 200, .. }), "{error:?}");
+        assert!(
+            matches!(error, Error::Decode { status: 200, .. }),
+            "{error:?}"
+        );
     }
 }
 
 #[tokio::test]
 async fn undecodable_success_bodies_are_decode_errors_with_excerpt() {
     let server = Server::start(|_| Reply::typed(200, "text/plain", "hello, not json")).await;
-    let client = client(&server.url(), Style::Api);
+    let client = plain_client(&server.url(), Style::Api);
     let mut call = client.call(&GET_VM);
     call.path_param("vm", "vm-1");
     let error = call.send::<String>().await.unwrap_err();
@@ -257,7 +272,7 @@ async fn undecodable_success_bodies_are_decode_errors_with_excerpt() {
 
     // /rest without the {"value": ...} wrapper.
     let server = Server::start(|_| Reply::json(200, r#""vm-1""#)).await;
-    let client = client(&server.url(), Style::Rest);
+    let client = plain_client(&server.url(), Style::Rest);
     let mut call = client.call(&GET_VM);
     call.path_param("vm", "vm-1");
     let error = call.send::<String>().await.unwrap_err();
@@ -267,7 +282,7 @@ async fn undecodable_success_bodies_are_decode_errors_with_excerpt() {
 #[tokio::test]
 async fn body_parameters_on_a_bodyless_endpoint_are_an_error() {
     let server = Server::start(|_| Reply::empty(204)).await;
-    let client = client(&server.url(), Style::Api);
+    let client = plain_client(&server.url(), Style::Api);
     let mut call = client.call(&DISCARD);
     call.path_param("template_library_item", "item-1");
     call.path_param("vm", "vm-9");
@@ -280,7 +295,7 @@ async fn body_parameters_on_a_bodyless_endpoint_are_an_error() {
 #[tokio::test]
 async fn base_url_path_prefix_is_kept() {
     let server = Server::start(|_| Reply::json(200, r#""vm-1""#)).await;
-    let client = client(&format!("{}/vc1/", server.url()), Style::Api);
+    let client = plain_client(&format!("{}/vc1/", server.url()), Style::Api);
     assert_eq!(client.base_url(), format!("{}/vc1", server.url()));
     let mut call = client.call(&GET_VM);
     call.path_param("vm", "vm-1");

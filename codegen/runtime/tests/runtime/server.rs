@@ -168,7 +168,10 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     }
 }
 
-async fn read_request<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut Vec<u8>) -> Option<Request> {
+async fn read_request<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buffer: &mut Vec<u8>,
+) -> Option<Request> {
     let head_end = loop {
         if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
             break end;
@@ -258,7 +261,11 @@ async fn write_reply<S: AsyncWrite + Unpin>(stream: &mut S, reply: Reply) -> boo
             let _ = stream.flush().await;
             false
         }
-        Reply::Chunked { status, total, fill } => {
+        Reply::Chunked {
+            status,
+            total,
+            fill,
+        } => {
             let head = format!(
                 "HTTP/1.1 {status} {}\r\ntransfer-encoding: chunked\r\ncontent-type: application/json\r\n\r\n",
                 reason(status)
