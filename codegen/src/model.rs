@@ -250,6 +250,8 @@ pub struct Param {
     pub rust: String,
     /// Name on the wire (envelope member, query key).
     pub wire: String,
+    /// Name on the wire under `/rest` when it differs (`filter.names` for `/api`'s `names`).
+    pub rest_wire: Option<String>,
     /// Its type.
     pub ty: Ty,
     /// Required or `Option`.

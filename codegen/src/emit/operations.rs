@@ -177,6 +177,15 @@ fn scalar_text(ty: &Ty, value: TokenStream) -> TokenStream {
 fn param_step(model: &Model, p: &Param) -> TokenStream {
     let ident = naming::ident(&p.rust);
     let wire = &p.wire;
+    // `/rest` may name a query parameter differently (`filter.names`); the key is chosen first so
+    // that `call` is not borrowed inside its own argument list.
+    let (key_setup, query_name) = match &p.rest_wire {
+        Some(rest) => (
+            quote!(let key = if call.style() == crate::runtime::Style::Rest { #rest } else { #wire };),
+            quote!(key),
+        ),
+        None => (TokenStream::new(), quote!(#wire)),
+    };
     let rust = &p.rust;
     let value = quote!(#ident);
     let step = match p.place {
@@ -187,11 +196,11 @@ fn param_step(model: &Model, p: &Param) -> TokenStream {
         Place::Query => match &p.ty {
             Ty::List(item) => {
                 let text = scalar_text(item, quote!(item));
-                quote!(for item in #value { call.query_param(#wire, #text); })
+                quote!(#key_setup for item in #value { call.query_param(#query_name, #text); })
             }
             ty => {
                 let text = scalar_text(ty, value.clone());
-                quote!(call.query_param(#wire, #text);)
+                quote!(#key_setup call.query_param(#query_name, #text);)
             }
         },
         Place::Body => {

@@ -176,7 +176,7 @@ impl Lowering<'_> {
             module: module.clone(),
             name: naming::camel(&method_name),
         };
-        let mut params = self.parameters(path, item_loc, &loc, &ctx)?;
+        let mut params = self.parameters(path, style, item_loc, &loc, &ctx)?;
         let body = self.request_body(&loc, &op, &ctx, &mut params)?;
         let result = self.result(&loc, &op, style, &ctx)?;
         let mut docs = docs_of(Some(&op));
@@ -209,6 +209,7 @@ impl Lowering<'_> {
     fn parameters(
         &mut self,
         path: &str,
+        style: Style,
         item_loc: &Loc,
         loc: &Loc,
         ctx: &Context,
@@ -283,11 +284,16 @@ impl Lowering<'_> {
                     .get("required")
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
-            let rust = naming::snake(name);
+            // `/rest` list filters are `filter.<name>` where `/api` says `<name>`: one parameter.
+            let rust = match (style, place, name.strip_prefix("filter.")) {
+                (Style::Rest, Place::Query, Some(bare)) => naming::snake(bare),
+                _ => naming::snake(name),
+            };
             params.retain(|p| p.wire != name);
             params.push(Param {
                 rust,
                 wire: name.to_owned(),
+                rest_wire: None,
                 ty,
                 required,
                 place,
@@ -336,6 +342,7 @@ impl Lowering<'_> {
             params.push(Param {
                 rust: naming::snake(name),
                 wire: name.to_owned(),
+                rest_wire: None,
                 ty,
                 required,
                 place: Place::Body,
@@ -382,6 +389,7 @@ impl Lowering<'_> {
             params.push(Param {
                 rust: naming::snake(name),
                 wire: name.to_owned(),
+                rest_wire: None,
                 ty,
                 required: required_members.contains(&name),
                 place: Place::Body,
@@ -535,7 +543,12 @@ impl Lowering<'_> {
             }
             for param in &rest.params {
                 match api.params.iter_mut().find(|p| p.rust == param.rust) {
-                    Some(twin) if twin.ty == param.ty => twin.required &= param.required,
+                    Some(twin) if twin.ty == param.ty => {
+                        twin.required &= param.required;
+                        if twin.place == Place::Query && twin.wire != param.wire {
+                            twin.rest_wire = Some(param.wire.clone());
+                        }
+                    }
                     Some(twin) => {
                         return Err(files
                             .diagnostic(&rest.loc, format!("parameter `{}` has type {:?} here but {:?} in the `/api` form `{}`", param.rust, param.ty, twin.ty, api.endpoint.spec_path))
