@@ -110,14 +110,21 @@ pub struct Loc {
 impl Loc {
     /// A location.
     pub fn new(file: impl Into<String>, pointer: impl Into<String>) -> Loc {
-        Loc { file: file.into(), pointer: pointer.into() }
+        Loc {
+            file: file.into(),
+            pointer: pointer.into(),
+        }
     }
 
     /// The location of member `token` (escaped for JSON pointers here).
     pub fn child(&self, token: &str) -> Loc {
         Loc {
             file: self.file.clone(),
-            pointer: format!("{}/{}", self.pointer, token.replace('~', "~0").replace('/', "~1")),
+            pointer: format!(
+                "{}/{}",
+                self.pointer,
+                token.replace('~', "~0").replace('/', "~1")
+            ),
         }
     }
 }
@@ -154,19 +161,48 @@ impl Operation {
 
     /// The JSON request body schema, if the operation has a body.
     pub fn request_schema(&self) -> Option<Loc> {
-        let _ = self.value.get("requestBody")?.get("content")?.get("application/json")?.get("schema")?;
-        Some(self.loc.child("requestBody").child("content").child("application/json").child("schema"))
+        let _ = self
+            .value
+            .get("requestBody")?
+            .get("content")?
+            .get("application/json")?
+            .get("schema")?;
+        Some(
+            self.loc
+                .child("requestBody")
+                .child("content")
+                .child("application/json")
+                .child("schema"),
+        )
     }
 
     /// The JSON body schema of the response with this status, if that response has a body.
     pub fn response_schema(&self, status: &str) -> Option<Loc> {
-        let _ = self.value.get("responses")?.get(status)?.get("content")?.get("application/json")?.get("schema")?;
-        Some(self.loc.child("responses").child(status).child("content").child("application/json").child("schema"))
+        let _ = self
+            .value
+            .get("responses")?
+            .get(status)?
+            .get("content")?
+            .get("application/json")?
+            .get("schema")?;
+        Some(
+            self.loc
+                .child("responses")
+                .child(status)
+                .child("content")
+                .child("application/json")
+                .child("schema"),
+        )
     }
 
     /// The (first) 2xx status of the operation.
     pub fn success_status(&self) -> Option<String> {
-        self.value.get("responses")?.as_object()?.keys().find(|k| k.starts_with('2')).cloned()
+        self.value
+            .get("responses")?
+            .as_object()?
+            .keys()
+            .find(|k| k.starts_with('2'))
+            .cloned()
     }
 }
 
@@ -188,8 +224,10 @@ impl Spec {
                 continue;
             }
             let path: PathBuf = dir.join(&file);
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let value: Value = yaml_serde::from_str(&text).map_err(|e| format!("{file}: not valid YAML for JSON: {e}"))?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let value: Value = yaml_serde::from_str(&text)
+                .map_err(|e| format!("{file}: not valid YAML for JSON: {e}"))?;
             let mut refs = Vec::new();
             collect_refs(&value, &mut refs);
             for reference in refs {
@@ -205,7 +243,9 @@ impl Spec {
 
     /// A spec made of in-memory documents (the root must be named [`ROOT`]).
     pub fn from_documents(docs: impl IntoIterator<Item = (String, Value)>) -> Spec {
-        Spec { docs: docs.into_iter().collect() }
+        Spec {
+            docs: docs.into_iter().collect(),
+        }
     }
 
     /// The names of the loaded files.
@@ -220,15 +260,21 @@ impl Spec {
 
     /// The node at `loc`.
     pub fn node(&self, loc: &Loc) -> Result<&Value, String> {
-        let doc = self.docs.get(&loc.file).ok_or_else(|| format!("{loc}: file not loaded"))?;
-        doc.pointer(&loc.pointer).ok_or_else(|| format!("{loc}: no such node"))
+        let doc = self
+            .docs
+            .get(&loc.file)
+            .ok_or_else(|| format!("{loc}: file not loaded"))?;
+        doc.pointer(&loc.pointer)
+            .ok_or_else(|| format!("{loc}: no such node"))
     }
 
     /// Where the `$ref` string `reference`, found in `from`'s file, points.
     pub fn ref_target(&self, from: &Loc, reference: &str) -> Result<Loc, String> {
-        let (file, pointer) = split_ref(&from.file, reference).map_err(|e| format!("{from}: {e}"))?;
+        let (file, pointer) =
+            split_ref(&from.file, reference).map_err(|e| format!("{from}: {e}"))?;
         let loc = Loc::new(file, pointer);
-        self.node(&loc).map_err(|e| format!("{from}: dangling $ref `{reference}`: {e}"))?;
+        self.node(&loc)
+            .map_err(|e| format!("{from}: dangling $ref `{reference}`: {e}"))?;
         Ok(loc)
     }
 
@@ -239,8 +285,12 @@ impl Spec {
         let mut current = loc.clone();
         loop {
             let node = self.node(&current)?;
-            let Some(reference) = node.get("$ref") else { return Ok((current, chain)) };
-            let reference = reference.as_str().ok_or_else(|| format!("{current}: `$ref` must be a string"))?;
+            let Some(reference) = node.get("$ref") else {
+                return Ok((current, chain));
+            };
+            let reference = reference
+                .as_str()
+                .ok_or_else(|| format!("{current}: `$ref` must be a string"))?;
             let next = self.ref_target(&current, reference)?;
             if chain.contains(&next) {
                 return Err(format!("{loc}: `$ref` cycle through {next}"));
@@ -258,12 +308,20 @@ impl Spec {
     /// Every operation under `paths`, in file order.
     pub fn operations(&self) -> Vec<Operation> {
         let mut out = Vec::new();
-        let Some(paths) = self.root().get("paths").and_then(Value::as_object) else { return out };
+        let Some(paths) = self.root().get("paths").and_then(Value::as_object) else {
+            return out;
+        };
         for (path, item) in paths {
-            let Some(style) = Style::of_path(path) else { continue };
-            let Some(item) = item.as_object() else { continue };
+            let Some(style) = Style::of_path(path) else {
+                continue;
+            };
+            let Some(item) = item.as_object() else {
+                continue;
+            };
             for (method, op) in item {
-                if !["get", "put", "post", "delete", "patch", "head", "options"].contains(&method.as_str()) {
+                if !["get", "put", "post", "delete", "patch", "head", "options"]
+                    .contains(&method.as_str())
+                {
                     continue;
                 }
                 out.push(Operation {
@@ -280,12 +338,18 @@ impl Spec {
 
     /// The one operation with this `x-vsphere-operation` in this style.
     pub fn operation(&self, name: &str, style: Style) -> Result<Operation, String> {
-        let mut found: Vec<Operation> =
-            self.operations().into_iter().filter(|o| o.style == style && o.vsphere_name() == Some(name)).collect();
+        let mut found: Vec<Operation> = self
+            .operations()
+            .into_iter()
+            .filter(|o| o.style == style && o.vsphere_name() == Some(name))
+            .collect();
         match found.len() {
             1 => Ok(found.remove(0)),
             0 => Err(format!("no {} operation `{name}`", style.name())),
-            n => Err(format!("{n} {} operations are named `{name}`", style.name())),
+            n => Err(format!(
+                "{n} {} operations are named `{name}`",
+                style.name()
+            )),
         }
     }
 
@@ -293,7 +357,11 @@ impl Spec {
     pub fn check(&self, schema: &Loc, value: &Value, style: Style) -> Result<(), Vec<String>> {
         let mut errors = Vec::new();
         self.check_node(schema, value, style, "$", &mut errors);
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// Checks every schema of the spec for keywords and extension values the checker does not
@@ -306,7 +374,12 @@ impl Spec {
         for op in self.operations() {
             if let Some(params) = op.value.get("parameters").and_then(Value::as_array) {
                 for i in 0..params.len() {
-                    roots.push(op.loc.child("parameters").child(&i.to_string()).child("schema"));
+                    roots.push(
+                        op.loc
+                            .child("parameters")
+                            .child(&i.to_string())
+                            .child("schema"),
+                    );
                 }
             }
             if let Some(loc) = op.request_schema() {
@@ -326,13 +399,19 @@ impl Spec {
             }
             match doc.as_object() {
                 Some(map) => roots.extend(map.keys().map(|k| Loc::new(file.clone(), "").child(k))),
-                None => errors.push(format!("{file}: a schemas file must be a mapping of schema name to schema")),
+                None => errors.push(format!(
+                    "{file}: a schemas file must be a mapping of schema name to schema"
+                )),
             }
         }
         for loc in roots {
             self.lint_node(&loc, &mut errors);
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     fn lint_node(&self, loc: &Loc, errors: &mut Vec<String>) {
@@ -351,7 +430,10 @@ impl Spec {
         }
         if let Some(default) = map.get("default") {
             if let Err(errs) = self.check(loc, default, Style::Api) {
-                errors.extend(errs.into_iter().map(|e| format!("{loc}: `default` does not match its schema: {e}")));
+                errors.extend(
+                    errs.into_iter()
+                        .map(|e| format!("{loc}: `default` does not match its schema: {e}")),
+                );
             }
         }
         if map.contains_key("$ref") {
@@ -376,12 +458,22 @@ impl Spec {
         if map.contains_key("items") {
             self.lint_node(&loc.child("items"), errors);
         }
-        if map.get("additionalProperties").is_some_and(Value::is_object) {
+        if map
+            .get("additionalProperties")
+            .is_some_and(Value::is_object)
+        {
             self.lint_node(&loc.child("additionalProperties"), errors);
         }
     }
 
-    fn lint_required_if(&self, ploc: &Loc, rule: &Value, props: &Map<String, Value>, parent: &Loc, errors: &mut Vec<String>) {
+    fn lint_required_if(
+        &self,
+        ploc: &Loc,
+        rule: &Value,
+        props: &Map<String, Value>,
+        parent: &Loc,
+        errors: &mut Vec<String>,
+    ) {
         let Some(rule) = rule.as_object() else { return };
         for (sibling, values) in rule {
             if !props.contains_key(sibling) {
@@ -389,11 +481,16 @@ impl Spec {
                 continue;
             }
             let sloc = parent.child("properties").child(sibling);
-            let allowed = self.resolve(&sloc).ok().and_then(|(t, _)| self.node(&t).ok()?.get("enum").cloned());
+            let allowed = self
+                .resolve(&sloc)
+                .ok()
+                .and_then(|(t, _)| self.node(&t).ok()?.get("enum").cloned());
             if let (Some(Value::Array(allowed)), Some(values)) = (allowed, values.as_array()) {
                 for v in values {
                     if !allowed.contains(v) {
-                        errors.push(format!("{ploc}: x-vsphere-required-if value {v} is not a value of `{sibling}`"));
+                        errors.push(format!(
+                            "{ploc}: x-vsphere-required-if value {v} is not a value of `{sibling}`"
+                        ));
                     }
                 }
             }
@@ -407,42 +504,85 @@ impl Spec {
             let known = if is_ref {
                 REF_SIBLINGS.contains(&key.as_str()) || EXTENSIONS.contains(&key.as_str())
             } else {
-                STRUCTURAL.contains(&key.as_str()) || ANNOTATIONS.contains(&key.as_str()) || EXTENSIONS.contains(&key.as_str())
+                STRUCTURAL.contains(&key.as_str())
+                    || ANNOTATIONS.contains(&key.as_str())
+                    || EXTENSIONS.contains(&key.as_str())
             };
             if !known {
-                return Err(format!("{loc}: schema keyword `{key}` is not understood by schema_check{}", if is_ref { " (beside $ref)" } else { "" }));
+                return Err(format!(
+                    "{loc}: schema keyword `{key}` is not understood by schema_check{}",
+                    if is_ref { " (beside $ref)" } else { "" }
+                ));
             }
             let shape_ok = match key.as_str() {
-                "x-vsphere-since" => value.as_str().is_some_and(|s| !s.is_empty() && s.split('.').all(|p| p.parse::<u32>().is_ok())),
+                "x-vsphere-since" => value.as_str().is_some_and(|s| {
+                    !s.is_empty() && s.split('.').all(|p| p.parse::<u32>().is_ok())
+                }),
                 "x-vsphere-resource-type" | "x-vsphere-key-resource-type" | "x-vsphere-class" => {
-                    value.as_str().is_some_and(|s| !s.is_empty() && !s.contains(char::is_whitespace))
+                    value
+                        .as_str()
+                        .is_some_and(|s| !s.is_empty() && !s.contains(char::is_whitespace))
                 }
                 "x-vsphere-rest-map-as-list" => {
-                    value == &Value::Bool(true) && (is_ref || map.get("additionalProperties").is_some_and(Value::is_object))
+                    value == &Value::Bool(true)
+                        && (is_ref
+                            || map
+                                .get("additionalProperties")
+                                .is_some_and(Value::is_object))
                 }
                 "x-vsphere-idempotency-token" => value.is_boolean(),
                 "x-vsphere-required-if" => value.as_object().is_some_and(|m| {
-                    !m.is_empty() && m.values().all(|v| v.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_string)))
+                    !m.is_empty()
+                        && m.values().all(|v| {
+                            v.as_array()
+                                .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_string))
+                        })
                 }),
-                "type" => value.as_str().is_some_and(|t| ["object", "array", "string", "boolean", "integer", "number"].contains(&t)),
-                "required" => value.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+                "type" => value.as_str().is_some_and(|t| {
+                    ["object", "array", "string", "boolean", "integer", "number"].contains(&t)
+                }),
+                "required" => value
+                    .as_array()
+                    .is_some_and(|a| a.iter().all(Value::is_string)),
                 "enum" => value.as_array().is_some_and(|a| !a.is_empty()),
-                "properties" => value.as_object().is_some_and(|m| m.values().all(Value::is_object)),
+                "properties" => value
+                    .as_object()
+                    .is_some_and(|m| m.values().all(Value::is_object)),
                 "items" => value.is_object(),
                 "additionalProperties" => value.is_object() || value.is_boolean(),
-                "format" => value.as_str().is_some_and(|f| ["uuid", "uri", "date-time", "int32", "int64", "float", "double"].contains(&f)),
+                "format" => value.as_str().is_some_and(|f| {
+                    [
+                        "uuid",
+                        "uri",
+                        "date-time",
+                        "int32",
+                        "int64",
+                        "float",
+                        "double",
+                    ]
+                    .contains(&f)
+                }),
                 "nullable" => value.is_boolean(),
                 "$ref" | "description" | "title" => value.is_string(),
                 _ => true,
             };
             if !shape_ok {
-                return Err(format!("{loc}: `{key}: {value}` is not a value schema_check understands"));
+                return Err(format!(
+                    "{loc}: `{key}: {value}` is not a value schema_check understands"
+                ));
             }
         }
         Ok(())
     }
 
-    fn check_node(&self, loc: &Loc, value: &Value, style: Style, at: &str, errors: &mut Vec<String>) {
+    fn check_node(
+        &self,
+        loc: &Loc,
+        value: &Value,
+        style: Style,
+        at: &str,
+        errors: &mut Vec<String>,
+    ) {
         let (target, chain) = match self.resolve(loc) {
             Ok(r) => r,
             Err(e) => return errors.push(e),
@@ -458,7 +598,11 @@ impl Spec {
                 Err(e) => return errors.push(e),
             }
         }
-        let schema = self.node(&target).expect("resolved").as_object().expect("checked");
+        let schema = self
+            .node(&target)
+            .expect("resolved")
+            .as_object()
+            .expect("checked");
 
         if value.is_null() {
             if schema.get("nullable") != Some(&Value::Bool(true)) {
@@ -477,12 +621,21 @@ impl Spec {
                         owned = Value::Object(map);
                         value = &owned;
                     }
-                    Err(e) => return errors.push(format!("{at}: {e} ({target} is a map sent as a key/value list under /rest)")),
+                    Err(e) => {
+                        return errors.push(format!(
+                            "{at}: {e} ({target} is a map sent as a key/value list under /rest)"
+                        ));
+                    }
                 }
             }
-            if let Some(class) = self.extension(&chain, "x-vsphere-class").and_then(Value::as_str) {
+            if let Some(class) = self
+                .extension(&chain, "x-vsphere-class")
+                .and_then(Value::as_str)
+            {
                 let Some(obj) = value.as_object() else {
-                    return errors.push(format!("{at}: expected an object carrying \"@class\": \"{class}\""));
+                    return errors.push(format!(
+                        "{at}: expected an object carrying \"@class\": \"{class}\""
+                    ));
                 };
                 match obj.get("@class") {
                     Some(Value::String(c)) if c == class => {
@@ -504,7 +657,10 @@ impl Spec {
         }
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
             if !allowed.contains(value) {
-                errors.push(format!("{at}: {value} is not one of {}", Value::Array(allowed.clone())));
+                errors.push(format!(
+                    "{at}: {value} is not one of {}",
+                    Value::Array(allowed.clone())
+                ));
             }
         }
         if let Some(format) = schema.get("format").and_then(Value::as_str) {
@@ -515,55 +671,105 @@ impl Spec {
         if schema.contains_key("items") {
             if let Some(array) = value.as_array() {
                 for (i, item) in array.iter().enumerate() {
-                    self.check_node(&target.child("items"), item, style, &format!("{at}[{i}]"), errors);
+                    self.check_node(
+                        &target.child("items"),
+                        item,
+                        style,
+                        &format!("{at}[{i}]"),
+                        errors,
+                    );
                 }
             }
         }
         if let Some(obj) = value.as_object() {
-            if schema.contains_key("properties") || schema.contains_key("additionalProperties") || schema.contains_key("required") {
+            if schema.contains_key("properties")
+                || schema.contains_key("additionalProperties")
+                || schema.contains_key("required")
+            {
                 self.check_object(&target, schema, obj, style, at, errors);
             }
         }
     }
 
-    fn check_object(&self, target: &Loc, schema: &Map<String, Value>, obj: &Map<String, Value>, style: Style, at: &str, errors: &mut Vec<String>) {
+    fn check_object(
+        &self,
+        target: &Loc,
+        schema: &Map<String, Value>,
+        obj: &Map<String, Value>,
+        style: Style,
+        at: &str,
+        errors: &mut Vec<String>,
+    ) {
         let empty = Map::new();
-        let props = schema.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        let props = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
         let set = |name: &str| obj.get(name).is_some_and(|v| !v.is_null());
-        for name in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+        for name in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
             if !obj.contains_key(name) {
-                errors.push(format!("{at}: required member `{name}` is missing ({target})"));
+                errors.push(format!(
+                    "{at}: required member `{name}` is missing ({target})"
+                ));
             }
         }
         for (name, prop) in props {
             if let Some(rule) = prop.get("x-vsphere-required-if").and_then(Value::as_object) {
                 for (sibling, values) in rule {
-                    let hit = obj.get(sibling).is_some_and(|v| values.as_array().is_some_and(|a| a.contains(v)));
+                    let hit = obj
+                        .get(sibling)
+                        .is_some_and(|v| values.as_array().is_some_and(|a| a.contains(v)));
                     if hit && !set(name) {
-                        errors.push(format!("{at}: `{name}` is required when `{sibling}` is {} ({target})", obj[sibling]));
+                        errors.push(format!(
+                            "{at}: `{name}` is required when `{sibling}` is {} ({target})",
+                            obj[sibling]
+                        ));
                     }
                 }
             }
         }
-        let required: Vec<&str> =
-            schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
         for (name, member) in obj {
             let path = format!("{at}.{name}");
             if props.contains_key(name) {
                 if member.is_null() && !required.contains(&name.as_str()) {
                     continue; // null means unset
                 }
-                self.check_node(&target.child("properties").child(name), member, style, &path, errors);
+                self.check_node(
+                    &target.child("properties").child(name),
+                    member,
+                    style,
+                    &path,
+                    errors,
+                );
             } else {
                 match schema.get("additionalProperties") {
-                    Some(Value::Object(_)) => {
-                        self.check_node(&target.child("additionalProperties"), member, style, &path, errors)
-                    }
+                    Some(Value::Object(_)) => self.check_node(
+                        &target.child("additionalProperties"),
+                        member,
+                        style,
+                        &path,
+                        errors,
+                    ),
                     Some(Value::Bool(true)) => {}
-                    Some(_) => errors.push(format!("{path}: unknown member `{name}` ({target} allows no others)")),
-                    None if !props.is_empty() => {
-                        errors.push(format!("{path}: unknown member `{name}` ({target} does not define it)"))
-                    }
+                    Some(_) => errors.push(format!(
+                        "{path}: unknown member `{name}` ({target} allows no others)"
+                    )),
+                    None if !props.is_empty() => errors.push(format!(
+                        "{path}: unknown member `{name}` ({target} does not define it)"
+                    )),
                     None => {}
                 }
             }
@@ -574,15 +780,24 @@ impl Spec {
 /// `[{"key": k, "value": v}, ...]` → `{k: v, ...}`.
 pub fn rest_list_to_map(value: &Value) -> Result<Map<String, Value>, String> {
     let Some(list) = value.as_array() else {
-        return Err(format!("expected a list of {{\"key\", \"value\"}} entries, found {}", kind(value)));
+        return Err(format!(
+            "expected a list of {{\"key\", \"value\"}} entries, found {}",
+            kind(value)
+        ));
     };
     let mut map = Map::new();
     for (i, entry) in list.iter().enumerate() {
-        let Some(entry) = entry.as_object() else { return Err(format!("entry {i} is not an object")) };
+        let Some(entry) = entry.as_object() else {
+            return Err(format!("entry {i} is not an object"));
+        };
         if entry.len() != 2 || !entry.contains_key("key") || !entry.contains_key("value") {
-            return Err(format!("entry {i} must have exactly the members `key` and `value`"));
+            return Err(format!(
+                "entry {i} must have exactly the members `key` and `value`"
+            ));
         }
-        let Some(key) = entry["key"].as_str() else { return Err(format!("entry {i}: `key` must be a string")) };
+        let Some(key) = entry["key"].as_str() else {
+            return Err(format!("entry {i}: `key` must be a string"));
+        };
         if map.insert(key.to_owned(), entry["value"].clone()).is_some() {
             return Err(format!("entry {i}: key `{key}` appears twice"));
         }
@@ -608,7 +823,9 @@ fn type_matches(ty: &str, value: &Value) -> bool {
         "array" => value.is_array(),
         "string" => value.is_string(),
         "boolean" => value.is_boolean(),
-        "integer" => value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "integer" => {
+            value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
         "number" => value.is_number(),
         _ => false,
     }
@@ -620,24 +837,47 @@ fn format_matches(format: &str, value: &Value) -> Result<(), String> {
         ("uuid", Value::String(s)) => {
             let groups: Vec<&str> = s.split('-').collect();
             let lens: Vec<usize> = groups.iter().map(|g| g.len()).collect();
-            if lens == [8, 4, 4, 4, 12] && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_hexdigit())) { Ok(()) } else { bad("a UUID") }
+            if lens == [8, 4, 4, 4, 12]
+                && groups
+                    .iter()
+                    .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
+            {
+                Ok(())
+            } else {
+                bad("a UUID")
+            }
         }
         ("uri", Value::String(s)) => {
             let scheme = s.split(':').next().unwrap_or("");
             let ok = s.contains(':')
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
                 && !s.contains(char::is_whitespace);
             if ok { Ok(()) } else { bad("an absolute URI") }
         }
         ("date-time", Value::String(s)) => {
             // RFC 3339: YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm)
             let b = s.as_bytes();
-            let digits = |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
+            let digits = |r: std::ops::Range<usize>| {
+                r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit))
+            };
             let head = b.len() >= 20
-                && digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)
-                && (b[10] == b'T' || b[10] == b't') && digits(11..13) && b[13] == b':' && digits(14..16)
-                && b[16] == b':' && digits(17..19);
+                && digits(0..4)
+                && b[4] == b'-'
+                && digits(5..7)
+                && b[7] == b'-'
+                && digits(8..10)
+                && (b[10] == b'T' || b[10] == b't')
+                && digits(11..13)
+                && b[13] == b':'
+                && digits(14..16)
+                && b[16] == b':'
+                && digits(17..19);
             let mut i = 19;
             if head && b.get(i) == Some(&b'.') {
                 i += 1;
@@ -648,20 +888,37 @@ fn format_matches(format: &str, value: &Value) -> Result<(), String> {
             let tail = &s[i.min(s.len())..];
             let zone = tail == "Z" || tail == "z" || {
                 let t = tail.as_bytes();
-                t.len() == 6 && (t[0] == b'+' || t[0] == b'-') && t[3] == b':' && t[1..3].iter().chain(&t[4..6]).all(u8::is_ascii_digit)
+                t.len() == 6
+                    && (t[0] == b'+' || t[0] == b'-')
+                    && t[3] == b':'
+                    && t[1..3].iter().chain(&t[4..6]).all(u8::is_ascii_digit)
             };
-            if head && zone { Ok(()) } else { bad("an RFC 3339 date-time") }
+            if head && zone {
+                Ok(())
+            } else {
+                bad("an RFC 3339 date-time")
+            }
         }
         ("int32", v) if v.is_i64() || v.is_u64() => {
-            if v.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) { Ok(()) } else { bad("a 32-bit integer") }
+            if v.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) {
+                Ok(())
+            } else {
+                bad("a 32-bit integer")
+            }
         }
         ("int64", v) if v.is_i64() || v.is_u64() => {
-            if v.is_i64() { Ok(()) } else { bad("a 64-bit integer") }
+            if v.is_i64() {
+                Ok(())
+            } else {
+                bad("a 64-bit integer")
+            }
         }
         ("float" | "double", v) if v.is_number() => Ok(()),
         // A format of another JSON type than the value's: the `type` check reports it.
         ("uuid" | "uri" | "date-time", _) | ("int32" | "int64" | "float" | "double", _) => Ok(()),
-        _ => Err(format!("format `{format}` is not understood by schema_check")),
+        _ => Err(format!(
+            "format `{format}` is not understood by schema_check"
+        )),
     }
 }
 
@@ -687,13 +944,17 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
 fn split_ref(from_file: &str, reference: &str) -> Result<(String, String), String> {
     let (file, pointer) = reference.split_once('#').unwrap_or((reference, ""));
     if !pointer.is_empty() && !pointer.starts_with('/') {
-        return Err(format!("`$ref: {reference}`: the fragment must be a JSON pointer"));
+        return Err(format!(
+            "`$ref: {reference}`: the fragment must be a JSON pointer"
+        ));
     }
     if file.is_empty() {
         return Ok((from_file.to_owned(), pointer.to_owned()));
     }
     if file.contains("://") || file.starts_with('/') {
-        return Err(format!("`$ref: {reference}`: only relative file references are supported"));
+        return Err(format!(
+            "`$ref: {reference}`: only relative file references are supported"
+        ));
     }
     let base = Path::new(from_file).parent().unwrap_or(Path::new(""));
     let mut parts: Vec<String> = Vec::new();
