@@ -8,7 +8,6 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use tracing::Instrument;
 
 use crate::runtime::call::Call;
-use crate::runtime::error::excerpt;
 use crate::runtime::session::{Credentials, SESSION_HEADER, Secret, decode_token, session_path};
 use crate::runtime::transport::exchange;
 use crate::runtime::{Error, Operation, Style};
@@ -120,7 +119,8 @@ impl Client {
                 status,
                 message: "expected a session token (a JSON string, or {\"value\": string})"
                     .to_owned(),
-                excerpt: excerpt(&body),
+                // The body may hold a token in a shape not understood: never repeat it.
+                excerpt: format!("<{} bytes withheld>", body.len()),
             })?;
             self.set_token(Some(Secret::new(token.clone())));
             Ok(token)

@@ -299,3 +299,20 @@ fn plain_types_have_identity_rest_forms() {
     Option::<u64>::from_rest(&mut value);
     assert_eq!(value, json!({"k": "v"}));
 }
+
+#[test]
+fn clients_errors_and_call_futures_can_cross_threads() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    fn send<T: Send>(_: &T) {}
+    send_sync::<Client>();
+    send_sync::<Error>();
+    send_sync::<vsphere_runtime::runtime::Operation>();
+    let client = Client::builder("https://127.0.0.1:9").build().unwrap();
+    let mut call = client.call(&GET_VM);
+    call.path_param("vm", "vm-1");
+    send(&call);
+    let future = call.send::<String>();
+    send(&future);
+    let login = client.login();
+    send(&login);
+}

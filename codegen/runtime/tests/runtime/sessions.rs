@@ -124,15 +124,23 @@ async fn login_failures_are_errors() {
         .unwrap_err();
     assert!(matches!(error, Error::Usage { .. }), "{error:?}");
 
-    let server = Server::start(|_| Reply::json(201, "{}")).await;
-    let error = with_credentials(&server.url(), Style::Api)
-        .login()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(error, Error::Decode { status: 201, .. }),
-        "{error:?}"
-    );
+    // Unknown shapes, tokens that cannot go in a header, empty tokens: errors that never
+    // repeat the body.
+    for body in [r#"{"token": "tok-SECRET"}"#, r#""tok SECRET\n""#, r#""""#] {
+        let server = Server::start(move |_| Reply::json(201, body)).await;
+        let error = with_credentials(&server.url(), Style::Api)
+            .login()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::Decode { status: 201, .. }),
+            "{error:?}"
+        );
+        assert!(
+            !format!("{error:?} {error}").contains("SECRET"),
+            "{error:?}"
+        );
+    }
 }
 
 #[tokio::test]
