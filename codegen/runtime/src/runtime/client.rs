@@ -325,6 +325,12 @@ impl ClientBuilder {
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = normalize_base_url(&self.base_url)?;
+        if self.accept_invalid_certificates {
+            tracing::warn!(
+                base_url = %base_url,
+                "TLS certificate verification is disabled (danger_accept_invalid_certificates)"
+            );
+        }
         let mut http = reqwest::Client::builder()
             .user_agent(concat!(
                 env!("CARGO_PKG_NAME"),

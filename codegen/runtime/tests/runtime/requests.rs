@@ -302,3 +302,31 @@ async fn base_url_path_prefix_is_kept() {
     let _: String = call.send().await.unwrap();
     assert_eq!(server.request(0).target, "/vc1/api/vcenter/vm/vm-1");
 }
+
+#[tokio::test]
+async fn a_literal_query_in_the_template_is_kept_before_the_parameters() {
+    use vsphere_runtime::runtime::{BodyKind, Endpoint, Method, Operation};
+    static ADD_TO_USED_BY: Operation = Operation {
+        name: "cis.tagging.tag.add_to_used_by",
+        api: None,
+        rest: Some(Endpoint {
+            method: Method::Post,
+            path: "/rest/com/vmware/cis/tagging/tag/id:{tag_id}?~action=add-to-used-by",
+            action: None,
+            body: BodyKind::Envelope,
+        }),
+    };
+    let server = Server::start(|_| Reply::empty(200)).await;
+    let client = plain_client(&server.url(), Style::Rest);
+    let mut call = client.call(&ADD_TO_USED_BY);
+    call.path_param("tag_id", "urn:vmomi:InventoryServiceTag:1:GLOBAL");
+    call.query_param("extra", "1");
+    call.body_param("used_by_entity", "me").unwrap();
+    call.send_empty().await.unwrap();
+    let request = server.request(0);
+    assert_eq!(
+        request.target,
+        "/rest/com/vmware/cis/tagging/tag/id:urn%3Avmomi%3AInventoryServiceTag%3A1%3AGLOBAL?~action=add-to-used-by&extra=1"
+    );
+    assert_eq!(request.json(), json!({"used_by_entity": "me"}));
+}
