@@ -1,0 +1,539 @@
+//! Each operation of spec/ in each of its URL styles, through the generated client against the
+//! stand-in: the request is exactly what the reference and the seeds document (method, path with
+//! percent-encoded ids, `?action=`, the session header, the body of tests/fixtures), and the
+//! documented success body decodes.
+
+use std::time::Duration;
+
+use serde_json::json;
+use vsphere_client::ids::{
+    ClusterComputeResourceId, ContentLibraryId, DatastoreId, FolderId, HardwareEthernetId,
+    HardwareParallelPortId, HardwareSerialPortId, HostSystemId, LibraryItemId, NetworkId,
+    ResourcePoolId, VirtualAppId, VirtualMachineId,
+};
+use vsphere_client::vcenter::ovf::export_session::{
+    CreateSpec, SourceInfo, TargetContentType, TargetType,
+};
+use vsphere_client::vcenter::vm::InstantClonePlacementSpec;
+use vsphere_client::vcenter::vm::InstantCloneSpec;
+use vsphere_client::vcenter::vm::hardware::{ethernet, parallel, serial};
+use vsphere_client::vcenter::vm_template::library_items::check_outs::{
+    CheckOutSpec, PlacementSpec,
+};
+use vsphere_client::{Client, Style};
+use vsphere_tests::standin::{Recorded, Reply, StandIn, fixture, within};
+
+const TOKEN: &str = "0f6a5e0b5c1d4f3e9b7a2c8d1e4f6a7b";
+const LIMIT: Duration = Duration::from_secs(10);
+
+fn client(standin: &StandIn, style: Style) -> Client {
+    Client::builder(&standin.url())
+        .style(style)
+        .session_token(TOKEN)
+        .build()
+        .expect("client")
+}
+
+/// The headers every operation call carries.
+fn assert_call_headers(request: &Recorded) {
+    assert_eq!(request.session_id(), Some(TOKEN), "{}", request.line());
+    assert_eq!(
+        request.header("accept"),
+        Some("application/json"),
+        "{}",
+        request.line()
+    );
+    assert_eq!(
+        request.header("authorization"),
+        None,
+        "{}: Basic auth only on session create",
+        request.line()
+    );
+}
+
+/// The InstantCloneSpec of the seed's example body, built field by field.
+fn instant_clone_spec() -> InstantCloneSpec {
+    let mut spec = InstantCloneSpec::new(VirtualMachineId::new("obj-103"), "string");
+    spec.disconnect_all_nics = Some(true);
+    spec.bios_uuid = Some("string".to_owned());
+    let mut placement = InstantClonePlacementSpec::new();
+    placement.folder = Some(FolderId::new("obj-103"));
+    placement.datastore = Some(DatastoreId::new("obj-103"));
+    placement.resource_pool = Some(ResourcePoolId::new("obj-103"));
+    spec.placement = Some(placement);
+
+    let mut nic = ethernet::UpdateSpec::new();
+    nic.start_connected = Some(true);
+    let mut backing = ethernet::BackingSpec::new(ethernet::BackingType::StandardPortgroup);
+    backing.distributed_port = Some("string".to_owned());
+    backing.network = Some(NetworkId::new("obj-103"));
+    nic.backing = Some(backing);
+    nic.mac_address = Some("string".to_owned());
+    nic.mac_type = Some(ethernet::MacAddressType::Manual);
+    nic.allow_guest_control = Some(true);
+    nic.wake_on_lan_enabled = Some(true);
+    nic.upt_compatibility_enabled = Some(true);
+    spec.nics_to_update = Some([(HardwareEthernetId::new("obj-103"), nic)].into());
+
+    let mut port = serial::UpdateSpec::new();
+    port.start_connected = Some(true);
+    let mut backing = serial::BackingSpec::new(serial::BackingType::File);
+    backing.proxy = Some("http://myurl.com".to_owned());
+    backing.file = Some("string".to_owned());
+    backing.pipe = Some("string".to_owned());
+    backing.host_device = Some("string".to_owned());
+    backing.no_rx_loss = Some(true);
+    backing.network_location = Some("http://myurl.com".to_owned());
+    port.backing = Some(backing);
+    port.allow_guest_control = Some(true);
+    port.yield_on_poll = Some(true);
+    spec.serial_ports_to_update = Some([(HardwareSerialPortId::new("obj-103"), port)].into());
+
+    let mut port = parallel::UpdateSpec::new();
+    port.start_connected = Some(true);
+    let mut backing = parallel::BackingSpec::new(parallel::BackingType::File);
+    backing.file = Some("string".to_owned());
+    backing.host_device = Some("string".to_owned());
+    port.backing = Some(backing);
+    port.allow_guest_control = Some(true);
+    spec.parallel_ports_to_update = Some([(HardwareParallelPortId::new("obj-103"), port)].into());
+    spec
+}
+
+fn check_out_spec() -> CheckOutSpec {
+    let mut placement = PlacementSpec::new();
+    placement.folder = Some(FolderId::new("string"));
+    placement.resource_pool = Some(ResourcePoolId::new("string"));
+    placement.host = Some(HostSystemId::new("string"));
+    placement.cluster = Some(ClusterComputeResourceId::new("string"));
+    let mut spec = CheckOutSpec::new();
+    spec.name = Some("string".to_owned());
+    spec.placement = Some(placement);
+    spec.powered_on = Some(false);
+    spec
+}
+
+fn export_source() -> SourceInfo {
+    let mut source = SourceInfo::new();
+    source.vm_id = Some(VirtualMachineId::new("obj-103"));
+    source.vapp_id = Some(VirtualAppId::new("obj-103"));
+    source
+}
+
+fn export_create_spec() -> CreateSpec {
+    let mut spec = CreateSpec::new(TargetType::DownloadTarget);
+    spec.export_flags = Some(vec!["string".to_owned(), "string".to_owned()]);
+    spec.content_library = Some(ContentLibraryId::new("obj-103"));
+    spec.name = Some("string".to_owned());
+    spec.content_library_item = Some(LibraryItemId::new("obj-103"));
+    spec.description = Some("string".to_owned());
+    spec.target_content_type = Some(TargetContentType::OvfTarget);
+    spec
+}
+
+// ------------------------------------------------------------------ instant clone
+
+#[tokio::test]
+async fn instant_clone_api_sends_the_bare_spec_and_decodes_the_bare_id() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::api_ok(&fixture(
+        "vcenter.vm.instant_clone.api.response.json",
+    )));
+    let vm = within(
+        LIMIT,
+        client(&standin, Style::Api)
+            .vcenter_vm()
+            .instant_clone(&instant_clone_spec()),
+    )
+    .await
+    .expect("instant clone");
+    assert_eq!(vm, VirtualMachineId::new("obj-103"));
+
+    let request = standin.only_request();
+    request.assert_target("POST", "/api/vcenter/vm", Some("action=instant-clone"));
+    assert_call_headers(&request);
+    request.assert_json(&fixture("vcenter.vm.instant_clone.api.request.json"));
+}
+
+#[tokio::test]
+async fn instant_clone_rest_sends_the_spec_envelope_with_key_value_maps() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::json(
+        200,
+        &fixture("vcenter.vm.instant_clone.rest.response.json"),
+    ));
+    let vm = within(
+        LIMIT,
+        client(&standin, Style::Rest)
+            .vcenter_vm()
+            .instant_clone(&instant_clone_spec()),
+    )
+    .await
+    .expect("instant clone");
+    assert_eq!(vm.as_str(), "obj-103");
+
+    let request = standin.only_request();
+    request.assert_target("POST", "/rest/vcenter/vm", Some("action=instant-clone"));
+    assert_call_headers(&request);
+    request.assert_json(&fixture("vcenter.vm.instant_clone.rest.request.json"));
+}
+
+#[tokio::test]
+async fn instant_clone_minimal_spec_sends_only_the_required_fields() {
+    for (style, expected) in [
+        (Style::Api, json!({"source": "vm-42", "name": "clone 1"})),
+        (
+            Style::Rest,
+            json!({"spec": {"source": "vm-42", "name": "clone 1"}}),
+        ),
+    ] {
+        let standin = StandIn::start().await;
+        standin.push(match style {
+            Style::Api => Reply::api_ok(&json!("vm-43")),
+            Style::Rest => Reply::rest_ok(&json!("vm-43")),
+        });
+        let spec = InstantCloneSpec::new(VirtualMachineId::new("vm-42"), "clone 1");
+        let vm = within(
+            LIMIT,
+            client(&standin, style).vcenter_vm().instant_clone(&spec),
+        )
+        .await
+        .expect("instant clone");
+        assert_eq!(vm.as_str(), "vm-43");
+        standin.only_request().assert_json(&expected);
+    }
+}
+
+// ------------------------------------------------------------------ template check-out
+
+#[tokio::test]
+async fn check_out_api_percent_encodes_the_item_id_and_sends_the_bare_spec() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::api_ok(&fixture(
+        "vcenter.vm_template.library_items.check_outs.check_out.api.response.json",
+    )));
+    let item = LibraryItemId::new("lib/item 7?#%é");
+    let vm = within(
+        LIMIT,
+        client(&standin, Style::Api)
+            .vcenter_vm_template_library_items_check_outs()
+            .check_out(&item, Some(&check_out_spec())),
+    )
+    .await
+    .expect("check out");
+    assert_eq!(vm, VirtualMachineId::new("obj-103"));
+
+    let request = standin.only_request();
+    request.assert_target(
+        "POST",
+        "/api/vcenter/vm-template/library-items/lib%2Fitem%207%3F%23%25%C3%A9/check-outs",
+        Some("action=check-out"),
+    );
+    assert_call_headers(&request);
+    request.assert_json(&fixture(
+        "vcenter.vm_template.library_items.check_outs.check_out.api.request.json",
+    ));
+}
+
+#[tokio::test]
+async fn check_out_rest_percent_encodes_the_item_id_and_sends_the_spec_envelope() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::json(
+        200,
+        &fixture("vcenter.vm_template.library_items.check_outs.check_out.rest.response.json"),
+    ));
+    let item = LibraryItemId::new("6e1a0f2c-3a4b/5c6d 7e8f");
+    let vm = within(
+        LIMIT,
+        client(&standin, Style::Rest)
+            .vcenter_vm_template_library_items_check_outs()
+            .check_out(&item, Some(&check_out_spec())),
+    )
+    .await
+    .expect("check out");
+    assert_eq!(vm.as_str(), "obj-103");
+
+    let request = standin.only_request();
+    request.assert_target(
+        "POST",
+        "/rest/vcenter/vm-template/library-items/6e1a0f2c-3a4b%2F5c6d%207e8f/check-outs",
+        Some("action=check-out"),
+    );
+    assert_call_headers(&request);
+    request.assert_json(&fixture(
+        "vcenter.vm_template.library_items.check_outs.check_out.rest.request.json",
+    ));
+}
+
+#[tokio::test]
+async fn check_out_without_spec_sends_no_spec() {
+    // /api: the whole body is optional, so none is sent.
+    let standin = StandIn::start().await;
+    standin.push(Reply::api_ok(&json!("vm-7")));
+    let item = LibraryItemId::new("item-1");
+    let vm = within(
+        LIMIT,
+        client(&standin, Style::Api)
+            .vcenter_vm_template_library_items_check_outs()
+            .check_out(&item, None),
+    )
+    .await
+    .expect("check out");
+    assert_eq!(vm.as_str(), "vm-7");
+    let request = standin.only_request();
+    request.assert_target(
+        "POST",
+        "/api/vcenter/vm-template/library-items/item-1/check-outs",
+        Some("action=check-out"),
+    );
+    assert!(
+        request.body.is_empty(),
+        "no body expected, got {:?}",
+        String::from_utf8_lossy(&request.body)
+    );
+
+    // /rest: the envelope has no `spec` member (an empty envelope or no body at all).
+    let standin = StandIn::start().await;
+    standin.push(Reply::rest_ok(&json!("vm-8")));
+    let vm = within(
+        LIMIT,
+        client(&standin, Style::Rest)
+            .vcenter_vm_template_library_items_check_outs()
+            .check_out(&item, None),
+    )
+    .await
+    .expect("check out");
+    assert_eq!(vm.as_str(), "vm-8");
+    let request = standin.only_request();
+    request.assert_target(
+        "POST",
+        "/rest/vcenter/vm-template/library-items/item-1/check-outs",
+        Some("action=check-out"),
+    );
+    assert!(
+        request.body.is_empty() || request.json() == json!({}),
+        "expected no spec, got {:?}",
+        String::from_utf8_lossy(&request.body)
+    );
+}
+
+// ------------------------------------------------------------------ OVF export session
+
+#[tokio::test]
+async fn export_session_create_rest_sends_the_envelope_with_class() {
+    // The operation has only a /rest form: an /api client uses it too.
+    for style in [Style::Rest, Style::Api] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(
+            200,
+            &fixture("vcenter.ovf.export_session.create.rest.response.json"),
+        ));
+        let session = within(
+            LIMIT,
+            client(&standin, style).vcenter_ovf_export_session().create(
+                Some("6f1d8f4c-2c7e-4b7a-9a3e-2f4b9f0c1d2e"),
+                &export_source(),
+                &export_create_spec(),
+            ),
+        )
+        .await
+        .expect("export session create");
+        assert_eq!(session, "obj-103");
+
+        let request = standin.only_request();
+        request.assert_target("POST", "/rest/com/vmware/vcenter/ovf/export-session", None);
+        assert_call_headers(&request);
+        request.assert_json(&fixture(
+            "vcenter.ovf.export_session.create.rest.request.json",
+        ));
+    }
+}
+
+fn client_token_of(request: &Recorded) -> uuid::Uuid {
+    let body = request.json();
+    let token = body["client_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no client_token in {body}"));
+    uuid::Uuid::parse_str(token).unwrap_or_else(|e| panic!("client_token {token:?}: {e}"))
+}
+
+#[tokio::test]
+async fn export_session_fills_a_fresh_uuid_client_token_when_none_is_given() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::rest_ok(&json!("session-1")));
+    standin.push(Reply::rest_ok(&json!("session-2")));
+    let client = client(&standin, Style::Rest);
+    let mut spec = CreateSpec::new(TargetType::DownloadTarget);
+    spec.target_content_type = Some(TargetContentType::OvaTarget);
+    let mut source = SourceInfo::new();
+    source.vm_id = Some(VirtualMachineId::new("vm-42"));
+    for expected in ["session-1", "session-2"] {
+        let session = within(
+            LIMIT,
+            client
+                .vcenter_ovf_export_session()
+                .create(None, &source, &spec),
+        )
+        .await
+        .expect("export session create");
+        assert_eq!(session, expected);
+    }
+    let requests = standin.take();
+    assert_eq!(requests.len(), 2);
+    let first = client_token_of(&requests[0]);
+    let second = client_token_of(&requests[1]);
+    assert_ne!(first, second, "each call needs its own client token");
+    for (request, token) in requests.iter().zip([first, second]) {
+        request.assert_json(&json!({
+            "client_token": token.to_string(),
+            "source": {"vm_id": "vm-42"},
+            "create_spec": {
+                "@class": "com.vmware.vcenter.ovf.export_session.create_spec",
+                "target_type": "DOWNLOAD_TARGET",
+                "target_content_type": "OVA_TARGET"
+            }
+        }));
+    }
+}
+
+#[tokio::test]
+async fn export_session_retry_after_401_reuses_the_client_token() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::json(
+        401,
+        &fixture("cis.session.delete.rest.error-401.json"),
+    ));
+    standin.push(Reply::rest_ok(&json!("fresh-token")));
+    standin.push(Reply::rest_ok(&json!("session-9")));
+    let client = Client::builder(&standin.url())
+        .style(Style::Rest)
+        .credentials("administrator@vsphere.local", "pw")
+        .session_token("expired-token")
+        .build()
+        .expect("client");
+    let session = within(
+        LIMIT,
+        client.vcenter_ovf_export_session().create(
+            None,
+            &export_source(),
+            &CreateSpec::new(TargetType::DownloadTarget),
+        ),
+    )
+    .await
+    .expect("export session create");
+    assert_eq!(session, "session-9");
+
+    let requests = standin.take();
+    let lines: Vec<String> = requests.iter().map(Recorded::line).collect();
+    assert_eq!(
+        lines,
+        [
+            "POST /rest/com/vmware/vcenter/ovf/export-session",
+            "POST /rest/com/vmware/cis/session",
+            "POST /rest/com/vmware/vcenter/ovf/export-session",
+        ]
+    );
+    assert_eq!(requests[0].session_id(), Some("expired-token"));
+    assert_eq!(requests[2].session_id(), Some("fresh-token"));
+    assert_eq!(
+        client_token_of(&requests[0]),
+        client_token_of(&requests[2]),
+        "the retry must reuse the client token"
+    );
+    assert_eq!(
+        requests[0].body, requests[2].body,
+        "the retry resends the same body"
+    );
+}
+
+// ------------------------------------------------------------------ sessions
+
+#[tokio::test]
+async fn session_get_uses_api_in_both_styles_and_decodes_the_info() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::api_ok(&fixture("cis.session.get.api.response.json")));
+        let info = within(LIMIT, client(&standin, style).cis_session().get())
+            .await
+            .expect("session get");
+        assert_eq!(info.user, "VSPHERE.LOCAL\\Administrator");
+        assert_eq!(info.created_time, "2026-11-23T19:07:00.000Z");
+        assert_eq!(info.last_accessed_time, "2026-11-23T19:12:34.567Z");
+        let request = standin.only_request();
+        request.assert_target("GET", "/api/session", None);
+        assert_call_headers(&request);
+        assert!(request.body.is_empty(), "GET sends no body");
+        assert_eq!(request.header("content-type"), None);
+    }
+}
+
+#[tokio::test]
+async fn session_create_and_delete_in_both_styles() {
+    for (style, path, created) in [
+        (
+            Style::Api,
+            "/api/session",
+            Reply::json(201, &fixture("cis.session.create.api.response.json")),
+        ),
+        (
+            Style::Rest,
+            "/rest/com/vmware/cis/session",
+            Reply::json(200, &fixture("cis.session.create.rest.response.json")),
+        ),
+    ] {
+        let standin = StandIn::start().await;
+        standin.push(created);
+        standin.push(Reply::empty(if style == Style::Api { 204 } else { 200 }));
+        let client = Client::builder(&standin.url())
+            .style(style)
+            .credentials("administrator@vsphere.local", "Secret!1")
+            .build()
+            .expect("client");
+        let token = within(LIMIT, client.cis_session().create())
+            .await
+            .expect("create");
+        assert_eq!(token, "b8a1fd9e5a7c4e0f8d2c3b4a59687f10");
+        within(LIMIT, client.cis_session().delete())
+            .await
+            .expect("delete");
+        let requests = standin.take();
+        assert_eq!(requests.len(), 2);
+        requests[0].assert_target("POST", path, None);
+        assert_eq!(
+            requests[0].header("authorization"),
+            Some(
+                vsphere_tests::standin::basic_auth("administrator@vsphere.local", "Secret!1")
+                    .as_str()
+            )
+        );
+        assert_eq!(requests[0].session_id(), None);
+        assert!(requests[0].body.is_empty());
+        requests[1].assert_target("DELETE", path, None);
+        assert_eq!(
+            requests[1].session_id(),
+            Some("b8a1fd9e5a7c4e0f8d2c3b4a59687f10")
+        );
+        assert_eq!(requests[1].header("authorization"), None);
+    }
+}
+
+/// The body of a successful `/rest` call must be the `{"value": ...}` wrapper; a bare value is
+/// a decode error, not silently accepted or a panic.
+#[tokio::test]
+async fn rest_result_without_value_wrapper_is_a_decode_error() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::api_ok(&json!("vm-1")));
+    let error = within(
+        LIMIT,
+        client(&standin, Style::Rest)
+            .vcenter_vm()
+            .instant_clone(&InstantCloneSpec::new(VirtualMachineId::new("vm-42"), "c")),
+    )
+    .await
+    .expect_err("a bare body under /rest");
+    assert!(
+        matches!(error, vsphere_client::Error::Decode { status: 200, .. }),
+        "{error:?}"
+    );
+    assert_eq!(standin.take().len(), 1);
+}
