@@ -158,9 +158,9 @@ impl<'a> Call<'a> {
             let body = self.body(endpoint)?;
             let (status, response) = self
                 .client
-                .execute(endpoint.method.to_http(), url, body)
+                .execute(endpoint.method.to_http(), url, body, &span)
                 .await?;
-            tracing::Span::current().record("status", status);
+            span.record("status", status);
             if (200..300).contains(&status) {
                 Ok((status, response))
             } else {

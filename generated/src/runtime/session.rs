@@ -56,7 +56,8 @@ impl fmt::Debug for Credentials {
 }
 
 /// The token in a session-creation answer: a bare JSON string (`/api`) or `{"value": "..."}`
-/// (`/rest`), accepted in either style.
+/// (`/rest`), accepted in either style; `None` for anything else, or a token that could not be
+/// sent back in a header.
 pub(crate) fn decode_token(body: &[u8]) -> Option<String> {
     match serde_json::from_slice::<Value>(body).ok()? {
         Value::String(token) => Some(token),
@@ -66,5 +67,6 @@ pub(crate) fn decode_token(body: &[u8]) -> Option<String> {
         },
         _ => None,
     }
-    .filter(|token| !token.is_empty())
+    // A token is sent back as a header value: printable ASCII only.
+    .filter(|token| !token.is_empty() && token.bytes().all(|b| b.is_ascii_graphic()))
 }

@@ -16,22 +16,28 @@ pub(crate) fn parse_roots(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, Error
     Ok(roots)
 }
 
-/// The rustls error somewhere in an error's source chain, if any.
+/// The rustls error somewhere in an error's source chain, if any. `std::io::Error` wrappers are
+/// looked through with `get_ref` (their `source` skips the wrapped error itself).
 pub(crate) fn tls_failure<'a>(
     error: &'a (dyn std::error::Error + 'static),
 ) -> Option<&'a rustls::Error> {
     let mut current = Some(error);
+    let mut depth = 0;
     while let Some(error) = current {
         if let Some(tls) = error.downcast_ref::<rustls::Error>() {
             return Some(tls);
         }
-        let inner = error
-            .downcast_ref::<std::io::Error>()
-            .and_then(std::io::Error::get_ref);
-        if let Some(tls) = inner.and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
-            return Some(tls);
+        depth += 1;
+        if depth > 32 {
+            return None;
         }
-        current = error.source();
+        current = match error
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => error.source(),
+        };
     }
     None
 }
