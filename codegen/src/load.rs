@@ -77,6 +77,8 @@ impl SpecFiles {
             );
         }
         let mut next = 0;
+        // A file that cannot be opened is reported once, at its first reference.
+        let mut missing: BTreeMap<PathBuf, (usize, usize)> = BTreeMap::new();
         while next < files.documents.len() {
             let mut refs = Vec::new();
             collect_refs(&files.documents[next].root, String::new(), &mut refs);
@@ -98,14 +100,33 @@ impl SpecFiles {
                 }
                 let target = files.dirs[next].join(file_part);
                 let name = display_join(&files.documents[next].name, file_part);
-                if let Err(diagnostic) = files.add(&target, name) {
-                    // A referenced file that cannot be read is reported where it is referenced.
-                    let at =
-                        files.diagnostic(&from, format!("`$ref: {reference}` cannot be followed"));
-                    errors.push(Diagnostic {
-                        help: Some(diagnostic.to_string()),
-                        ..at
-                    });
+                if let Some((index, count)) = missing.get_mut(&target) {
+                    *count += 1;
+                    let others = *count;
+                    let help = format!(
+                        "check the file name (a `$ref` names a file relative to the file that holds it) or create {name}; {others} other reference(s) name it too"
+                    );
+                    errors[*index].help = Some(help);
+                    continue;
+                }
+                match target.canonicalize() {
+                    Err(e) => {
+                        missing.insert(target, (errors.len(), 0));
+                        errors.push(
+                            files
+                                .diagnostic(
+                                    &from,
+                                    format!("`$ref: {reference}` names the file {name}, which cannot be opened: {e}"),
+                                )
+                                .help(format!("check the file name (a `$ref` names a file relative to the file that holds it) or create {name}")),
+                        );
+                    }
+                    // A referenced file that does not load is reported where its problem is.
+                    Ok(_) => {
+                        if let Err(diagnostic) = files.add(&target, name) {
+                            errors.push(diagnostic);
+                        }
+                    }
                 }
             }
             next += 1;
@@ -175,6 +196,9 @@ impl SpecFiles {
                     from,
                     format!("`$ref: {reference}` names a file that was not loaded"),
                 )
+                .help(
+                    "check the file name; a `$ref` names a file relative to the file that holds it",
+                )
             })?
         };
         let loc = Loc {
@@ -191,9 +215,34 @@ impl SpecFiles {
                         if pointer.is_empty() { "/" } else { pointer }
                     ),
                 )
-                .help("fix the reference or add the missing definition"));
+                .help(self.dangling_help(doc, pointer)));
         }
         Ok(loc)
+    }
+
+    /// What to do about a reference to the missing node `pointer` of document `doc`: the closest
+    /// existing name when there is one.
+    fn dangling_help(&self, doc: usize, pointer: &str) -> String {
+        let (parent, wanted) = pointer.rsplit_once('/').unwrap_or(("", pointer));
+        let wanted = crate::diagnostic::unescape_token(wanted);
+        let siblings = self.documents[doc]
+            .root
+            .pointer(parent)
+            .and_then(Value::as_object);
+        let nearest = siblings.and_then(|s| closest(&wanted, s.keys().map(String::as_str)));
+        match (nearest, siblings) {
+            (Some(name), _) => {
+                format!("did you mean `{name}`? fix the reference or add the missing definition")
+            }
+            (None, Some(siblings)) if !siblings.is_empty() && siblings.len() <= 8 => {
+                let names: Vec<String> = siblings.keys().map(|k| format!("`{k}`")).collect();
+                format!(
+                    "fix the reference (this level has {}) or add the missing definition",
+                    names.join(", ")
+                )
+            }
+            _ => "fix the reference or add the missing definition".to_owned(),
+        }
     }
 
     /// Follows `$ref` chains from `loc` to the first node that is not a reference.
@@ -201,24 +250,60 @@ impl SpecFiles {
         let mut current = loc.clone();
         let mut seen = vec![current.clone()];
         loop {
-            let node = self
-                .get(&current)
-                .ok_or_else(|| self.diagnostic(&current, "no such node"))?;
+            let node = self.get(&current).ok_or_else(|| {
+                self.diagnostic(&current, "no such node")
+                    .help("fix the reference or add the missing definition")
+            })?;
             let Some(reference) = node.get("$ref") else {
                 return Ok((current, node));
             };
             let Some(reference) = reference.as_str() else {
-                return Err(self.diagnostic(&current.child("$ref"), "`$ref` must be a string"));
+                return Err(self
+                    .diagnostic(&current.child("$ref"), "`$ref` must be a string")
+                    .help("write e.g. `$ref: '#/components/schemas/Name'`"));
             };
             let next = self.resolve_ref(&current, reference)?;
-            if seen.contains(&next) {
-                return Err(self
-                    .diagnostic(loc, format!("`$ref` cycle: the chain of references from here comes back to `{reference}` without reaching a definition"))
-                    .help("one of the references must point at a real schema"));
+            if let Some(start) = seen.iter().position(|l| *l == next) {
+                return Err(self.cycle(&seen[start..]));
             }
             seen.push(next.clone());
             current = next;
         }
+    }
+
+    /// The error for references that lead to each other, the same whichever one the chain
+    /// entered by, so that a cycle is reported once.
+    fn cycle(&self, members: &[Loc]) -> Diagnostic {
+        let first = members
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, l)| *l)
+            .map_or(0, |(i, _)| i);
+        let mut chain: Vec<&Loc> = members[first..].iter().chain(&members[..first]).collect();
+        chain.push(chain[0]);
+        let shown: Vec<String> = chain
+            .iter()
+            .map(|l| {
+                let pointer = if l.pointer.is_empty() {
+                    "/"
+                } else {
+                    &l.pointer
+                };
+                if l.doc == chain[0].doc {
+                    format!("`#{pointer}`")
+                } else {
+                    format!("`{}#{pointer}`", self.documents[l.doc].name)
+                }
+            })
+            .collect();
+        self.diagnostic(
+            chain[0],
+            format!(
+                "`$ref` cycle: {}: these references lead to each other and never reach a schema",
+                shown.join(" → ")
+            ),
+        )
+        .help("make one of them a real schema (with `type:` and `properties:`) instead of a `$ref`")
     }
 
     /// The document name of a location.
@@ -290,63 +375,143 @@ fn display_join(from: &str, relative: &str) -> String {
 }
 
 fn read_yaml(path: &Path, name: &str) -> Result<(String, Value), Diagnostic> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error(name, format!("cannot read the file: {e}")))?
-        .len();
+    let unreadable = |e: std::io::Error| {
+        Diagnostic::error(name, format!("cannot read the file: {e}"))
+            .help("check that the path names a readable file")
+    };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
     if size > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             name,
             format!(
-                "the file is {} MiB; the generator reads spec files of at most {} MiB",
-                size / (1024 * 1024),
+                "the file is {size} bytes, more than the {} MiB the generator reads in one spec file",
                 MAX_FILE_BYTES / (1024 * 1024)
             ),
         )
-        .help("split the spec into several files joined by `$ref`"));
+        .help("split the spec into several files joined by `$ref`, or check that this is the spec file"));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(name, format!("cannot read the file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(unreadable)?;
     let source = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        // The valid prefix is UTF-8, so the column counts characters as editors do.
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
         Diagnostic::error(
             name,
             format!(
-                "the file is not UTF-8 (invalid byte at offset {})",
+                "the file is not UTF-8: byte 0x{:02X} at offset {} does not belong in UTF-8 text",
+                e.as_bytes()[valid.len()],
                 valid.len()
             ),
         )
         .line(line, column)
-        .help("save the file as UTF-8")
+        .help("save the file as UTF-8 (e.g. `iconv -f LATIN1 -t UTF-8`)")
     })?;
-    let yaml: yaml_serde::Value = yaml_serde::from_str(&source).map_err(|e| {
-        let diagnostic = Diagnostic::error(
-            name,
-            format!("invalid YAML: {}", strip_location(&e.to_string())),
-        )
-        .help("fix the YAML syntax; every mapping key must appear once");
-        match e.location() {
-            Some(location) => diagnostic.line(location.line(), location.column()),
-            None => diagnostic,
-        }
-    })?;
+    let yaml: yaml_serde::Value =
+        yaml_serde::from_str(&source).map_err(|e| yaml_error(&e, &source, name))?;
     if yaml.is_null() {
         return Err(Diagnostic::error(name, "the file is empty")
             .line(1, 1)
-            .help("an OpenAPI file holds a YAML mapping"));
+            .help("an OpenAPI file holds a YAML mapping: start it with `openapi: 3.0.3`, `info:` and `paths:`"));
     }
-    let root = to_json(&yaml, "", name)?;
+    let root = to_json(&yaml, "", name).map_err(|d| {
+        // `to_json` knows the pointer; the line and column come from the text.
+        let pointer = d.pointer.clone().unwrap_or_default();
+        if d.message.starts_with(JSON_KEY_TWICE)
+            && let Some(twice) = crate::locate::duplicate_keys(&source)
+                .into_iter()
+                .find(|t| t.pointer == pointer)
+        {
+            let (line, column) = twice.first;
+            return Diagnostic {
+                message: format!("{} (first at line {line} column {column})", d.message),
+                ..d
+            }
+            .line(twice.second.0, twice.second.1);
+        }
+        match crate::locate::locate(&source, &pointer) {
+            Some((line, column)) => d.line(line, column),
+            None => d,
+        }
+    })?;
     Ok((source, root))
 }
 
-/// `yaml_serde` appends " at line L column C" itself; the diagnostic shows the position once.
-fn strip_location(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
+/// A `yaml_serde` error as a diagnostic. Duplicate keys are reported at the second occurrence
+/// (`yaml_serde` points at the start of the mapping).
+fn yaml_error(e: &yaml_serde::Error, source: &str, name: &str) -> Diagnostic {
+    let message = strip_location(&e.to_string());
+    let at = e.location().map(|l| (l.line(), l.column()));
+    if message.contains("duplicate entry") {
+        let duplicates = crate::locate::duplicate_keys(source);
+        let duplicate = duplicates
+            .iter()
+            .find(|d| Some(d.mapping) == at)
+            .or_else(|| duplicates.first());
+        if let Some(d) = duplicate {
+            return Diagnostic::error(
+                name,
+                format!(
+                    "duplicate key `{}`: this mapping already has it at line {} column {}",
+                    d.key, d.first.0, d.first.1
+                ),
+            )
+            .at(&d.pointer)
+            .line(d.second.0, d.second.1)
+            .help(format!(
+                "keep one of the two `{}` entries (merge them if both hold something needed); a key may appear once per mapping",
+                d.key
+            ));
+        }
+    }
+    let diagnostic = Diagnostic::error(name, format!("invalid YAML: {message}"));
+    let diagnostic = if message.contains("duplicate entry") {
+        diagnostic.help("keep one of the two entries; a key may appear once per mapping")
+    } else if message.contains("more than one document") {
+        let diagnostic = diagnostic.help("keep one YAML document per file: remove the `---` separator and move what follows it into the first document or into a file of its own joined by `$ref`");
+        if let Some((line, column)) = crate::locate::second_document(source) {
+            return diagnostic.line(line, column);
+        }
+        diagnostic
+    } else if message.contains(", while ") {
+        diagnostic.help("the mistake is between the start the message names and this position: look for an unclosed `{`, `[` or quote, or a line indented differently from its siblings")
+    } else {
+        diagnostic.help("fix the YAML syntax at or just before this position: look for an unclosed `{`, `[` or quote, or a line indented differently from its siblings")
+    };
+    match at {
+        Some((line, column)) => diagnostic.line(line, column),
+        None => diagnostic,
     }
 }
+
+/// `yaml_serde` appends " at line L column C" itself; the diagnostic shows the position once.
+/// A context that follows (", while parsing a flow mapping at line L column C") stays: it often
+/// names where the real mistake is, e.g. an unclosed `{`.
+fn strip_location(message: &str) -> String {
+    let Some(start) = message.find(" at line ") else {
+        return message.to_owned();
+    };
+    let rest = &message[start + " at line ".len()..];
+    let digits = |text: &str| {
+        text.find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len())
+    };
+    let line_end = digits(rest);
+    let end = match rest[line_end..].strip_prefix(" column ") {
+        Some(after) if line_end > 0 => {
+            start + " at line ".len() + line_end + " column ".len() + digits(after)
+        }
+        _ => return message[..start].to_owned(),
+    };
+    format!("{}{}", &message[..start], &message[end..])
+}
+
+/// How the error about two YAML keys that are one JSON key starts.
+const JSON_KEY_TWICE: &str = "this mapping has the key";
 
 fn to_json(yaml: &yaml_serde::Value, pointer: &str, name: &str) -> Result<Value, Diagnostic> {
     use yaml_serde::Value as Y;
@@ -365,6 +530,7 @@ fn to_json(yaml: &yaml_serde::Value, pointer: &str, name: &str) -> Result<Value,
                     .ok_or_else(|| {
                         Diagnostic::error(name, "a number that JSON cannot hold (NaN or infinity)")
                             .at(pointer)
+                            .help("write a finite number, or quote the value to make it a string")
                     })?
             }
         }
@@ -392,8 +558,16 @@ fn to_json(yaml: &yaml_serde::Value, pointer: &str, name: &str) -> Result<Value,
                         .help("OpenAPI keys are strings; quote the key"));
                     }
                 };
-                let value = to_json(value, &child(pointer, &key), name)?;
-                object.insert(key, value);
+                let entry = child(pointer, &key);
+                let value = to_json(value, &entry, name)?;
+                if object.insert(key.clone(), value).is_some() {
+                    return Err(Diagnostic::error(
+                        name,
+                        format!("{JSON_KEY_TWICE} `{key}` twice, once quoted and once not; JSON objects have string keys, so one would be lost"),
+                    )
+                    .at(entry)
+                    .help("keep one of the two entries; a key may appear once per mapping"));
+                }
             }
             Value::Object(object)
         }
@@ -406,6 +580,33 @@ fn to_json(yaml: &yaml_serde::Value, pointer: &str, name: &str) -> Result<Value,
             .help("OpenAPI documents are plain JSON-compatible YAML; remove the tag"));
         }
     })
+}
+
+/// The candidate closest to `wanted` (by edit distance, ignoring case), when it is close enough
+/// to be a likely typo.
+fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted_lower = wanted.to_lowercase();
+    candidates
+        .map(|c| (distance(&wanted_lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (wanted.chars().count().max(c.chars().count()) / 3).max(2))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance in characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(previous + 1).min(row[j] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// The Rust examples kept beside the spec's root (`examples/*.rs`), sorted by name.
@@ -430,4 +631,39 @@ pub fn examples(root: &Path) -> Result<Vec<(String, String)>, Diagnostics> {
     }
     examples.sort();
     Ok(examples)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_the_problem_position_and_keeps_the_context() {
+        assert_eq!(
+            strip_location(
+                "did not find expected ',' or '}' at line 14 column 16, while parsing a flow mapping at line 13 column 19"
+            ),
+            "did not find expected ',' or '}', while parsing a flow mapping at line 13 column 19"
+        );
+        assert_eq!(
+            strip_location("a: duplicate entry at line 2 column 3"),
+            "a: duplicate entry"
+        );
+        assert_eq!(strip_location("no position"), "no position");
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["Vcenter.VM.Info", "Vcenter.VM.Summary"];
+        assert_eq!(
+            closest("Vcenter.VM.Infos", names.into_iter()),
+            Some("Vcenter.VM.Info")
+        );
+        assert_eq!(
+            closest("vcenter.vm.info", names.into_iter()),
+            Some("Vcenter.VM.Info")
+        );
+        assert_eq!(closest("Cis.Session", names.into_iter()), None);
+        assert_eq!(distance("kitten", "sitting"), 3);
+    }
 }

