@@ -7,12 +7,16 @@ use std::time::Instant;
 
 use codegen::write::{self, Change, Staleness};
 
+mod bench;
+
 const USAGE: &str = "usage: cargo xtask regenerate [--check] [--spec PATH] [--out DIR]
 
   regenerate          write the client crate generated from the spec (default: spec/openapi.yaml → generated/)
   regenerate --check  write nothing; fail naming every file that is stale
   --spec PATH         the spec's root file
-  --out DIR           the crate directory to write";
+  --out DIR           the crate directory to write
+
+       cargo xtask bench [--peers] [--runs N] [--spec PATH ...]   (see BENCHMARKS.md)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +25,7 @@ fn main() -> ExitCode {
             Ok(command) => command.run(),
             Err(message) => usage_error(&message),
         },
+        Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
