@@ -3,7 +3,8 @@
 //!
 //! It records every request exactly as it arrived (method, percent-encoded path, raw query,
 //! headers, body bytes) and answers with what the test scripted, in order ([`StandIn::push`]),
-//! then with the fallback ([`StandIn::fallback`]), else with a 500 saying nothing was scripted.
+//! then with the fallback ([`StandIn::fallback`]), else with a 500 saying nothing was scripted;
+//! a [`StandIn::handler`] can answer by looking at the request first.
 //! It is written directly on tokio's TCP sockets rather than on an HTTP server library so that it
 //! can also answer the way broken servers do: bodies cut short, bodies far larger than any real
 //! answer, answers that never come.
@@ -253,8 +254,12 @@ impl Reply {
     }
 }
 
+/// A function that may answer a request by looking at it (see [`StandIn::handler`]).
+type Handler = Box<dyn Fn(&Recorded) -> Option<Reply> + Send + Sync>;
+
 #[derive(Default)]
 struct Shared {
+    handler: Mutex<Option<Handler>>,
     script: Mutex<VecDeque<Reply>>,
     fallback: Mutex<Option<Reply>>,
     requests: Mutex<Vec<Recorded>>,
@@ -267,6 +272,11 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl Shared {
     fn answer(&self, request: &Recorded) -> Reply {
+        if let Some(handler) = lock(&self.handler).as_ref()
+            && let Some(reply) = handler(request)
+        {
+            return reply;
+        }
         if let Some(reply) = lock(&self.script).pop_front() {
             return reply;
         }
@@ -340,6 +350,12 @@ impl StandIn {
     pub fn push(&self, reply: Reply) -> &Self {
         lock(&self.shared.script).push_back(reply);
         self
+    }
+
+    /// Answers requests with a function of the request; when it returns `None` the script and
+    /// the fallback answer. For tests whose requests may arrive in any order.
+    pub fn handler(&self, handler: impl Fn(&Recorded) -> Option<Reply> + Send + Sync + 'static) {
+        *lock(&self.shared.handler) = Some(Box::new(handler));
     }
 
     /// The answer given whenever the script is used up.
