@@ -273,6 +273,40 @@ impl ::std::fmt::Display for HostSystemId {
     }
 }
 impl crate::runtime::RestForm for HostSystemId {}
+/// An identifier of a vSphere resource of type `com.vmware.content.library.item.Version`.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct ItemVersionId(::std::string::String);
+impl ItemVersionId {
+    /// Wraps an id as the server wrote it.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The id as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id as a `String`.
+    pub fn into_string(self) -> ::std::string::String {
+        self.0
+    }
+}
+impl ::std::fmt::Display for ItemVersionId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl crate::runtime::RestForm for ItemVersionId {}
 /// An identifier of a vSphere resource of type `com.vmware.content.library.Item`.
 #[derive(
     Clone,

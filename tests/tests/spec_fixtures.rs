@@ -180,7 +180,7 @@ fn every_fixture_matches_its_operation_schema() {
     let spec = spec();
     let all = fixtures();
     assert!(
-        all.len() >= 20,
+        all.len() >= 40,
         "expected the fixture set, found {} files",
         all.len()
     );
@@ -266,6 +266,18 @@ fn missing_required_field_fails() {
         body,
         "required member `user`",
     );
+
+    // Check-in: the envelope's `spec` is optional, its `message` is not.
+    assert_fails(
+        "vcenter.vm_template.library_items.check_outs.check_in.rest.request.json",
+        json!({"spec": {}}),
+        "required member `message`",
+    );
+    assert_fails(
+        "vcenter.vm_template.library_items.check_outs.list.api.response.json",
+        json!([{}]),
+        "required member `vm`",
+    );
 }
 
 #[test]
@@ -343,6 +355,15 @@ fn bad_format_fails() {
     let mut body = fixture("cis.session.get.api.response.json");
     body["created_time"] = json!("yesterday");
     assert_fails("cis.session.get.api.response.json", body, "RFC 3339");
+
+    // VMware's example prints the check-out time as "string"; it is a date-time.
+    let mut body = fixture("vcenter.vm_template.library_items.check_outs.get.rest.response.json");
+    body["value"]["time"] = json!("string");
+    assert_fails(
+        "vcenter.vm_template.library_items.check_outs.get.rest.response.json",
+        body,
+        "RFC 3339",
+    );
 }
 
 #[test]

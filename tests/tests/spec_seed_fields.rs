@@ -18,6 +18,14 @@ const EX: &str = "vcenter.ovf.export_session.create";
 const SC: &str = "cis.session.create";
 const SD: &str = "cis.session.delete";
 const SG: &str = "cis.session.get";
+// Companions of the seeds' operations (issue 5). Facts from VMware's API reference: the vSphere
+// Automation SDK for Go bindings (CheckOutsClient.go / CheckOutsTypes.go) and the Broadcom
+// developer portal pages named in spec/openapi.yaml.
+const CL: &str = "vcenter.vm_template.library_items.check_outs.list";
+const CG: &str = "vcenter.vm_template.library_items.check_outs.get";
+const CD: &str = "vcenter.vm_template.library_items.check_outs.delete";
+const CI: &str = "vcenter.vm_template.library_items.check_outs.check_in";
+const ITEM: &str = "com.vmware.content.library.Item";
 
 /// (operation, field path, required, identifier resource type, "added in vSphere API" version).
 /// Seed 000 (instant clone), 003 (check-out), 004 (export session); the session rows come from
@@ -104,6 +112,23 @@ const FIELDS: &[FieldRow] = &[
     (SG, "@response.user", true, None, None),
     (SG, "@response.created_time", true, None, None),
     (SG, "@response.last_accessed_time", true, None, None),
+    // ---- check-out companions
+    (CL, "template_library_item", true, Some(ITEM), None),
+    (CL, "@response", true, None, None),
+    (CL, "@response[]", true, None, Some("6.9.1")),
+    (CL, "@response[].vm", true, Some("VirtualMachine"), Some("6.9.1")),
+    (CG, "template_library_item", true, Some(ITEM), None),
+    (CG, "vm", true, Some("VirtualMachine"), None),
+    (CG, "@response", true, None, Some("6.9.1")),
+    (CG, "@response.time", true, None, Some("6.9.1")),
+    (CG, "@response.user", true, None, Some("6.9.1")),
+    (CD, "template_library_item", true, Some(ITEM), None),
+    (CD, "vm", true, Some("VirtualMachine"), None),
+    (CI, "template_library_item", true, Some(ITEM), None),
+    (CI, "vm", true, Some("VirtualMachine"), None),
+    (CI, "spec", false, None, Some("6.9.1")),
+    (CI, "spec.message", true, None, Some("6.9.1")),
+    (CI, "@response", true, Some("com.vmware.content.library.item.Version"), None),
 ];
 
 /// Maps whose keys are identifiers: (operation, path, key resource type).
@@ -185,8 +210,46 @@ fn operations() -> Vec<OperationRow> {
         (SC, vec![Api, Rest], None, vec![(401, "UNAUTHENTICATED")]),
         (SD, vec![Api, Rest], None, vec![(401, "UNAUTHENTICATED")]),
         (SG, vec![Api], None, vec![(401, "UNAUTHENTICATED")]),
+        // ---- check-out companions
+        (CL, vec![Api, Rest], Some("6.9.1"), vec![
+            (404, "NOT_FOUND"), (400, "INVALID_ARGUMENT"), (401, "UNAUTHENTICATED"),
+            (403, "UNAUTHORIZED"), (500, "ERROR"),
+        ]),
+        (CG, vec![Api, Rest], Some("6.9.1"), vec![
+            (404, "NOT_FOUND"), (400, "INVALID_ARGUMENT"), (401, "UNAUTHENTICATED"),
+            (403, "UNAUTHORIZED"), (500, "ERROR"),
+        ]),
+        (CD, vec![Api, Rest], Some("6.9.1"), vec![
+            (404, "NOT_FOUND"), (400, "INVALID_ARGUMENT"), (400, "NOT_ALLOWED_IN_CURRENT_STATE"),
+            (500, "RESOURCE_BUSY"), (500, "RESOURCE_INACCESSIBLE"), (401, "UNAUTHENTICATED"),
+            (403, "UNAUTHORIZED"), (500, "ERROR"),
+        ]),
+        (CI, vec![Api, Rest], Some("6.9.1"), vec![
+            (400, "INVALID_ARGUMENT"), (400, "NOT_ALLOWED_IN_CURRENT_STATE"), (404, "NOT_FOUND"),
+            (500, "RESOURCE_INACCESSIBLE"), (401, "UNAUTHENTICATED"), (403, "UNAUTHORIZED"),
+            (500, "ERROR"),
+        ]),
     ]
 }
+
+/// Privilege lists of the companion operations, in the docs' order: (operation, [(privilege,
+/// resource, via)]).
+type PrivilegeRow = (&'static str, &'static str, Option<&'static str>, Option<&'static str>);
+
+#[rustfmt::skip]
+const COMPANION_PRIVILEGES: &[PrivilegeRow] = &[
+    (CL, "System.Read", None, None),
+    (CL, "System.Read", Some(ITEM), Some("template_library_item")),
+    (CG, "System.Read", None, None),
+    (CG, "System.Read", Some(ITEM), Some("template_library_item")),
+    (CG, "System.Read", Some("VirtualMachine"), Some("vm")),
+    (CD, "System.Read", None, None),
+    (CD, "VirtualMachine.Inventory.Delete", Some("VirtualMachine"), Some("vm")),
+    (CD, "System.Read", Some(ITEM), Some("template_library_item")),
+    (CI, "System.Read", None, None),
+    (CI, "ContentLibrary.CheckInTemplate", Some(ITEM), Some("template_library_item")),
+    (CI, "System.Read", Some("VirtualMachine"), Some("vm")),
+];
 
 /// Seed 003's privilege list for check-out: (privilege, resource, via).
 #[rustfmt::skip]
@@ -222,12 +285,25 @@ fn resolve_field(spec: &Spec, op_name: &str, style: Style, path: &str) -> Result
     let op = spec.operation(op_name, style)?;
     let mut segments: Vec<&str> = path.split('.').collect();
     let first = segments.remove(0);
+    // `@response[]`: the items of a list result (the only top-level array used).
+    let (first, first_items) = match first.strip_suffix("[]") {
+        Some(name) => (name, true),
+        None => (first, false),
+    };
     let (mut loc, mut required) = start(spec, &op, op_name, first)?;
     if first == "@response" && style == Style::Rest {
         let (target, _) = spec.resolve(&loc)?;
         loc = target.child("properties").child("value");
         spec.node(&loc)
             .map_err(|_| format!("{op_name} /rest: the result has no `value` member"))?;
+    }
+    if first_items {
+        assert_eq!(first, "@response", "array parameters are not used");
+        let (target, _) = spec.resolve(&loc)?;
+        loc = target.child("items");
+        spec.node(&loc)
+            .map_err(|_| format!("{op_name}: the result is not a list"))?;
+        required = true;
     }
     for segment in segments {
         let (target, _) = spec.resolve(&loc)?;
@@ -259,7 +335,7 @@ fn resolve_field(spec: &Spec, op_name: &str, style: Style, path: &str) -> Result
             required = true;
         }
     }
-    // `[]` on the first segment (a top-level array parameter) is not used by the seeds.
+    // `[]` on the first segment is only used for a list result (`@response[]`).
     let (_, chain) = spec.resolve(&loc)?;
     Ok(Resolved {
         loc,
@@ -745,5 +821,45 @@ fn twins_share_structures_and_paths() {
             spec.operation(name, Style::Api).unwrap().path,
             "/api/session"
         );
+    }
+}
+
+#[test]
+fn companion_privileges_are_the_docs() {
+    let spec = spec();
+    let mut names: Vec<&str> = COMPANION_PRIVILEGES.iter().map(|row| row.0).collect();
+    names.dedup();
+    for name in names {
+        let want: Vec<(String, Option<String>, Option<String>)> = COMPANION_PRIVILEGES
+            .iter()
+            .filter(|row| row.0 == name)
+            .map(|&(_, p, r, v)| (p.to_owned(), r.map(str::to_owned), v.map(str::to_owned)))
+            .collect();
+        for style in styles_of(&spec, name) {
+            let op = spec.operation(name, style).unwrap();
+            let got: Vec<(String, Option<String>, Option<String>)> = op.value
+                ["x-vsphere-privileges"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{name}: no x-vsphere-privileges"))
+                .iter()
+                .map(|p| {
+                    let s = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_owned);
+                    (s("privilege").expect("privilege"), s("resource"), s("via"))
+                })
+                .collect();
+            assert_eq!(got, want, "{name} ({}) privileges", style.name());
+            for (_, resource, via) in &want {
+                if let (Some(resource), Some(via)) = (resource, via) {
+                    let r = resolve_field(&spec, name, style, via)
+                        .unwrap_or_else(|e| panic!("{name} via {via}: {e}"));
+                    assert_eq!(
+                        spec.extension(&r.chain, "x-vsphere-resource-type")
+                            .and_then(Value::as_str),
+                        Some(resource.as_str()),
+                        "{name} via {via}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,289 @@
+//! The operations that complete the seeds' workflows (issue 5), each in each of its URL styles,
+//! through the generated client against the stand-in (tests/src/standin.rs): the request is
+//! exactly what VMware's reference documents (method, path with percent-encoded ids, query,
+//! body of tests/fixtures, the session header), the documented success body decodes, and a
+//! documented error body decodes to its vAPI error kind.
+
+use std::time::Duration;
+
+use serde_json::json;
+use vsphere_client::ids::{ItemVersionId, LibraryItemId, VirtualMachineId};
+use vsphere_client::runtime::ErrorKind;
+use vsphere_client::vcenter::vm_template::library_items::check_outs::CheckInSpec;
+use vsphere_client::{Client, Style};
+use vsphere_tests::standin::{Recorded, Reply, StandIn, fixture, within};
+
+const TOKEN: &str = "5d0c2b8e9f1a4c3b8e7d6f5a4b3c2d1e";
+const LIMIT: Duration = Duration::from_secs(10);
+const CO: &str = "vcenter.vm_template.library_items.check_outs";
+
+fn client(standin: &StandIn, style: Style) -> Client {
+    Client::builder(&standin.url())
+        .style(style)
+        .session_token(TOKEN)
+        .build()
+        .expect("client")
+}
+
+fn style_name(style: Style) -> &'static str {
+    match style {
+        Style::Api => "api",
+        Style::Rest => "rest",
+    }
+}
+
+/// `tests/fixtures/<operation>.<style>.<kind>.json`.
+fn fixture_of(operation: &str, style: Style, kind: &str) -> serde_json::Value {
+    fixture(&format!("{operation}.{}.{kind}.json", style_name(style)))
+}
+
+/// The 2xx answer carrying the documented success body of `operation` in `style` (the fixture
+/// already has the style's form: bare under /api, `{"value": ...}` under /rest).
+fn documented_ok(operation: &str, style: Style) -> Reply {
+    Reply::json(200, &fixture_of(operation, style, "response"))
+}
+
+/// The headers every operation call carries, and no body on a request that has none.
+fn assert_call_headers(request: &Recorded) {
+    assert_eq!(request.session_id(), Some(TOKEN), "{}", request.line());
+    assert_eq!(
+        request.header("authorization"),
+        None,
+        "{}: Basic auth only on session create",
+        request.line()
+    );
+}
+
+fn assert_no_body(request: &Recorded) {
+    assert!(
+        request.body.is_empty(),
+        "{}: no body expected, got {:?}",
+        request.line(),
+        String::from_utf8_lossy(&request.body)
+    );
+    assert_eq!(request.header("content-type"), None, "{}", request.line());
+}
+
+const STYLES: [Style; 2] = [Style::Api, Style::Rest];
+
+/// The prefix of a path in a style.
+fn prefix(style: Style) -> &'static str {
+    match style {
+        Style::Api => "/api",
+        Style::Rest => "/rest",
+    }
+}
+
+// ------------------------------------------------------------------ template check-outs
+
+/// A library item id that needs percent-encoding, and its encoded form.
+const ITEM: (&str, &str) = ("lib/item 7?#%é", "lib%2Fitem%207%3F%23%25%C3%A9");
+/// A VM id that needs percent-encoding, and its encoded form.
+const VM: (&str, &str) = ("vm-1042/a b", "vm-1042%2Fa%20b");
+
+fn check_outs_path(style: Style) -> String {
+    format!(
+        "{}/vcenter/vm-template/library-items/{}/check-outs",
+        prefix(style),
+        ITEM.1
+    )
+}
+
+#[tokio::test]
+async fn check_outs_list_in_both_styles() {
+    for style in STYLES {
+        let standin = StandIn::start().await;
+        standin.push(documented_ok(&format!("{CO}.list"), style));
+        let list = within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter_vm_template_library_items_check_outs()
+                .list(&LibraryItemId::new(ITEM.0)),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{style:?}: list: {e:?}"));
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].vm, VirtualMachineId::new("vm-1042"));
+
+        let request = standin.only_request();
+        request.assert_target("GET", &check_outs_path(style), None);
+        assert_call_headers(&request);
+        assert_no_body(&request);
+    }
+}
+
+#[tokio::test]
+async fn check_outs_list_empty_in_both_styles() {
+    for (style, body) in [(Style::Api, json!([])), (Style::Rest, json!({"value": []}))] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(200, &body));
+        let list = within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter_vm_template_library_items_check_outs()
+                .list(&LibraryItemId::new("item-1")),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{style:?}: list: {e:?}"));
+        assert!(list.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn check_outs_get_in_both_styles() {
+    for style in STYLES {
+        let standin = StandIn::start().await;
+        standin.push(documented_ok(&format!("{CO}.get"), style));
+        let info = within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter_vm_template_library_items_check_outs()
+                .get(&LibraryItemId::new(ITEM.0), &VirtualMachineId::new(VM.0)),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{style:?}: get: {e:?}"));
+        assert_eq!(info.time, "2026-11-23T19:07:00.000Z");
+        assert_eq!(info.user, "VSPHERE.LOCAL\\Administrator");
+
+        let request = standin.only_request();
+        request.assert_target(
+            "GET",
+            &format!("{}/{}", check_outs_path(style), VM.1),
+            None,
+        );
+        assert_call_headers(&request);
+        assert_no_body(&request);
+    }
+}
+
+#[tokio::test]
+async fn check_outs_delete_in_both_styles() {
+    // /api answers 204, /rest 200; neither has a body.
+    for (style, status) in [(Style::Api, 204), (Style::Rest, 200)] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::empty(status));
+        within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter_vm_template_library_items_check_outs()
+                .delete(&LibraryItemId::new(ITEM.0), &VirtualMachineId::new(VM.0)),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{style:?}: delete: {e:?}"));
+
+        let request = standin.only_request();
+        request.assert_target(
+            "DELETE",
+            &format!("{}/{}", check_outs_path(style), VM.1),
+            None,
+        );
+        assert_call_headers(&request);
+        assert_no_body(&request);
+    }
+}
+
+#[tokio::test]
+async fn check_outs_check_in_in_both_styles() {
+    for style in STYLES {
+        let standin = StandIn::start().await;
+        standin.push(documented_ok(&format!("{CO}.check_in"), style));
+        let spec = CheckInSpec::new("string");
+        let version = within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter_vm_template_library_items_check_outs()
+                .check_in(
+                    &LibraryItemId::new(ITEM.0),
+                    &VirtualMachineId::new(VM.0),
+                    Some(&spec),
+                ),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{style:?}: check in: {e:?}"));
+        assert_eq!(version, ItemVersionId::new("2"));
+
+        let request = standin.only_request();
+        request.assert_target(
+            "POST",
+            &format!("{}/{}", check_outs_path(style), VM.1),
+            Some("action=check-in"),
+        );
+        assert_call_headers(&request);
+        request.assert_json(&fixture_of(&format!("{CO}.check_in"), style, "request"));
+    }
+}
+
+#[tokio::test]
+async fn check_outs_check_in_without_spec_sends_no_spec() {
+    for style in STYLES {
+        let standin = StandIn::start().await;
+        standin.push(documented_ok(&format!("{CO}.check_in"), style));
+        within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter_vm_template_library_items_check_outs()
+                .check_in(
+                    &LibraryItemId::new("item-1"),
+                    &VirtualMachineId::new("vm-1"),
+                    None,
+                ),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{style:?}: check in: {e:?}"));
+        let request = standin.only_request();
+        request.assert_target(
+            "POST",
+            &format!(
+                "{}/vcenter/vm-template/library-items/item-1/check-outs/vm-1",
+                prefix(style)
+            ),
+            Some("action=check-in"),
+        );
+        assert!(
+            request.body.is_empty() || (style == Style::Rest && request.json() == json!({})),
+            "{style:?}: expected no spec, got {:?}",
+            String::from_utf8_lossy(&request.body)
+        );
+    }
+}
+
+/// Each documented error fixture of the check-out companions decodes to its kind and status.
+#[tokio::test]
+async fn check_outs_documented_errors_decode_in_both_styles() {
+    for style in STYLES {
+        let cases: [(&str, u16, ErrorKind); 4] = [
+            ("list", 400, ErrorKind::InvalidArgument),
+            ("get", 404, ErrorKind::NotFound),
+            ("delete", 400, ErrorKind::NotAllowedInCurrentState),
+            ("check_in", 400, ErrorKind::NotAllowedInCurrentState),
+        ];
+        for (operation, status, kind) in cases {
+            let standin = StandIn::start().await;
+            let body = fixture_of(&format!("{CO}.{operation}"), style, &format!("error-{status}"));
+            standin.push(Reply::json(status, &body));
+            let api = client(&standin, style);
+            let api = api.vcenter_vm_template_library_items_check_outs();
+            let item = LibraryItemId::new("item-1");
+            let vm = VirtualMachineId::new("vm-1042");
+            let error = within(LIMIT, async {
+                match operation {
+                    "list" => api.list(&item).await.map(drop),
+                    "get" => api.get(&item, &vm).await.map(drop),
+                    "delete" => api.delete(&item, &vm).await,
+                    _ => api
+                        .check_in(&item, &vm, Some(&CheckInSpec::new("m")))
+                        .await
+                        .map(drop),
+                }
+            })
+            .await
+            .expect_err("a documented error");
+            assert_eq!(error.kind(), Some(&kind), "{style:?} {operation}: {error:?}");
+            assert_eq!(error.status(), Some(status), "{style:?} {operation}");
+            assert!(
+                !error.messages().is_empty(),
+                "{style:?} {operation}: the messages decode"
+            );
+        }
+    }
+}
