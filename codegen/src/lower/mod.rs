@@ -28,8 +28,12 @@ pub struct Lowering<'a> {
     type_owners: BTreeMap<TypeKey, (Loc, String)>,
     /// Structures registered but whose fields are not read yet.
     pending: Vec<(Loc, TypeKey)>,
-    /// Schemas that only describe error bodies; the runtime decodes those itself.
-    error_schemas: BTreeSet<Loc>,
+    /// Known namespaces as lower-case joined words (`vcentervmhardware`), longest first, to place
+    /// undotted schema names.
+    module_index: Vec<(String, crate::model::ModPath)>,
+    /// Schemas used but not as types: error bodies (the runtime decodes those itself), `/rest`
+    /// envelopes and `{value}` wrappers (their members are what becomes Rust).
+    wrapper_schemas: BTreeSet<Loc>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -56,7 +60,8 @@ pub fn lower(files: &SpecFiles, source: &str) -> Result<(Model, Vec<Diagnostic>)
         type_locs: BTreeMap::new(),
         type_owners: BTreeMap::new(),
         pending: Vec::new(),
-        error_schemas: BTreeSet::new(),
+        wrapper_schemas: BTreeSet::new(),
+        module_index: module_index(files),
         warnings: Vec::new(),
     };
     let mut errors = Vec::new();
@@ -98,7 +103,7 @@ impl Lowering<'_> {
                 .follow(&loc)
                 .map(|(target, _)| target)
                 .unwrap_or_else(|_| loc.clone());
-            if !self.type_locs.contains_key(&target) && !self.error_schemas.contains(&target) {
+            if !self.type_locs.contains_key(&target) && !self.wrapper_schemas.contains(&target) {
                 self.warnings.push(
                     files
                         .warning(
@@ -110,4 +115,53 @@ impl Lowering<'_> {
             }
         }
     }
+}
+
+/// Every namespace the spec names, through its operations and its dotted schema names.
+fn module_index(files: &SpecFiles) -> Vec<(String, crate::model::ModPath)> {
+    let mut modules: BTreeSet<crate::model::ModPath> = BTreeSet::new();
+    if let Some(paths) = files.root().get("paths").and_then(Value::as_object) {
+        for (key, item) in paths {
+            let from_extension = item
+                .as_object()
+                .into_iter()
+                .flat_map(|ops| ops.values())
+                .filter_map(|op| extension_str(op, "x-vsphere-operation"));
+            let mut any = false;
+            for name in from_extension {
+                let parts: Vec<&str> = name.split('.').collect();
+                if parts.len() > 1 {
+                    modules.insert(
+                        parts[..parts.len() - 1]
+                            .iter()
+                            .map(|p| crate::naming::snake(p))
+                            .collect(),
+                    );
+                    any = true;
+                }
+            }
+            if !any {
+                modules.insert(operation::module_from_path(
+                    key.split('?').next().unwrap_or(key),
+                ));
+            }
+        }
+    }
+    if let Some(schemas) = files
+        .root()
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        for name in schemas.keys().filter(|n| n.contains('.')) {
+            modules.insert(crate::naming::schema_path(name).0);
+        }
+    }
+    let mut index: Vec<(String, crate::model::ModPath)> = modules
+        .into_iter()
+        .filter(|m| !m.is_empty())
+        .map(|m| (m.iter().map(|p| p.replace('_', "")).collect::<String>(), m))
+        .collect();
+    // Longest first, so `vcenter::vm::hardware` wins over `vcenter::vm`.
+    index.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    index
 }

@@ -26,8 +26,11 @@ enum Style {
 }
 
 /// One path × method before twins are paired.
+#[derive(Clone)]
 struct Draft {
     loc: Loc,
+    /// Named by `x-vsphere-operation`, so its twin is declared rather than guessed.
+    declared: bool,
     style: Style,
     name: String,
     module: ModPath,
@@ -96,7 +99,8 @@ impl Lowering<'_> {
                     continue;
                 }
                 match self.draft(key, &item_loc, method) {
-                    Ok(draft) => groups
+                    Ok(None) => {}
+                    Ok(Some(draft)) => groups
                         .entry((draft.module.clone(), draft.method_name.clone()))
                         .or_default()
                         .push(draft),
@@ -105,14 +109,13 @@ impl Lowering<'_> {
             }
         }
         for ((module, method_name), drafts) in groups {
+            let _ = method_name;
             match self.merge(drafts) {
-                Ok(operation) => {
-                    self.model
-                        .modules
-                        .entry(module)
-                        .or_default()
-                        .operations
-                        .insert(method_name, operation);
+                Ok(operations) => {
+                    let module = self.model.modules.entry(module).or_default();
+                    for (name, operation) in operations {
+                        module.operations.insert(name, operation);
+                    }
                 }
                 Err(e) => errors.push(e),
             }
@@ -124,16 +127,26 @@ impl Lowering<'_> {
         }
     }
 
-    fn draft(&mut self, path_key: &str, item_loc: &Loc, method: &str) -> Result<Draft, Diagnostic> {
+    /// One path × method; `None` when it is skipped with a warning.
+    fn draft(
+        &mut self,
+        path_key: &str,
+        item_loc: &Loc,
+        method: &str,
+    ) -> Result<Option<Draft>, Diagnostic> {
         let files = self.files;
         let loc = item_loc.child(method);
         let op = files.get(&loc).cloned().unwrap_or(Value::Null);
         if !op.is_object() {
             return Err(files.diagnostic(&loc, "an operation must be a mapping"));
         }
-        let (path, action) = split_action(path_key).ok_or_else(|| {
-            files.diagnostic(&item_loc.clone(), format!("the query part of `{path_key}` is not `?action=<name>`")).help("vSphere path keys carry at most `?action=<name>`; model other query parameters as `in: query` parameters")
+        let (path, action, literal_query) = split_query(path_key).ok_or_else(|| {
+            files.diagnostic(&item_loc.clone(), format!("the query part of `{path_key}` is not a list of `name=value` pairs")).help("vSphere path keys carry `?action=<name>` and fixed pairs such as `vmw-task=true`; model other query parameters as `in: query` parameters")
         })?;
+        // `?vmw-task=true` is the asynchronous form of the same operation: it returns a task id.
+        let task = literal_query
+            .as_deref()
+            .is_some_and(|q| q.split('&').any(|pair| pair == "vmw-task=true"));
         let style = if path == "/rest" || path.starts_with("/rest/") {
             Style::Rest
         } else {
@@ -154,7 +167,7 @@ impl Lowering<'_> {
                 };
                 (
                     rest.iter().map(|p| naming::snake(p)).collect(),
-                    naming::snake(last),
+                    naming::snake(last) + if task { "_task" } else { "" },
                     vapi.to_owned(),
                 )
             }
@@ -164,7 +177,7 @@ impl Lowering<'_> {
                     (Some(id), _) => naming::snake(id),
                     (None, Some(action)) => naming::snake(action),
                     (None, None) => method.to_owned(),
-                };
+                } + if task { "_task" } else { "" };
                 let name = operation_id.map_or_else(
                     || format!("{} {path_key}", method.to_uppercase()),
                     str::to_owned,
@@ -177,7 +190,9 @@ impl Lowering<'_> {
             name: naming::camel(&method_name),
         };
         let mut params = self.parameters(path, style, item_loc, &loc, &ctx)?;
-        let body = self.request_body(&loc, &op, &ctx, &mut params)?;
+        let Some(body) = self.request_body(&loc, &op, style, &ctx, &mut params)? else {
+            return Ok(None);
+        };
         let result = self.result(&loc, &op, style, &ctx)?;
         let mut docs = docs_of(Some(&op));
         if docs.description.is_none() {
@@ -185,12 +200,16 @@ impl Lowering<'_> {
         }
         let endpoint = Endpoint {
             method: method.to_uppercase(),
-            path: rust_template(path),
+            path: match &literal_query {
+                Some(query) => format!("{}?{query}", rust_template(path)),
+                None => rust_template(path),
+            },
             spec_path: path_key.to_owned(),
             action,
             body,
         };
-        Ok(Draft {
+        Ok(Some(Draft {
+            declared: op.get("x-vsphere-operation").is_some(),
             loc: loc.clone(),
             style,
             name,
@@ -203,7 +222,7 @@ impl Lowering<'_> {
             params,
             result,
             endpoint,
-        })
+        }))
     }
 
     fn parameters(
@@ -256,7 +275,12 @@ impl Lowering<'_> {
                 &param_loc.child("schema"),
                 &Context {
                     module: ctx.module.clone(),
-                    name: format!("{}{}", ctx.name, naming::camel(name)),
+                    // Named like the Rust parameter, so both URL styles' inline enums are one type.
+                    name: format!(
+                        "{}{}",
+                        ctx.name,
+                        naming::camel(name.strip_prefix("filter.").unwrap_or(name))
+                    ),
                 },
             )?;
             if let (Ty::String, Some(resource)) =
@@ -317,20 +341,53 @@ impl Lowering<'_> {
         &mut self,
         loc: &Loc,
         op: &Value,
+        style: Style,
         ctx: &Context,
         params: &mut Vec<Param>,
-    ) -> Result<BodyKind, Diagnostic> {
+    ) -> Result<Option<BodyKind>, Diagnostic> {
         let files = self.files;
         if op.get("requestBody").is_none() {
-            return Ok(BodyKind::None);
+            return Ok(Some(BodyKind::None));
         }
         let (body_loc, body) = files.follow(&loc.child("requestBody"))?;
+        let content = body.get("content").and_then(Value::as_object);
+        if let Some(content) =
+            content.filter(|c| !c.is_empty() && !c.contains_key("application/json"))
+        {
+            // A form or file upload is legal OpenAPI the client cannot send; the rest of the
+            // spec is still worth generating.
+            let found: Vec<&String> = content.keys().collect();
+            self.warnings.push(
+                files
+                    .warning(&body_loc.child("content"), format!("operation skipped: its request body is {found:?}, and the generated client sends only `application/json`"))
+                    .help("describe the body as application/json, or call this operation by hand"),
+            );
+            return Ok(None);
+        }
         let schema_loc = json_schema_loc(files, &body_loc, body)?;
         let required = body
             .get("required")
             .and_then(Value::as_bool)
             .unwrap_or(false);
-        let Some(envelope) = body.get("x-vsphere-envelope") else {
+        // Under `/rest` the body is an object keyed by every body parameter, whether or not the
+        // spec says so with `x-vsphere-envelope`.
+        let implicit_envelope: Option<Value> = match (style, body.get("x-vsphere-envelope")) {
+            (Style::Rest, None) => files
+                .follow(&schema_loc)
+                .ok()
+                .and_then(|(_, s)| {
+                    s.get("properties")
+                        .and_then(Value::as_object)
+                        .map(|p| p.keys().cloned().collect::<Vec<_>>())
+                })
+                .filter(|names| !names.is_empty())
+                .map(|names| Value::from(names)),
+            _ => None,
+        };
+        let Some(envelope) = body
+            .get("x-vsphere-envelope")
+            .or(implicit_envelope.as_ref())
+        else {
             let name = extension_str(op, "x-codegen-request-body-name").unwrap_or("body");
             let ty = self.ty_of(
                 &schema_loc,
@@ -349,7 +406,7 @@ impl Lowering<'_> {
                 docs: docs_of(Some(body)),
                 idempotency_token: false,
             });
-            return Ok(BodyKind::Bare);
+            return Ok(Some(BodyKind::Bare));
         };
         let names: Vec<&str> = envelope
             .as_array()
@@ -364,6 +421,7 @@ impl Lowering<'_> {
                 .help("write e.g. `x-vsphere-envelope: [spec]`"));
         }
         let (object_loc, object) = files.follow(&schema_loc)?;
+        self.wrapper_schemas.insert(object_loc.clone());
         let required_members: Vec<&str> = object
             .get("required")
             .and_then(Value::as_array)
@@ -397,7 +455,7 @@ impl Lowering<'_> {
                 idempotency_token,
             });
         }
-        Ok(BodyKind::Envelope)
+        Ok(Some(BodyKind::Envelope))
     }
 
     fn result(
@@ -425,7 +483,7 @@ impl Lowering<'_> {
                 && let Ok(schema_loc) = json_schema_loc(files, &response_loc, response)
                 && let Ok((target, _)) = files.follow(&schema_loc)
             {
-                self.error_schemas.insert(target);
+                self.wrapper_schemas.insert(target);
             }
         }
         let (response_loc, response) = files.follow(&loc.child("responses").child(success))?;
@@ -441,6 +499,7 @@ impl Lowering<'_> {
             Style::Api => Ok(Some(self.ty_of(&schema_loc, &result_ctx)?)),
             Style::Rest => {
                 let (object_loc, object) = files.follow(&schema_loc)?;
+                self.wrapper_schemas.insert(object_loc.clone());
                 let properties = object.get("properties").and_then(Value::as_object);
                 match properties {
                     Some(p) if p.len() == 1 && p.contains_key("value") => Ok(Some(self.ty_of(&object_loc.child("properties").child("value"), &result_ctx)?)),
@@ -489,8 +548,10 @@ impl Lowering<'_> {
         docs
     }
 
-    /// Pairs the `/api` and `/rest` drafts of one operation.
-    fn merge(&mut self, drafts: Vec<Draft>) -> Result<Operation, Diagnostic> {
+    /// Pairs the `/api` and `/rest` drafts of one operation. Twins named by
+    /// `x-vsphere-operation` must agree; twins found only by module and operationId that do not
+    /// agree are two operations, the `/rest` one suffixed `_rest`.
+    fn merge(&mut self, drafts: Vec<Draft>) -> Result<Vec<(String, Operation)>, Diagnostic> {
         let files = self.files;
         let mut api: Option<Draft> = None;
         let mut rest: Option<Draft> = None;
@@ -516,123 +577,182 @@ impl Lowering<'_> {
             }
             *slot = Some(draft);
         }
-        if let (Some(api), Some(rest)) = (&mut api, &rest) {
-            // The bare `/api` body takes the name of the single `/rest` envelope member (`spec`).
-            let rest_body: Vec<&Param> = rest
-                .params
-                .iter()
-                .filter(|p| p.place == Place::Body)
-                .collect();
-            if api.endpoint.body == BodyKind::Bare && rest_body.len() == 1 {
-                if let Some(body) = api.params.iter_mut().find(|p| p.place == Place::Body) {
-                    body.rust = rest_body[0].rust.clone();
-                    body.wire = rest_body[0].wire.clone();
-                    body.idempotency_token |= rest_body[0].idempotency_token;
+        match (api, rest) {
+            (Some(api), Some(rest)) => {
+                let declared = api.declared || rest.declared;
+                let name = api.method_name.clone();
+                match pair(files, &api, &rest) {
+                    Ok(operation) => Ok(vec![(name, operation)]),
+                    Err(e) if declared => Err(e),
+                    Err(_) => Ok(vec![
+                        (name, single(api, None)),
+                        (format!("{}_rest", rest.method_name), single(rest, None)),
+                    ]),
                 }
             }
-            if api.result != rest.result {
+            (Some(only), None) | (None, Some(only)) => {
+                Ok(vec![(only.method_name.clone(), single(only, None))])
+            }
+            (None, None) => Ok(Vec::new()),
+        }
+    }
+}
+
+/// An operation from one draft, plus the other style's endpoint when paired.
+fn single(draft: Draft, twin: Option<Draft>) -> Operation {
+    let session = match draft.name.as_str() {
+        "cis.session.create" => Some(SessionRole::Login),
+        "cis.session.delete" => Some(SessionRole::Logout),
+        _ => None,
+    };
+    let mut errors = draft.errors;
+    let mut endpoints = [None, None];
+    let slot = |style: Style| usize::from(style == Style::Rest);
+    endpoints[slot(draft.style)] = Some(draft.endpoint);
+    if let Some(twin) = twin {
+        for error in twin.errors {
+            if !errors.contains(&error) {
+                errors.push(error);
+            }
+        }
+        endpoints[slot(twin.style)] = Some(twin.endpoint);
+    }
+    let [api, rest] = endpoints;
+    Operation {
+        name: draft.name,
+        docs: draft.docs,
+        summary: draft.summary,
+        privileges: draft.privileges,
+        errors,
+        params: draft.params,
+        result: draft.result,
+        api,
+        rest,
+        session,
+    }
+}
+
+/// The two forms as one operation, or why they are not the same operation.
+fn pair(
+    files: &crate::load::SpecFiles,
+    api: &Draft,
+    rest: &Draft,
+) -> Result<Operation, Diagnostic> {
+    let mut api = api.clone();
+    let rest_body: Vec<&Param> = rest
+        .params
+        .iter()
+        .filter(|p| p.place == Place::Body)
+        .collect();
+    if api.endpoint.body == BodyKind::Bare && rest.endpoint.body == BodyKind::Envelope {
+        let api_body = api.params.iter().position(|p| p.place == Place::Body);
+        if rest_body.len() == 1 {
+            // The bare `/api` body takes the name of the single `/rest` envelope member (`spec`).
+            if let Some(body) = api_body.map(|i| &mut api.params[i]) {
+                body.rust = rest_body[0].rust.clone();
+                body.wire = rest_body[0].wire.clone();
+                body.idempotency_token |= rest_body[0].idempotency_token;
+            }
+        }
+        if let Some(i) = api_body
+            && api.params[i].rust != rest_body.first().map_or("", |p| p.rust.as_str())
+        {
+            // `/api` wraps several (or non-structure) body parameters in one object whose
+            // members are exactly the `/rest` envelope's: the same envelope, under another name.
+            api.params.remove(i);
+            api.params.extend(rest_body.iter().map(|p| (*p).clone()));
+            api.endpoint.body = BodyKind::Envelope;
+        }
+    }
+    if api.result != rest.result {
+        return Err(files
+            .diagnostic(
+                &rest.loc,
+                format!(
+                    "the `/rest` form returns {:?} but the `/api` form `{}` returns {:?}",
+                    rest.result, api.endpoint.spec_path, api.result
+                ),
+            )
+            .help("twins must return the same structure"));
+    }
+    for param in &rest.params {
+        match api.params.iter_mut().find(|p| p.rust == param.rust) {
+            Some(twin) if twin.ty == param.ty => {
+                twin.required &= param.required;
+                if twin.place == Place::Query && twin.wire != param.wire {
+                    twin.rest_wire = Some(param.wire.clone());
+                }
+            }
+            Some(twin) => {
                 return Err(files
                     .diagnostic(
                         &rest.loc,
                         format!(
-                            "the `/rest` form returns {:?} but the `/api` form `{}` returns {:?}",
-                            rest.result, api.endpoint.spec_path, api.result
+                            "parameter `{}` has type {:?} here but {:?} in the `/api` form `{}`",
+                            param.rust, param.ty, twin.ty, api.endpoint.spec_path
                         ),
                     )
-                    .help("twins must return the same structure"));
+                    .help("twins must share their structures"));
             }
-            for param in &rest.params {
-                match api.params.iter_mut().find(|p| p.rust == param.rust) {
-                    Some(twin) if twin.ty == param.ty => {
-                        twin.required &= param.required;
-                        if twin.place == Place::Query && twin.wire != param.wire {
-                            twin.rest_wire = Some(param.wire.clone());
-                        }
-                    }
-                    Some(twin) => {
-                        return Err(files
-                            .diagnostic(&rest.loc, format!("parameter `{}` has type {:?} here but {:?} in the `/api` form `{}`", param.rust, param.ty, twin.ty, api.endpoint.spec_path))
-                            .help("twins must share their structures"));
-                    }
-                    None => {
-                        return Err(files
-                            .diagnostic(
-                                &rest.loc,
-                                format!(
-                                    "parameter `{}` exists only in the `/rest` form, not in `{}`",
-                                    param.rust, api.endpoint.spec_path
-                                ),
-                            )
-                            .help("twins must take the same parameters"));
-                    }
-                }
-            }
-            if let Some(only_api) = api
-                .params
-                .iter()
-                .find(|p| !rest.params.iter().any(|r| r.rust == p.rust))
-            {
+            None => {
                 return Err(files
                     .diagnostic(
-                        &api.loc,
+                        &rest.loc,
                         format!(
-                            "parameter `{}` exists only in the `/api` form, not in `{}`",
-                            only_api.rust, rest.endpoint.spec_path
+                            "parameter `{}` exists only in the `/rest` form, not in `{}`",
+                            param.rust, api.endpoint.spec_path
                         ),
                     )
                     .help("twins must take the same parameters"));
             }
         }
-        let primary = api.as_ref().or(rest.as_ref()).ok_or_else(|| {
-            files.diagnostic(
-                &Loc {
-                    doc: 0,
-                    pointer: "/paths".into(),
-                },
-                "internal: empty operation group",
-            )
-        })?;
-        let mut errors = primary.errors.clone();
-        if let Some(rest) = &rest {
-            for error in &rest.errors {
-                if !errors.contains(error) {
-                    errors.push(error.clone());
-                }
-            }
-        }
-        let session = match primary.name.as_str() {
-            "cis.session.create" => Some(SessionRole::Login),
-            "cis.session.delete" => Some(SessionRole::Logout),
-            _ => None,
-        };
-        Ok(Operation {
-            name: primary.name.clone(),
-            docs: primary.docs.clone(),
-            summary: primary.summary.clone(),
-            privileges: primary.privileges.clone(),
-            errors,
-            params: primary.params.clone(),
-            result: primary.result.clone(),
-            api: api.map(|d| d.endpoint),
-            rest: rest.map(|d| d.endpoint),
-            session,
-        })
     }
+    if let Some(only_api) = api
+        .params
+        .iter()
+        .find(|p| !rest.params.iter().any(|r| r.rust == p.rust))
+    {
+        return Err(files
+            .diagnostic(
+                &api.loc,
+                format!(
+                    "parameter `{}` exists only in the `/api` form, not in `{}`",
+                    only_api.rust, rest.endpoint.spec_path
+                ),
+            )
+            .help("twins must take the same parameters"));
+    }
+    Ok(single(api, Some(rest.clone())))
 }
 
-/// `/api/vcenter/vm?action=instant-clone` → (`/api/vcenter/vm`, `Some("instant-clone")`).
-fn split_action(key: &str) -> Option<(&str, Option<String>)> {
-    match key.split_once('?') {
-        None => Some((key, None)),
-        Some((path, query)) => query
-            .strip_prefix("action=")
-            .filter(|a| !a.is_empty() && !a.contains(['&', '=']))
-            .map(|a| (path, Some(a.to_owned()))),
+/// `/api/x?action=deploy&vmw-task=true` → (`/api/x`, `Some("deploy")`, `Some("vmw-task=true")`):
+/// the action goes to the runtime's `?action=`, other fixed pairs stay in the path template.
+fn split_query(key: &str) -> Option<(&str, Option<String>, Option<String>)> {
+    let Some((path, query)) = key.split_once('?') else {
+        return Some((key, None, None));
+    };
+    let mut action = None;
+    let mut literal = Vec::new();
+    for pair in query.split('&') {
+        let (name, value) = pair.split_once('=')?;
+        if name.is_empty() || value.is_empty() {
+            return None;
+        }
+        if name == "action" && action.is_none() {
+            action = Some(value.to_owned());
+        } else {
+            literal.push(pair);
+        }
     }
+    Some((
+        path,
+        action,
+        (!literal.is_empty()).then(|| literal.join("&")),
+    ))
 }
 
 /// `/api/vcenter/vm-template/library-items/{item}/check-outs` → `vcenter::vm_template::library_items::check_outs`.
-fn module_from_path(path: &str) -> ModPath {
+pub(super) fn module_from_path(path: &str) -> ModPath {
     let mut segments: Vec<&str> = path
         .split('/')
         .filter(|s| !s.is_empty() && !s.starts_with('{'))

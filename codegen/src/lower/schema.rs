@@ -28,6 +28,7 @@ const STRING_FORMATS: &[&str] = &[
     "uuid",
     "password",
     "byte",
+    "binary",
     "email",
     "hostname",
     "ipv4",
@@ -178,9 +179,10 @@ impl Lowering<'_> {
                             Some(resource) => self.id_ty(resource, loc)?,
                             None => Ty::String,
                         };
-                        let rest_list = [node, schema].iter().any(|n| {
+                        // VMware's `/rest` sends every map as a key/value list; a schema may opt out.
+                        let rest_list = ![node, schema].iter().any(|n| {
                             n.get("x-vsphere-rest-map-as-list").and_then(Value::as_bool)
-                                == Some(true)
+                                == Some(false)
                         });
                         Ok(Ty::Map {
                             key: Box::new(key),
@@ -224,24 +226,48 @@ impl Lowering<'_> {
         if let Some(existing) = self.type_locs.get(loc) {
             return Ok(existing.clone());
         }
-        if let Some((other_loc, other_name)) = self.type_owners.get(&key) {
-            let other = format!(
-                "{} at {}#{}",
-                other_name,
-                self.files.name(other_loc),
-                other_loc.pointer
-            );
-            return Err(self
-                .files
-                .diagnostic(
-                    loc,
-                    format!(
-                        "schemas `{schema_name}` and `{other}` both become the Rust type `{}::{}`",
-                        key.module.join("::"),
-                        key.name
-                    ),
-                )
-                .help("rename one of the two schemas"));
+        let mut key = key;
+        if let Some((other_loc, other_name)) = self.type_owners.get(&key).cloned() {
+            // VMware's captured specs name the `/rest` and `/api` forms of one structure
+            // differently (`vcenter.VM.info`, `VcenterVmInfo`); the same shape is one type.
+            let twins =
+                other_name.contains('.') != schema_name.contains('.') || other_name == schema_name;
+            if twins && self.same_shape(&other_loc, loc) {
+                self.type_locs.insert(loc.clone(), key.clone());
+                return Ok(key);
+            }
+            let suffixed = TypeKey {
+                module: key.module.clone(),
+                name: format!(
+                    "{}{}",
+                    key.name,
+                    if schema_name.contains('.') {
+                        "Rest"
+                    } else {
+                        "Api"
+                    }
+                ),
+            };
+            if !twins || self.type_owners.contains_key(&suffixed) {
+                let other = format!(
+                    "{} at {}#{}",
+                    other_name,
+                    self.files.name(&other_loc),
+                    other_loc.pointer
+                );
+                return Err(self
+                    .files
+                    .diagnostic(
+                        loc,
+                        format!(
+                            "schemas `{schema_name}` and `{other}` both become the Rust type `{}::{}`",
+                            key.module.join("::"),
+                            key.name
+                        ),
+                    )
+                    .help("rename one of the two schemas"));
+            }
+            key = suffixed;
         }
         let docs = docs_of(self.files.get(loc));
         self.type_owners
@@ -263,10 +289,11 @@ impl Lowering<'_> {
 
     fn key_for(&self, name_here: &Option<String>, ctx: &Context) -> (TypeKey, String) {
         match name_here {
-            Some(schema_name) => {
+            Some(schema_name) if schema_name.contains('.') => {
                 let (module, name) = naming::schema_path(schema_name);
                 (TypeKey { module, name }, schema_name.clone())
             }
+            Some(schema_name) => (self.place_undotted(schema_name), schema_name.clone()),
             None => (
                 TypeKey {
                     module: ctx.module.clone(),
@@ -275,6 +302,54 @@ impl Lowering<'_> {
                 ctx.name.clone(),
             ),
         }
+    }
+
+    /// An undotted name (`VcenterVmHardwareEthernetInfo`) goes to the longest known namespace
+    /// its words start with (`vcenter::vm::hardware::ethernet`, type `Info`), else to `types`.
+    fn place_undotted(&self, schema_name: &str) -> TypeKey {
+        let camel = naming::camel(schema_name);
+        let lower = camel.to_lowercase();
+        for (prefix, module) in &self.module_index {
+            let Some(rest) = camel.get(prefix.len()..) else {
+                continue;
+            };
+            if lower.starts_with(prefix.as_str())
+                && rest.starts_with(|c: char| c.is_ascii_uppercase())
+            {
+                return TypeKey {
+                    module: module.clone(),
+                    name: rest.to_owned(),
+                };
+            }
+        }
+        let (module, name) = naming::schema_path(schema_name);
+        TypeKey { module, name }
+    }
+
+    /// Whether two schemas describe the same structure: the same property names, or the same
+    /// enum values. (`/rest` spells maps as key/value lists; the names still match.)
+    fn same_shape(&self, a: &Loc, b: &Loc) -> bool {
+        let shape = |loc: &Loc| -> Option<(Vec<String>, Vec<String>)> {
+            let schema = self.files.follow(loc).ok()?.1;
+            let mut properties: Vec<String> = schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            let mut values: Vec<String> = schema
+                .get("enum")
+                .and_then(Value::as_array)
+                .map(|e| {
+                    e.iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            properties.sort();
+            values.sort();
+            Some((properties, values))
+        };
+        matches!((shape(a), shape(b)), (Some(x), Some(y)) if x == y)
     }
 
     fn enum_type(
