@@ -409,6 +409,40 @@ impl ::std::fmt::Display for ResourcePoolId {
     }
 }
 impl crate::runtime::RestForm for ResourcePoolId {}
+/// An identifier of a vSphere resource of type `com.vmware.vcenter.OvfExportSession`.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct VcenterOvfExportSessionId(::std::string::String);
+impl VcenterOvfExportSessionId {
+    /// Wraps an id as the server wrote it.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The id as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id as a `String`.
+    pub fn into_string(self) -> ::std::string::String {
+        self.0
+    }
+}
+impl ::std::fmt::Display for VcenterOvfExportSessionId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl crate::runtime::RestForm for VcenterOvfExportSessionId {}
 /// An identifier of a vSphere resource of type `VirtualApp`.
 #[derive(
     Clone,

@@ -401,6 +401,46 @@ fn conditionally_required_field_fails() {
         body,
         "`network` is required when `type` is \"STANDARD_PORTGROUP\"",
     );
+
+    // Export session Info: an INPUT warning names its parameter.
+    let mut body = fixture("vcenter.ovf.export_session.get.rest.response.json");
+    body["value"]["warnings"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("name");
+    assert_fails(
+        "vcenter.ovf.export_session.get.rest.response.json",
+        body,
+        "`name` is required when `category` is \"INPUT\"",
+    );
+}
+
+#[test]
+fn export_session_server_error_is_an_open_object() {
+    // A SERVER error carries a dynamic vAPI error structure; under /rest it has `@class`.
+    let mut body = fixture("vcenter.ovf.export_session.get.rest.response.json");
+    body["value"]["state"] = json!("EXPORT_ERROR");
+    body["value"]["errors"] = json!([{
+        "category": "SERVER",
+        "error": {
+            "@class": "com.vmware.vapi.std.errors.error",
+            "error_type": "ERROR",
+            "messages": [{"id": "x", "default_message": "Disk read failed.", "args": []}]
+        }
+    }]);
+    assert_eq!(
+        errors_of("vcenter.ovf.export_session.get.rest.response.json", body.clone()),
+        Vec::<String>::new()
+    );
+    body["value"]["errors"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("error");
+    assert_fails(
+        "vcenter.ovf.export_session.get.rest.response.json",
+        body,
+        "`error` is required when `category` is \"SERVER\"",
+    );
 }
 
 #[test]

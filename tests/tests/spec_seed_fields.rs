@@ -25,7 +25,10 @@ const CL: &str = "vcenter.vm_template.library_items.check_outs.list";
 const CG: &str = "vcenter.vm_template.library_items.check_outs.get";
 const CD: &str = "vcenter.vm_template.library_items.check_outs.delete";
 const CI: &str = "vcenter.vm_template.library_items.check_outs.check_in";
+const EG: &str = "vcenter.ovf.export_session.get";
+const ED: &str = "vcenter.ovf.export_session.delete";
 const ITEM: &str = "com.vmware.content.library.Item";
+const EXPORT_SESSION: &str = "com.vmware.vcenter.OvfExportSession";
 
 /// (operation, field path, required, identifier resource type, "added in vSphere API" version).
 /// Seed 000 (instant clone), 003 (check-out), 004 (export session); the session rows come from
@@ -129,6 +132,45 @@ const FIELDS: &[FieldRow] = &[
     (CI, "spec", false, None, Some("6.9.1")),
     (CI, "spec.message", true, None, Some("6.9.1")),
     (CI, "@response", true, Some("com.vmware.content.library.item.Version"), None),
+    // ---- export session companions (/rest only)
+    (EG, "id", true, Some(EXPORT_SESSION), None),
+    (EG, "@response", true, None, None),
+    (EG, "@response.state", true, None, None),
+    (EG, "@response.progress", false, None, None),
+    (EG, "@response.files", true, None, None),
+    (EG, "@response.files[]", true, None, None),
+    (EG, "@response.files[].name", true, None, None),
+    (EG, "@response.files[].file_type", true, None, None),
+    (EG, "@response.files[].optional_upload", true, None, None),
+    (EG, "@response.files[].file_url", false, None, None),
+    (EG, "@response.files[].ssl_thumb_print", false, None, None),
+    (EG, "@response.files[].upload_method", false, None, None),
+    (EG, "@response.files[].size", true, None, None),
+    (EG, "@response.files[].bytes_transferred", true, None, None),
+    (EG, "@response.files[].sha256", true, None, None),
+    (EG, "@response.errors", true, None, None),
+    (EG, "@response.errors[].category", true, None, None),
+    (EG, "@response.errors[].issues", false, None, None),
+    (EG, "@response.errors[].issues[].category", true, None, None),
+    (EG, "@response.errors[].issues[].file", true, None, None),
+    (EG, "@response.errors[].issues[].line_number", true, None, None),
+    (EG, "@response.errors[].issues[].column_number", true, None, None),
+    (EG, "@response.errors[].issues[].message", true, None, None),
+    (EG, "@response.errors[].name", false, None, None),
+    (EG, "@response.errors[].value", false, None, None),
+    (EG, "@response.errors[].message", false, None, None),
+    (EG, "@response.errors[].error", false, None, None),
+    (EG, "@response.warnings", true, None, None),
+    (EG, "@response.warnings[].category", true, None, None),
+    (EG, "@response.warnings[].issues", false, None, None),
+    (EG, "@response.warnings[].name", false, None, None),
+    (EG, "@response.warnings[].value", false, None, None),
+    (EG, "@response.warnings[].message", false, None, None),
+    (EG, "@response.warnings[].error", false, None, None),
+    (EG, "@response.information", true, None, None),
+    (EG, "@response.information[].messages", true, None, None),
+    (EG, "@response.library_item_id", false, Some(ITEM), None),
+    (ED, "id", true, Some(EXPORT_SESSION), None),
 ];
 
 /// Maps whose keys are identifiers: (operation, path, key resource type).
@@ -157,6 +199,12 @@ const ENUMS: &[(&str, &str, &[&str])] = &[
     (IC, "spec.nics_to_update.*.mac_type", &["MANUAL", "GENERATED", "ASSIGNED"]),
     (IC, "spec.serial_ports_to_update.*.backing.type", &["FILE", "HOST_DEVICE", "PIPE_SERVER", "PIPE_CLIENT", "NETWORK_SERVER", "NETWORK_CLIENT"]),
     (IC, "spec.parallel_ports_to_update.*.backing.type", &["FILE", "HOST_DEVICE"]),
+    (EG, "@response.state", &["EXPORT_PREPARING", "EXPORT_READY", "EXPORT_IN_PROGRESS", "EXPORT_COMPLETED", "EXPORT_ERROR"]),
+    (EG, "@response.files[].file_type", &["OVF", "MANIFEST", "CERT", "MSG_BUNDLE", "DISK", "CONTENT", "OVA", "NVRAM"]),
+    (EG, "@response.files[].upload_method", &["PUT", "POST"]),
+    (EG, "@response.errors[].category", &["VALIDATION", "INPUT", "SERVER"]),
+    (EG, "@response.warnings[].category", &["VALIDATION", "INPUT", "SERVER"]),
+    (EG, "@response.errors[].issues[].category", &["VALUE_ILLEGAL", "ATTRIBUTE_REQUIRED", "ATTRIBUTE_ILLEGAL", "ELEMENT_REQUIRED", "ELEMENT_ILLEGAL", "ELEMENT_UNKNOWN", "SECTION_UNKNOWN", "SECTION_RESTRICTION", "PARSE_ERROR", "GENERATE_ERROR", "VALIDATION_ERROR", "EXPORT_ERROR", "INTERNAL_ERROR"]),
     (EX, "create_spec.target_type", &["DOWNLOAD_TARGET", "CONTENT_LIBRARY_TARGET"]),
     (EX, "create_spec.target_content_type", &["OVF_TARGET", "OVA_TARGET"]),
 ];
@@ -179,6 +227,16 @@ const REQUIRED_IF: &[(&str, &str, &str, &[&str])] = &[
     (IC, "spec.serial_ports_to_update.*.backing.pipe", "type", &["PIPE_SERVER", "PIPE_CLIENT"]),
     (IC, "spec.serial_ports_to_update.*.backing.network_location", "type", &["NETWORK_SERVER", "NETWORK_CLIENT"]),
     (IC, "spec.parallel_ports_to_update.*.backing.file", "type", &["FILE"]),
+    (EG, "@response.errors[].issues", "category", &["VALIDATION"]),
+    (EG, "@response.errors[].name", "category", &["INPUT"]),
+    (EG, "@response.errors[].value", "category", &["INPUT"]),
+    (EG, "@response.errors[].message", "category", &["INPUT"]),
+    (EG, "@response.errors[].error", "category", &["SERVER"]),
+    (EG, "@response.warnings[].issues", "category", &["VALIDATION"]),
+    (EG, "@response.warnings[].name", "category", &["INPUT"]),
+    (EG, "@response.warnings[].value", "category", &["INPUT"]),
+    (EG, "@response.warnings[].message", "category", &["INPUT"]),
+    (EG, "@response.warnings[].error", "category", &["SERVER"]),
 ];
 
 /// Operations: (name, styles, since, documented errors as (status, type)).
@@ -224,6 +282,8 @@ fn operations() -> Vec<OperationRow> {
             (500, "RESOURCE_BUSY"), (500, "RESOURCE_INACCESSIBLE"), (401, "UNAUTHENTICATED"),
             (403, "UNAUTHORIZED"), (500, "ERROR"),
         ]),
+        (EG, vec![Rest], None, vec![(404, "NOT_FOUND"), (401, "UNAUTHENTICATED")]),
+        (ED, vec![Rest], None, vec![(401, "UNAUTHENTICATED")]),
         (CI, vec![Api, Rest], Some("6.9.1"), vec![
             (400, "INVALID_ARGUMENT"), (400, "NOT_ALLOWED_IN_CURRENT_STATE"), (404, "NOT_FOUND"),
             (500, "RESOURCE_INACCESSIBLE"), (401, "UNAUTHENTICATED"), (403, "UNAUTHORIZED"),
@@ -232,8 +292,9 @@ fn operations() -> Vec<OperationRow> {
     ]
 }
 
-/// Privilege lists of the companion operations, in the docs' order: (operation, [(privilege,
-/// resource, via)]).
+/// Privilege lists from VMware's reference beyond the seeds', in the docs' order: (operation,
+/// privilege, resource, via). Operations whose lists could not be read in full (export session
+/// get and delete) have none.
 type PrivilegeRow = (&'static str, &'static str, Option<&'static str>, Option<&'static str>);
 
 #[rustfmt::skip]
@@ -249,6 +310,12 @@ const COMPANION_PRIVILEGES: &[PrivilegeRow] = &[
     (CI, "System.Read", None, None),
     (CI, "ContentLibrary.CheckInTemplate", Some(ITEM), Some("template_library_item")),
     (CI, "System.Read", Some("VirtualMachine"), Some("vm")),
+    // Export session create: not in seed 004; from the Broadcom portal's export session page.
+    (EX, "System.Read", None, None),
+    (EX, "System.Read", Some("VirtualApp"), Some("source.vapp_id")),
+    (EX, "System.Read", Some("VirtualMachine"), Some("source.vm_id")),
+    (EX, "System.Read", Some("com.vmware.content.Library"), Some("create_spec.content_library")),
+    (EX, "System.Read", Some("com.vmware.content.library.Item"), Some("create_spec.content_library_item")),
 ];
 
 /// Seed 003's privilege list for check-out: (privilege, resource, via).

@@ -7,8 +7,13 @@
 use std::time::Duration;
 
 use serde_json::json;
-use vsphere_client::ids::{ItemVersionId, LibraryItemId, VirtualMachineId};
+use vsphere_client::ids::{
+    ItemVersionId, LibraryItemId, VcenterOvfExportSessionId, VirtualMachineId,
+};
 use vsphere_client::runtime::ErrorKind;
+use vsphere_client::vcenter::ovf::export_session::State;
+use vsphere_client::vcenter::ovf::ovf_file_info::FileType;
+use vsphere_client::vcenter::ovf::ovf_message::Category;
 use vsphere_client::vcenter::vm_template::library_items::check_outs::CheckInSpec;
 use vsphere_client::{Client, Style};
 use vsphere_tests::standin::{Recorded, Reply, StandIn, fixture, within};
@@ -16,6 +21,7 @@ use vsphere_tests::standin::{Recorded, Reply, StandIn, fixture, within};
 const TOKEN: &str = "5d0c2b8e9f1a4c3b8e7d6f5a4b3c2d1e";
 const LIMIT: Duration = Duration::from_secs(10);
 const CO: &str = "vcenter.vm_template.library_items.check_outs";
+const EX: &str = "vcenter.ovf.export_session";
 
 fn client(standin: &StandIn, style: Style) -> Client {
     Client::builder(&standin.url())
@@ -286,4 +292,164 @@ async fn check_outs_documented_errors_decode_in_both_styles() {
             );
         }
     }
+}
+
+// ------------------------------------------------------------------ OVF export session
+
+/// An export session id that needs percent-encoding, and its encoded form. The `/rest` path
+/// carries it after the literal `id:`.
+const SESSION: (&str, &str) = (
+    "3f2c9a44-1b7e/4c1d 8f0a",
+    "/rest/com/vmware/vcenter/ovf/export-session/id:3f2c9a44-1b7e%2F4c1d%208f0a",
+);
+
+#[tokio::test]
+async fn export_session_get_uses_rest_in_both_styles_and_decodes_the_info() {
+    // The operation has only a /rest form: an /api client uses it too.
+    for style in STYLES {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(
+            200,
+            &fixture_of(&format!("{EX}.get"), Style::Rest, "response"),
+        ));
+        let info = within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter_ovf_export_session()
+                .get(&VcenterOvfExportSessionId::new(SESSION.0)),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{style:?}: get: {e:?}"));
+        assert_eq!(info.state, State::ExportReady);
+        assert_eq!(info.progress, None);
+        assert_eq!(info.files.len(), 2);
+        assert_eq!(info.files[0].file_type, FileType::Ovf);
+        assert_eq!(info.files[1].file_type, FileType::Disk);
+        assert_eq!(info.files[1].size, 1_073_741_824);
+        assert_eq!(
+            info.files[1].file_url.as_deref(),
+            Some("https://vcenter.example.com/nfc/52e4a1c9-7d4b-4f0e-9a51-0f6c2b8d3e71/disk-0.vmdk")
+        );
+        assert!(info.errors.is_empty());
+        assert_eq!(info.warnings.len(), 1);
+        let warning = &info.warnings[0];
+        assert_eq!(warning.category, Category::Input);
+        assert_eq!(warning.name.as_deref(), Some("export_flags"));
+        // The message's named parameters travel as a key/value list under /rest.
+        let params = warning
+            .message
+            .as_ref()
+            .and_then(|m| m.params.as_ref())
+            .expect("message params");
+        assert_eq!(params["flag"].s.as_deref(), Some("CDROM"));
+        assert_eq!(info.information[0].messages[0].args, ["2"]);
+        assert_eq!(info.library_item_id, None);
+
+        let request = standin.only_request();
+        request.assert_target("GET", SESSION.1, None);
+        assert_call_headers(&request);
+        assert_no_body(&request);
+    }
+}
+
+#[tokio::test]
+async fn export_session_get_decodes_every_state_and_a_server_error() {
+    for (state, expected) in [
+        ("EXPORT_PREPARING", State::ExportPreparing),
+        ("EXPORT_IN_PROGRESS", State::ExportInProgress),
+        ("EXPORT_COMPLETED", State::ExportCompleted),
+        ("EXPORT_ERROR", State::ExportError),
+        ("EXPORT_PAUSED", State::Unknown("EXPORT_PAUSED".to_owned())),
+    ] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::rest_ok(&json!({
+            "state": state,
+            "progress": 40,
+            "files": [],
+            "errors": [{
+                "category": "SERVER",
+                "error": {
+                    "@class": "com.vmware.vapi.std.errors.error",
+                    "error_type": "ERROR",
+                    "messages": [{"id": "x", "default_message": "Disk read failed.", "args": []}]
+                }
+            }],
+            "warnings": [],
+            "information": [],
+            "library_item_id": "6e1a0f2c-3a4b-4c6d-8e8f-0a1b2c3d4e5f"
+        })));
+        let info = within(
+            LIMIT,
+            client(&standin, Style::Rest)
+                .vcenter_ovf_export_session()
+                .get(&VcenterOvfExportSessionId::new("s-1")),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{state}: get: {e:?}"));
+        assert_eq!(info.state, expected);
+        assert_eq!(info.progress, Some(40));
+        assert_eq!(info.errors[0].category, Category::Server);
+        let error = info.errors[0].error.as_ref().expect("the server error");
+        assert_eq!(error["error_type"], "ERROR");
+        assert_eq!(
+            info.library_item_id,
+            Some(LibraryItemId::new("6e1a0f2c-3a4b-4c6d-8e8f-0a1b2c3d4e5f"))
+        );
+        standin
+            .only_request()
+            .assert_target("GET", "/rest/com/vmware/vcenter/ovf/export-session/id:s-1", None);
+    }
+}
+
+#[tokio::test]
+async fn export_session_delete_uses_rest_in_both_styles() {
+    for style in STYLES {
+        let standin = StandIn::start().await;
+        standin.push(Reply::empty(200));
+        within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter_ovf_export_session()
+                .delete(&VcenterOvfExportSessionId::new(SESSION.0)),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{style:?}: delete: {e:?}"));
+        let request = standin.only_request();
+        request.assert_target("DELETE", SESSION.1, None);
+        assert_call_headers(&request);
+        assert_no_body(&request);
+    }
+}
+
+#[tokio::test]
+async fn export_session_documented_errors_decode() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::json(404, &fixture_of(&format!("{EX}.get"), Style::Rest, "error-404")));
+    let error = within(
+        LIMIT,
+        client(&standin, Style::Rest)
+            .vcenter_ovf_export_session()
+            .get(&VcenterOvfExportSessionId::new("s-1")),
+    )
+    .await
+    .expect_err("not found");
+    assert_eq!(error.kind(), Some(&ErrorKind::NotFound), "{error:?}");
+    assert_eq!(error.status(), Some(404));
+
+    // A 401 with a client that has no credentials: reported, not retried.
+    let standin = StandIn::start().await;
+    standin.push(Reply::json(
+        401,
+        &fixture_of(&format!("{EX}.delete"), Style::Rest, "error-401"),
+    ));
+    let error = within(
+        LIMIT,
+        client(&standin, Style::Rest)
+            .vcenter_ovf_export_session()
+            .delete(&VcenterOvfExportSessionId::new("s-1")),
+    )
+    .await
+    .expect_err("unauthenticated");
+    assert!(error.is_unauthenticated(), "{error:?}");
+    assert_eq!(standin.take().len(), 1);
 }

@@ -60,6 +60,87 @@ impl crate::runtime::RestForm for CreateSpec {
         );
     }
 }
+/// An export session: its state, the files of the OVF package being exported and the messages the export produced.
+///
+/// Schema `Vcenter.Ovf.ExportSession.Info`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Info {
+    /// The current state of the export.
+    pub state: crate::vcenter::ovf::export_session::State,
+    /// How far the export has got, in percent (0 to 100). Set only when the target is a content library (CONTENT_LIBRARY_TARGET).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub progress: ::std::option::Option<i64>,
+    /// The files of the export: the OVF descriptor, the files listed in its file references section, and an optional manifest and certificate.
+    pub files: ::std::vec::Vec<crate::vcenter::ovf::OvfFileInfo>,
+    /// Errors the export produced.
+    pub errors: ::std::vec::Vec<crate::vcenter::ovf::OvfError>,
+    /// Warnings the export produced.
+    pub warnings: ::std::vec::Vec<crate::vcenter::ovf::OvfWarning>,
+    /// Informational messages the export produced.
+    pub information: ::std::vec::Vec<crate::vcenter::ovf::OvfInfo>,
+    /// The content library item the export created. Set only when the target is a content library (CONTENT_LIBRARY_TARGET).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub library_item_id: ::std::option::Option<crate::ids::LibraryItemId>,
+}
+impl Info {
+    /// A `Info` from its required fields; optional fields start unset.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        state: crate::vcenter::ovf::export_session::State,
+        files: ::std::vec::Vec<crate::vcenter::ovf::OvfFileInfo>,
+        errors: ::std::vec::Vec<crate::vcenter::ovf::OvfError>,
+        warnings: ::std::vec::Vec<crate::vcenter::ovf::OvfWarning>,
+        information: ::std::vec::Vec<crate::vcenter::ovf::OvfInfo>,
+    ) -> Self {
+        Self {
+            state,
+            progress: ::std::option::Option::None,
+            files,
+            errors,
+            warnings,
+            information,
+            library_item_id: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::runtime::RestForm for Info {
+    fn to_rest(value: &mut ::serde_json::Value) {
+        crate::runtime::rest_field::<
+            ::std::vec::Vec<crate::vcenter::ovf::OvfError>,
+        >(value, "errors", true);
+        crate::runtime::rest_field::<
+            ::std::vec::Vec<crate::vcenter::ovf::OvfWarning>,
+        >(value, "warnings", true);
+        crate::runtime::rest_field::<
+            ::std::vec::Vec<crate::vcenter::ovf::OvfInfo>,
+        >(value, "information", true);
+    }
+    fn from_rest(value: &mut ::serde_json::Value) {
+        crate::runtime::rest_field::<
+            ::std::vec::Vec<crate::vcenter::ovf::OvfError>,
+        >(value, "errors", false);
+        crate::runtime::rest_field::<
+            ::std::vec::Vec<crate::vcenter::ovf::OvfWarning>,
+        >(value, "warnings", false);
+        crate::runtime::rest_field::<
+            ::std::vec::Vec<crate::vcenter::ovf::OvfInfo>,
+        >(value, "information", false);
+    }
+}
+impl crate::runtime::Validate for Info {
+    fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::Error> {
+        crate::runtime::Validate::validate(
+            &self.errors,
+            &::std::format!("{path}.{}", "errors"),
+        )?;
+        crate::runtime::Validate::validate(
+            &self.warnings,
+            &::std::format!("{path}.{}", "warnings"),
+        )?;
+        ::std::result::Result::Ok(())
+    }
+}
 /// The entity to export: a virtual machine (`vm_id`) or a virtual appliance (`vapp_id`). Exactly one of the two must be set; setting neither or both is invalid_argument.
 ///
 /// Schema `Vcenter.Ovf.ExportSession.SourceInfo`.
@@ -84,6 +165,75 @@ impl SourceInfo {
     }
 }
 impl crate::runtime::RestForm for SourceInfo {}
+/// States of an export session (the `state` of Vcenter.Ovf.ExportSession.Info). A newly created session is in EXPORT_PREPARING. EXPORT_PREPARING: the files are being made available; entries are added to the file list as files become ready. EXPORT_READY: every file is available and the file list is complete; the state of a download target while the client downloads the files with HTTP GETs. EXPORT_IN_PROGRESS: the files are being transferred (content library target). EXPORT_COMPLETED: the files have been transferred (content library target). EXPORT_ERROR: the transfer failed.
+///
+/// Schema `Vcenter.Ovf.ExportSession.State`.
+///
+/// Open: a value this client does not know is kept in `Unknown` and written back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum State {
+    /// `EXPORT_PREPARING`.
+    ExportPreparing,
+    /// `EXPORT_READY`.
+    ExportReady,
+    /// `EXPORT_IN_PROGRESS`.
+    ExportInProgress,
+    /// `EXPORT_COMPLETED`.
+    ExportCompleted,
+    /// `EXPORT_ERROR`.
+    ExportError,
+    /// A value this client does not know, exactly as the server sent it.
+    Unknown(::std::string::String),
+}
+impl State {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ExportPreparing => "EXPORT_PREPARING",
+            Self::ExportReady => "EXPORT_READY",
+            Self::ExportInProgress => "EXPORT_IN_PROGRESS",
+            Self::ExportCompleted => "EXPORT_COMPLETED",
+            Self::ExportError => "EXPORT_ERROR",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for State {
+    fn from(value: &str) -> Self {
+        match value {
+            "EXPORT_PREPARING" => Self::ExportPreparing,
+            "EXPORT_READY" => Self::ExportReady,
+            "EXPORT_IN_PROGRESS" => Self::ExportInProgress,
+            "EXPORT_COMPLETED" => Self::ExportCompleted,
+            "EXPORT_ERROR" => Self::ExportError,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::fmt::Display for State {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for State {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for State {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
+impl crate::runtime::RestForm for State {}
 /// Defines the target content types of export session. This only applies to DOWNLOAD_TARGET. OVF_TARGET: Export the OVF package as a set of files. OVA_TARGET: Export the OVF package as a single OVA file.
 ///
 /// Schema `Vcenter.Ovf.ExportSession.TargetContentType`.
@@ -225,6 +375,13 @@ impl ExportSessionApi<'_> {
     /// - `source`: The entity to export.
     /// - `create_spec`: Creation spec containing a set of parameters to control the behavior of the export.
     ///
+    /// # Privileges
+    /// - `System.Read`
+    /// - `System.Read` on the `VirtualApp` named by `source.vapp_id`
+    /// - `System.Read` on the `VirtualMachine` named by `source.vm_id`
+    /// - `System.Read` on the `com.vmware.content.Library` named by `create_spec.content_library`
+    /// - `System.Read` on the `com.vmware.content.library.Item` named by `create_spec.content_library_item`
+    ///
     /// # Errors
     ///
     /// | Status | Error | When |
@@ -260,5 +417,81 @@ impl ExportSessionApi<'_> {
         call.body_param("source", source)?;
         call.body_param("create_spec", create_spec)?;
         call.send::<::std::string::String>().await
+    }
+    /// Deletes (cancels) an export session.
+    ///
+    /// Deletes the export session, cancelling it if it is still running, and frees its resources on the server. Deleting a session that does not exist succeeds. Clients should delete sessions they are done with; the server also reclaims sessions after a period of inactivity (for example, sessions stay in EXPORT_COMPLETED or EXPORT_ERROR only for a while).
+    ///
+    /// vAPI operation `vcenter.ovf.export_session.delete`.
+    ///
+    /// | Style | Request |
+    /// |---|---|
+    /// | `/rest` | `DELETE /rest/com/vmware/vcenter/ovf/export-session/id:{id}` |
+    ///
+    /// # Parameters
+    /// - `id`: Identifier of the export session (the value create returned); it follows the literal `id:` of the path.
+    ///
+    /// # Errors
+    ///
+    /// | Status | Error | When |
+    /// |---|---|---|
+    /// | 401 | `UNAUTHENTICATED` | if the session id is missing or expired. Not listed on this operation's reference page; inferred from the session rules that apply to every call made with a session. |
+    pub async fn delete(
+        &self,
+        id: &crate::ids::VcenterOvfExportSessionId,
+    ) -> ::std::result::Result<(), crate::runtime::Error> {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "vcenter.ovf.export_session.delete",
+            api: ::std::option::Option::None,
+            rest: ::std::option::Option::Some(crate::runtime::Endpoint {
+                method: crate::runtime::Method::Delete,
+                path: "/rest/com/vmware/vcenter/ovf/export-session/id:{id}",
+                action: ::std::option::Option::None,
+                body: crate::runtime::BodyKind::None,
+            }),
+        };
+        let mut call = self.client.call(&OPERATION);
+        call.path_param("id", id.as_str());
+        call.send_empty().await
+    }
+    /// Returns an export session.
+    ///
+    /// Returns the export session: its state, its progress (content library target), the files of the package with their download URLs (download target), and the errors, warnings and information messages of the export.
+    ///
+    /// vAPI operation `vcenter.ovf.export_session.get`.
+    ///
+    /// | Style | Request |
+    /// |---|---|
+    /// | `/rest` | `GET /rest/com/vmware/vcenter/ovf/export-session/id:{id}` |
+    ///
+    /// # Parameters
+    /// - `id`: Identifier of the export session (the value create returned); it follows the literal `id:` of the path.
+    ///
+    /// # Errors
+    ///
+    /// | Status | Error | When |
+    /// |---|---|---|
+    /// | 404 | `NOT_FOUND` | if the specified session could not be found. |
+    /// | 401 | `UNAUTHENTICATED` | if the session id is missing or expired. Not listed on this operation's reference page; inferred from the session rules that apply to every call made with a session. |
+    pub async fn get(
+        &self,
+        id: &crate::ids::VcenterOvfExportSessionId,
+    ) -> ::std::result::Result<
+        crate::vcenter::ovf::export_session::Info,
+        crate::runtime::Error,
+    > {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "vcenter.ovf.export_session.get",
+            api: ::std::option::Option::None,
+            rest: ::std::option::Option::Some(crate::runtime::Endpoint {
+                method: crate::runtime::Method::Get,
+                path: "/rest/com/vmware/vcenter/ovf/export-session/id:{id}",
+                action: ::std::option::Option::None,
+                body: crate::runtime::BodyKind::None,
+            }),
+        };
+        let mut call = self.client.call(&OPERATION);
+        call.path_param("id", id.as_str());
+        call.send::<crate::vcenter::ovf::export_session::Info>().await
     }
 }
