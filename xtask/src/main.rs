@@ -85,7 +85,9 @@ impl Regenerate {
 
     fn run(self) -> ExitCode {
         let start = Instant::now();
-        let generated = match codegen::generate(&self.spec) {
+        // Diagnostics name files as given; relative to the working directory they stay short.
+        let spec = PathBuf::from(shown(&self.spec));
+        let generated = match codegen::generate(&spec) {
             Ok(generated) => generated,
             Err(diagnostics) => {
                 eprintln!("{diagnostics}");

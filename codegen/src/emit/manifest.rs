@@ -26,9 +26,11 @@ pub fn cargo_toml(model: &Model, with_examples: bool) -> String {
          publish = false\n\
          \n\
          [dependencies]\n\
-         {dependencies}",
+         {dependencies}\n\
+         {features}",
         source = model.source,
         name = model.crate_name,
+        features = super::features::table(model),
     ) + &if with_examples {
         format!("\n[dev-dependencies]\n{EXAMPLE_DEV_DEPENDENCIES}")
     } else {

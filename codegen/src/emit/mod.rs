@@ -5,6 +5,7 @@
 //! which the model was built.
 
 mod docs;
+mod features;
 mod ids;
 mod manifest;
 mod module;
@@ -23,6 +24,7 @@ use crate::format;
 use crate::model::{ModPath, Model, Ty};
 use crate::naming;
 
+pub use features::feature_name;
 pub use runtime::RUNTIME_FILES;
 
 /// Emits every file of the crate, keyed by path relative to the crate root (`src/lib.rs`).

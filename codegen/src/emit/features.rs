@@ -1,0 +1,85 @@
+//! Per-namespace Cargo features: each namespace's items compile only with its feature, and each
+//! feature enables the namespaces its structures and operations refer to.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::{ModPath, Model, Operation, Ty, TypeKind};
+
+/// The feature of a namespace: its module path joined by `-` (`vcenter-vm_template`).
+pub fn feature_name(module: &ModPath) -> String {
+    module.join("-")
+}
+
+/// Feature → the features it enables, for every namespace that holds something.
+pub fn features(model: &Model) -> BTreeMap<String, BTreeSet<String>> {
+    let mut features = BTreeMap::new();
+    for (path, module) in &model.modules {
+        let mut refs: BTreeSet<&ModPath> = BTreeSet::new();
+        for def in module.types.values() {
+            if let TypeKind::Struct { fields, .. } = &def.kind {
+                for field in fields {
+                    collect(&field.ty, &mut refs);
+                }
+            }
+        }
+        for op in module.operations.values() {
+            operation_refs(op, &mut refs);
+        }
+        refs.remove(path);
+        let deps = refs
+            .into_iter()
+            .filter(|m| model.modules.contains_key(*m))
+            .map(feature_name)
+            .collect();
+        features.insert(feature_name(path), deps);
+    }
+    features
+}
+
+fn operation_refs<'m>(op: &'m Operation, refs: &mut BTreeSet<&'m ModPath>) {
+    for param in &op.params {
+        collect(&param.ty, refs);
+    }
+    if let Some(result) = &op.result {
+        collect(result, refs);
+    }
+}
+
+fn collect<'m>(ty: &'m Ty, refs: &mut BTreeSet<&'m ModPath>) {
+    match ty {
+        Ty::Named(key) => {
+            refs.insert(&key.module);
+        }
+        Ty::List(item) => collect(item, refs),
+        Ty::Map { value, .. } => collect(value, refs),
+        _ => {}
+    }
+}
+
+/// Puts `#[cfg(feature = "...")]` on every item of `items`.
+pub fn gate(items: TokenStream, feature: &str) -> TokenStream {
+    let Ok(file) = syn::parse2::<syn::File>(items.clone()) else {
+        return items;
+    };
+    let gated = file
+        .items
+        .into_iter()
+        .map(|item| quote!(#[cfg(feature = #feature)] #item));
+    quote!(#(#gated)*)
+}
+
+/// The `[features]` table of the manifest.
+pub fn table(model: &Model) -> String {
+    let features = features(model);
+    let mut out = String::from("[features]\ndefault = [\"full\"]\n");
+    let all: Vec<String> = features.keys().map(|f| format!("\"{f}\"")).collect();
+    out.push_str(&format!("full = [{}]\n", all.join(", ")));
+    for (feature, deps) in &features {
+        let deps: Vec<String> = deps.iter().map(|d| format!("\"{d}\"")).collect();
+        out.push_str(&format!("{feature} = [{}]\n", deps.join(", ")));
+    }
+    out
+}
