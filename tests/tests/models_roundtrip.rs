@@ -10,12 +10,16 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use vsphere_client::cis::session::Info;
-use vsphere_client::ids::VirtualMachineId;
+use vsphere_client::ids::{ItemVersionId, VirtualMachineId};
 use vsphere_client::runtime::RestForm;
-use vsphere_client::vcenter::ovf::export_session::{CreateSpec, SourceInfo, TargetType};
+use vsphere_client::vcenter::ovf::export_session::{
+    CreateSpec, Info as ExportSessionInfo, SourceInfo, TargetType,
+};
 use vsphere_client::vcenter::vm::InstantCloneSpec;
 use vsphere_client::vcenter::vm::hardware::ethernet;
-use vsphere_client::vcenter::vm_template::library_items::check_outs::CheckOutSpec;
+use vsphere_client::vcenter::vm_template::library_items::check_outs::{
+    CheckInSpec, CheckOutSpec, Info as CheckOutInfo, Summary,
+};
 use vsphere_tests::standin::{assert_json_eq, fixture};
 
 /// `/api` JSON → model → JSON; returns the model.
@@ -90,6 +94,53 @@ fn check_out_spec_round_trips_in_both_styles() {
 }
 
 #[test]
+fn check_out_companions_round_trip_in_both_styles() {
+    let prefix = "vcenter.vm_template.library_items.check_outs";
+
+    let api_spec: CheckInSpec = api_roundtrip(
+        &fixture(&format!("{prefix}.check_in.api.request.json")),
+        "CheckInSpec",
+    );
+    let rest_spec: CheckInSpec = rest_roundtrip(
+        &fixture(&format!("{prefix}.check_in.rest.request.json"))["spec"],
+        "CheckInSpec",
+    );
+    assert_eq!(api_spec, rest_spec);
+    assert_eq!(api_spec.message, "string");
+
+    let api_version: ItemVersionId = api_roundtrip(
+        &fixture(&format!("{prefix}.check_in.api.response.json")),
+        "check-in result",
+    );
+    let rest_version: ItemVersionId = rest_roundtrip(
+        &fixture(&format!("{prefix}.check_in.rest.response.json"))["value"],
+        "check-in result",
+    );
+    assert_eq!(api_version, rest_version);
+    assert_eq!(api_version.as_str(), "2");
+
+    let api_info: CheckOutInfo =
+        api_roundtrip(&fixture(&format!("{prefix}.get.api.response.json")), "Info");
+    let rest_info: CheckOutInfo = rest_roundtrip(
+        &fixture(&format!("{prefix}.get.rest.response.json"))["value"],
+        "Info",
+    );
+    assert_eq!(api_info, rest_info);
+
+    let api_list: Vec<Summary> = api_roundtrip(
+        &fixture(&format!("{prefix}.list.api.response.json")),
+        "list",
+    );
+    let rest_list: Vec<Summary> = rest_roundtrip(
+        &fixture(&format!("{prefix}.list.rest.response.json"))["value"],
+        "list",
+    );
+    assert_eq!(api_list, rest_list);
+    assert_eq!(api_list.len(), 1);
+    assert_eq!(api_list[0].vm.as_str(), "vm-1042");
+}
+
+#[test]
 fn export_session_envelope_round_trips_with_its_class() {
     let rest_json = fixture("vcenter.ovf.export_session.create.rest.request.json");
     let envelope = rest_json.as_object().expect("envelope");
@@ -117,6 +168,20 @@ fn export_session_envelope_round_trips_with_its_class() {
     assert_eq!(
         rest_form["@class"],
         "com.vmware.vcenter.ovf.export_session.create_spec"
+    );
+}
+
+#[test]
+fn export_session_info_round_trips_with_its_message_params() {
+    let rest_json = fixture("vcenter.ovf.export_session.get.rest.response.json");
+    let info: ExportSessionInfo = rest_roundtrip(&rest_json["value"], "export session Info");
+    assert_eq!(info.files.len(), 2);
+    assert_eq!(info.warnings.len(), 1);
+    // The /api (serde) form of the message params is an object, whatever /rest sent.
+    let api_form = serde_json::to_value(&info).expect("serializes");
+    assert_eq!(
+        api_form["warnings"][0]["message"]["params"],
+        json!({"flag": {"s": "CDROM"}})
     );
 }
 

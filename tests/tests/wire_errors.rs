@@ -13,16 +13,19 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use vsphere_client::ids::{LibraryItemId, VirtualMachineId};
+use vsphere_client::ids::{LibraryItemId, VcenterOvfExportSessionId, VirtualMachineId};
 use vsphere_client::runtime::ErrorKind;
 use vsphere_client::vcenter::ovf::export_session::{CreateSpec, SourceInfo, TargetType};
 use vsphere_client::vcenter::vm::InstantCloneSpec;
+use vsphere_client::vcenter::vm_template::library_items::check_outs::CheckInSpec;
 use vsphere_client::{Client, Error, Style};
 use vsphere_tests::schema_check::spec_dir;
 use vsphere_tests::standin::{Reply, StandIn, fixture, fixtures_dir, within};
 
 const TOKEN: &str = "session-token-1";
 const ITEM: &str = "item/1";
+const VM: &str = "vm 1";
+const SESSION: &str = "session 1";
 const LIMIT: Duration = Duration::from_secs(10);
 
 /// One operation in one URL style, as spec/openapi.yaml documents it.
@@ -31,7 +34,8 @@ struct Documented {
     operation: String,
     style: Style,
     method: String,
-    /// The path with `{template_library_item}` filled in with [`ITEM`], percent-encoded.
+    /// The path with `{template_library_item}`, `{vm}` and `{id}` filled in with [`ITEM`], [`VM`]
+    /// and [`SESSION`], percent-encoded.
     path: String,
     query: Option<String>,
     errors: Vec<(u16, String)>,
@@ -72,7 +76,10 @@ fn documented() -> Vec<Documented> {
                 operation: name.to_owned(),
                 style,
                 method: method.to_ascii_uppercase(),
-                path: path.replace("{template_library_item}", "item%2F1"),
+                path: path
+                    .replace("{template_library_item}", "item%2F1")
+                    .replace("{vm}", "vm%201")
+                    .replace("{id}", "session%201"),
                 query,
                 errors,
             });
@@ -112,6 +119,31 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
             .check_out(&LibraryItemId::new(ITEM), None)
             .await
             .map(drop),
+        "vcenter.vm_template.library_items.check_outs.check_in" => client
+            .vcenter_vm_template_library_items_check_outs()
+            .check_in(
+                &LibraryItemId::new(ITEM),
+                &VirtualMachineId::new(VM),
+                Some(&CheckInSpec::new("done")),
+            )
+            .await
+            .map(drop),
+        "vcenter.vm_template.library_items.check_outs.delete" => {
+            client
+                .vcenter_vm_template_library_items_check_outs()
+                .delete(&LibraryItemId::new(ITEM), &VirtualMachineId::new(VM))
+                .await
+        }
+        "vcenter.vm_template.library_items.check_outs.get" => client
+            .vcenter_vm_template_library_items_check_outs()
+            .get(&LibraryItemId::new(ITEM), &VirtualMachineId::new(VM))
+            .await
+            .map(drop),
+        "vcenter.vm_template.library_items.check_outs.list" => client
+            .vcenter_vm_template_library_items_check_outs()
+            .list(&LibraryItemId::new(ITEM))
+            .await
+            .map(drop),
         "vcenter.ovf.export_session.create" => {
             let mut source = SourceInfo::new();
             source.vm_id = Some(VirtualMachineId::new("vm-42"));
@@ -120,6 +152,17 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
                 .create(None, &source, &CreateSpec::new(TargetType::DownloadTarget))
                 .await
                 .map(drop)
+        }
+        "vcenter.ovf.export_session.get" => client
+            .vcenter_ovf_export_session()
+            .get(&VcenterOvfExportSessionId::new(SESSION))
+            .await
+            .map(drop),
+        "vcenter.ovf.export_session.delete" => {
+            client
+                .vcenter_ovf_export_session()
+                .delete(&VcenterOvfExportSessionId::new(SESSION))
+                .await
         }
         "cis.session.create" => client.cis_session().create().await.map(drop),
         "cis.session.delete" => client.cis_session().delete().await,
@@ -241,9 +284,12 @@ async fn every_documented_error_decodes_in_both_body_formats() {
             }
         }
     }
-    // 9 errors × 4 endpoints (instant clone, check-out), 5 (export session), 1 × 5 (sessions);
-    // each in two formats.
-    assert!(checked >= 2 * (9 * 4 + 5 + 5), "only {checked} checked");
+    // At least: 9 errors × 4 endpoints (instant clone, check-out), 5 (export session),
+    // 1 × 5 (sessions), 4 × 2 check-out companions in both styles; each in two formats.
+    assert!(
+        checked >= 2 * (9 * 4 + 5 + 5 + 4 * 2),
+        "only {checked} checked"
+    );
 }
 
 #[tokio::test]

@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde_json::json;
 use vsphere_client::ids::{
     ClusterComputeResourceId, ContentLibraryId, DatastoreId, FolderId, HardwareEthernetId,
-    HardwareParallelPortId, HardwareSerialPortId, HostSystemId, LibraryItemId, NetworkId,
-    ResourcePoolId, VirtualAppId, VirtualMachineId,
+    HardwareParallelPortId, HardwareSerialPortId, HostSystemId, ItemVersionId, LibraryItemId,
+    NetworkId, ResourcePoolId, VcenterOvfExportSessionId, VirtualAppId, VirtualMachineId,
 };
 use vsphere_client::vcenter::ovf::export_session::{
     CreateSpec, SourceInfo, TargetContentType, TargetType,
@@ -18,7 +18,7 @@ use vsphere_client::vcenter::vm::InstantClonePlacementSpec;
 use vsphere_client::vcenter::vm::InstantCloneSpec;
 use vsphere_client::vcenter::vm::hardware::{ethernet, parallel, serial};
 use vsphere_client::vcenter::vm_template::library_items::check_outs::{
-    CheckOutSpec, PlacementSpec,
+    CheckInSpec, CheckOutSpec, PlacementSpec,
 };
 use vsphere_client::{Client, Style};
 use vsphere_tests::standin::{Recorded, Reply, StandIn, fixture, within};
@@ -317,6 +317,100 @@ async fn check_out_without_spec_sends_no_spec() {
     );
 }
 
+// ------------------------------------------------------------------ check-out companions
+
+/// An item id and a VM id that need percent-encoding, and their encoded forms.
+const ODD_ITEM: (&str, &str) = ("lib/item 7", "lib%2Fitem%207");
+const ODD_VM: (&str, &str) = ("vm-1042/x y", "vm-1042%2Fx%20y");
+
+fn check_outs_path(style: Style) -> String {
+    format!(
+        "/{}/vcenter/vm-template/library-items/{}/check-outs",
+        style.as_str(),
+        ODD_ITEM.1
+    )
+}
+
+/// The documented success answer of `name` in `style`, from tests/fixtures.
+fn success(operation: &str, style: Style) -> Reply {
+    Reply::json(
+        200,
+        &fixture(&format!(
+            "vcenter.vm_template.library_items.check_outs.{operation}.{style}.response.json"
+        )),
+    )
+}
+
+#[tokio::test]
+async fn check_in_sends_the_spec_to_the_vm_path_and_decodes_the_version() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(success("check_in", style));
+        let version = within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter_vm_template_library_items_check_outs()
+                .check_in(
+                    &LibraryItemId::new(ODD_ITEM.0),
+                    &VirtualMachineId::new(ODD_VM.0),
+                    Some(&CheckInSpec::new("string")),
+                ),
+        )
+        .await
+        .expect("check in");
+        assert_eq!(version, ItemVersionId::new("2"));
+
+        let request = standin.only_request();
+        request.assert_target(
+            "POST",
+            &format!("{}/{}", check_outs_path(style), ODD_VM.1),
+            Some("action=check-in"),
+        );
+        assert_call_headers(&request);
+        request.assert_json(&fixture(&format!(
+            "vcenter.vm_template.library_items.check_outs.check_in.{style}.request.json"
+        )));
+    }
+}
+
+#[tokio::test]
+async fn get_list_and_delete_send_no_body_and_decode_their_results() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(success("list", style));
+        standin.push(success("get", style));
+        standin.push(Reply::empty(if style == Style::Api { 204 } else { 200 }));
+        let client = client(&standin, style);
+        let check_outs = client.vcenter_vm_template_library_items_check_outs();
+        let item = LibraryItemId::new(ODD_ITEM.0);
+        let vm = VirtualMachineId::new(ODD_VM.0);
+
+        let list = within(LIMIT, check_outs.list(&item)).await.expect("list");
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].vm.as_str(), "vm-1042");
+        let info = within(LIMIT, check_outs.get(&item, &vm))
+            .await
+            .expect("get");
+        assert_eq!(info.user, "VSPHERE.LOCAL\\Administrator");
+        assert_eq!(info.time, "2026-11-23T19:07:00.000Z");
+        within(LIMIT, check_outs.delete(&item, &vm))
+            .await
+            .expect("delete");
+
+        let requests = standin.take();
+        assert_eq!(requests.len(), 3);
+        requests[0].assert_target("GET", &check_outs_path(style), None);
+        let vm_path = format!("{}/{}", check_outs_path(style), ODD_VM.1);
+        requests[1].assert_target("GET", &vm_path, None);
+        requests[2].assert_target("DELETE", &vm_path, None);
+        for request in &requests {
+            assert_call_headers(request);
+            assert!(request.body.is_empty(), "{}: no body", request.line());
+            assert_eq!(request.header("content-type"), None, "{}", request.line());
+        }
+    }
+}
+
 // ------------------------------------------------------------------ OVF export session
 
 #[tokio::test]
@@ -346,6 +440,39 @@ async fn export_session_create_rest_sends_the_envelope_with_class() {
         request.assert_json(&fixture(
             "vcenter.ovf.export_session.create.rest.request.json",
         ));
+    }
+}
+
+#[tokio::test]
+async fn export_session_get_and_delete_address_the_session_by_id() {
+    // Only /rest exists: an /api client uses it too.
+    for style in [Style::Rest, Style::Api] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(
+            200,
+            &fixture("vcenter.ovf.export_session.get.rest.response.json"),
+        ));
+        standin.push(Reply::empty(200));
+        let client = client(&standin, style);
+        let sessions = client.vcenter_ovf_export_session();
+        let id = VcenterOvfExportSessionId::new("session 1/2");
+        let info = within(LIMIT, sessions.get(&id)).await.expect("get");
+        assert_eq!(
+            serde_json::to_value(&info.state).expect("state"),
+            json!("EXPORT_READY")
+        );
+        assert_eq!(info.files.len(), 2);
+        within(LIMIT, sessions.delete(&id)).await.expect("delete");
+
+        let requests = standin.take();
+        assert_eq!(requests.len(), 2);
+        let path = "/rest/com/vmware/vcenter/ovf/export-session/id:session%201%2F2";
+        requests[0].assert_target("GET", path, None);
+        requests[1].assert_target("DELETE", path, None);
+        for request in &requests {
+            assert_call_headers(request);
+            assert!(request.body.is_empty(), "{}: no body", request.line());
+        }
     }
 }
 
