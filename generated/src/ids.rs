@@ -69,6 +69,40 @@ impl ::std::fmt::Display for ContentLibraryId {
     }
 }
 impl crate::runtime::RestForm for ContentLibraryId {}
+/// An identifier of a vSphere resource of type `Datacenter`.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct DatacenterId(::std::string::String);
+impl DatacenterId {
+    /// Wraps an id as the server wrote it.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The id as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id as a `String`.
+    pub fn into_string(self) -> ::std::string::String {
+        self.0
+    }
+}
+impl ::std::fmt::Display for DatacenterId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl crate::runtime::RestForm for DatacenterId {}
 /// An identifier of a vSphere resource of type `Datastore`.
 #[derive(
     Clone,
@@ -137,6 +171,74 @@ impl ::std::fmt::Display for FolderId {
     }
 }
 impl crate::runtime::RestForm for FolderId {}
+/// An identifier of a vSphere resource of type `com.vmware.vcenter.vm.hardware.Cdrom`.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct HardwareCdromId(::std::string::String);
+impl HardwareCdromId {
+    /// Wraps an id as the server wrote it.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The id as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id as a `String`.
+    pub fn into_string(self) -> ::std::string::String {
+        self.0
+    }
+}
+impl ::std::fmt::Display for HardwareCdromId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl crate::runtime::RestForm for HardwareCdromId {}
+/// An identifier of a vSphere resource of type `com.vmware.vcenter.vm.hardware.Disk`.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct HardwareDiskId(::std::string::String);
+impl HardwareDiskId {
+    /// Wraps an id as the server wrote it.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The id as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id as a `String`.
+    pub fn into_string(self) -> ::std::string::String {
+        self.0
+    }
+}
+impl ::std::fmt::Display for HardwareDiskId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl crate::runtime::RestForm for HardwareDiskId {}
 /// An identifier of a vSphere resource of type `com.vmware.vcenter.vm.hardware.Ethernet`.
 #[derive(
     Clone,
@@ -171,6 +273,74 @@ impl ::std::fmt::Display for HardwareEthernetId {
     }
 }
 impl crate::runtime::RestForm for HardwareEthernetId {}
+/// An identifier of a vSphere resource of type `com.vmware.vcenter.vm.hardware.Floppy`.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct HardwareFloppyId(::std::string::String);
+impl HardwareFloppyId {
+    /// Wraps an id as the server wrote it.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The id as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id as a `String`.
+    pub fn into_string(self) -> ::std::string::String {
+        self.0
+    }
+}
+impl ::std::fmt::Display for HardwareFloppyId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl crate::runtime::RestForm for HardwareFloppyId {}
+/// An identifier of a vSphere resource of type `com.vmware.vcenter.vm.hardware.NvmeAdapter`.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct HardwareNvmeAdapterId(::std::string::String);
+impl HardwareNvmeAdapterId {
+    /// Wraps an id as the server wrote it.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The id as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id as a `String`.
+    pub fn into_string(self) -> ::std::string::String {
+        self.0
+    }
+}
+impl ::std::fmt::Display for HardwareNvmeAdapterId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl crate::runtime::RestForm for HardwareNvmeAdapterId {}
 /// An identifier of a vSphere resource of type `com.vmware.vcenter.vm.hardware.ParallelPort`.
 #[derive(
     Clone,
@@ -205,6 +375,74 @@ impl ::std::fmt::Display for HardwareParallelPortId {
     }
 }
 impl crate::runtime::RestForm for HardwareParallelPortId {}
+/// An identifier of a vSphere resource of type `com.vmware.vcenter.vm.hardware.SataAdapter`.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct HardwareSataAdapterId(::std::string::String);
+impl HardwareSataAdapterId {
+    /// Wraps an id as the server wrote it.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The id as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id as a `String`.
+    pub fn into_string(self) -> ::std::string::String {
+        self.0
+    }
+}
+impl ::std::fmt::Display for HardwareSataAdapterId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl crate::runtime::RestForm for HardwareSataAdapterId {}
+/// An identifier of a vSphere resource of type `com.vmware.vcenter.vm.hardware.ScsiAdapter`.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct HardwareScsiAdapterId(::std::string::String);
+impl HardwareScsiAdapterId {
+    /// Wraps an id as the server wrote it.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(id.into())
+    }
+    /// The id as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id as a `String`.
+    pub fn into_string(self) -> ::std::string::String {
+        self.0
+    }
+}
+impl ::std::fmt::Display for HardwareScsiAdapterId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl crate::runtime::RestForm for HardwareScsiAdapterId {}
 /// An identifier of a vSphere resource of type `com.vmware.vcenter.vm.hardware.SerialPort`.
 #[derive(
     Clone,

@@ -429,7 +429,10 @@ fn export_session_server_error_is_an_open_object() {
         }
     }]);
     assert_eq!(
-        errors_of("vcenter.ovf.export_session.get.rest.response.json", body.clone()),
+        errors_of(
+            "vcenter.ovf.export_session.get.rest.response.json",
+            body.clone()
+        ),
         Vec::<String>::new()
     );
     body["value"]["errors"][0]
@@ -458,6 +461,18 @@ fn maps_must_use_their_style_form() {
         "vcenter.vm.instant_clone.api.request.json",
         rest["spec"].clone(),
         "expected object, found array",
+    );
+    // VM get: the device maps of Info are key/value lists under /rest.
+    let api = fixture("vcenter.vm.get.api.response.json");
+    let mut rest = fixture("vcenter.vm.get.rest.response.json");
+    rest["value"]["nics"] = api["nics"].clone();
+    assert_fails("vcenter.vm.get.rest.response.json", rest, "key/value list");
+    let mut body = api;
+    body.as_object_mut().unwrap().remove("memory");
+    assert_fails(
+        "vcenter.vm.get.api.response.json",
+        body,
+        "required member `memory`",
     );
     // A malformed entry.
     let mut rest = fixture("vcenter.vm.instant_clone.rest.request.json");

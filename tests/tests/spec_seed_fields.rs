@@ -27,6 +27,8 @@ const CD: &str = "vcenter.vm_template.library_items.check_outs.delete";
 const CI: &str = "vcenter.vm_template.library_items.check_outs.check_in";
 const EG: &str = "vcenter.ovf.export_session.get";
 const ED: &str = "vcenter.ovf.export_session.delete";
+const VL: &str = "vcenter.vm.list";
+const VG: &str = "vcenter.vm.get";
 const ITEM: &str = "com.vmware.content.library.Item";
 const EXPORT_SESSION: &str = "com.vmware.vcenter.OvfExportSession";
 
@@ -171,6 +173,84 @@ const FIELDS: &[FieldRow] = &[
     (EG, "@response.information[].messages", true, None, None),
     (EG, "@response.library_item_id", false, Some(ITEM), None),
     (ED, "id", true, Some(EXPORT_SESSION), None),
+    // ---- VM list (the filters are checked by vm_list_filters_pair_across_styles) and get
+    (VL, "@response", true, None, None),
+    (VL, "@response[]", true, None, None),
+    (VL, "@response[].vm", true, Some("VirtualMachine"), None),
+    (VL, "@response[].name", true, None, None),
+    (VL, "@response[].power_state", true, None, None),
+    (VL, "@response[].cpu_count", false, None, None),
+    (VL, "@response[].memory_size_MiB", false, None, None),
+    (VG, "vm", true, Some("VirtualMachine"), None),
+    (VG, "@response", true, None, None),
+    (VG, "@response.guest_OS", true, None, None),
+    (VG, "@response.name", true, None, None),
+    (VG, "@response.identity", false, None, Some("6.7.1")),
+    (VG, "@response.identity.name", true, None, Some("6.7.1")),
+    (VG, "@response.identity.bios_uuid", true, None, Some("6.7.1")),
+    (VG, "@response.identity.instance_uuid", true, None, Some("6.7.1")),
+    (VG, "@response.power_state", true, None, None),
+    (VG, "@response.instant_clone_frozen", false, None, Some("6.7.1")),
+    (VG, "@response.hardware", true, None, None),
+    (VG, "@response.boot", true, None, None),
+    (VG, "@response.boot_devices", true, None, None),
+    (VG, "@response.cpu", true, None, None),
+    (VG, "@response.cpu.count", true, None, None),
+    (VG, "@response.cpu.cores_per_socket", true, None, None),
+    (VG, "@response.cpu.hot_add_enabled", true, None, None),
+    (VG, "@response.cpu.hot_remove_enabled", true, None, None),
+    (VG, "@response.memory", true, None, None),
+    (VG, "@response.memory.size_MiB", true, None, None),
+    (VG, "@response.memory.hot_add_enabled", true, None, None),
+    (VG, "@response.memory.hot_add_increment_size_MiB", false, None, None),
+    (VG, "@response.memory.hot_add_limit_MiB", false, None, None),
+    (VG, "@response.disks", true, None, None),
+    (VG, "@response.disks.*.label", true, None, None),
+    (VG, "@response.disks.*.type", true, None, None),
+    (VG, "@response.disks.*.ide", false, None, None),
+    (VG, "@response.disks.*.ide.primary", true, None, None),
+    (VG, "@response.disks.*.ide.master", true, None, None),
+    (VG, "@response.disks.*.scsi", false, None, None),
+    (VG, "@response.disks.*.scsi.bus", true, None, None),
+    (VG, "@response.disks.*.scsi.unit", true, None, None),
+    (VG, "@response.disks.*.sata", false, None, None),
+    (VG, "@response.disks.*.sata.bus", true, None, None),
+    (VG, "@response.disks.*.sata.unit", true, None, None),
+    (VG, "@response.disks.*.nvme", false, None, Some("7.0.0.1")),
+    (VG, "@response.disks.*.nvme.bus", true, None, Some("7.0.0.1")),
+    (VG, "@response.disks.*.nvme.unit", true, None, Some("7.0.0.1")),
+    (VG, "@response.disks.*.backing", true, None, None),
+    (VG, "@response.disks.*.backing.type", true, None, None),
+    (VG, "@response.disks.*.backing.vmdk_file", false, None, None),
+    (VG, "@response.disks.*.capacity", false, None, None),
+    (VG, "@response.nics", true, None, None),
+    (VG, "@response.nics.*.label", true, None, None),
+    (VG, "@response.nics.*.type", true, None, None),
+    (VG, "@response.nics.*.upt_compatibility_enabled", false, None, None),
+    (VG, "@response.nics.*.mac_type", true, None, None),
+    (VG, "@response.nics.*.mac_address", false, None, None),
+    (VG, "@response.nics.*.pci_slot_number", false, None, None),
+    (VG, "@response.nics.*.wake_on_lan_enabled", true, None, None),
+    (VG, "@response.nics.*.backing", true, None, None),
+    (VG, "@response.nics.*.backing.type", true, None, None),
+    (VG, "@response.nics.*.backing.network", false, Some("Network"), None),
+    (VG, "@response.nics.*.backing.network_name", false, None, None),
+    (VG, "@response.nics.*.backing.host_device", false, None, None),
+    (VG, "@response.nics.*.backing.distributed_switch_uuid", false, None, None),
+    (VG, "@response.nics.*.backing.distributed_port", false, None, None),
+    (VG, "@response.nics.*.backing.connection_cookie", false, None, None),
+    (VG, "@response.nics.*.backing.opaque_network_type", false, None, None),
+    (VG, "@response.nics.*.backing.opaque_network_id", false, None, None),
+    (VG, "@response.nics.*.state", true, None, None),
+    (VG, "@response.nics.*.start_connected", true, None, None),
+    (VG, "@response.nics.*.allow_guest_control", true, None, None),
+    (VG, "@response.cdroms", true, None, None),
+    (VG, "@response.floppies", true, None, None),
+    (VG, "@response.parallel_ports", true, None, None),
+    (VG, "@response.serial_ports", true, None, None),
+    (VG, "@response.sata_adapters", true, None, None),
+    (VG, "@response.scsi_adapters", true, None, None),
+    (VG, "@response.nvme_adapters", false, None, Some("7.0.0.1")),
 ];
 
 /// Maps whose keys are identifiers: (operation, path, key resource type).
@@ -190,6 +270,47 @@ const MAP_KEYS: &[(&str, &str, &str)] = &[
         "spec.parallel_ports_to_update",
         "com.vmware.vcenter.vm.hardware.ParallelPort",
     ),
+    (VG, "@response.disks", "com.vmware.vcenter.vm.hardware.Disk"),
+    (
+        VG,
+        "@response.nics",
+        "com.vmware.vcenter.vm.hardware.Ethernet",
+    ),
+    (
+        VG,
+        "@response.cdroms",
+        "com.vmware.vcenter.vm.hardware.Cdrom",
+    ),
+    (
+        VG,
+        "@response.floppies",
+        "com.vmware.vcenter.vm.hardware.Floppy",
+    ),
+    (
+        VG,
+        "@response.parallel_ports",
+        "com.vmware.vcenter.vm.hardware.ParallelPort",
+    ),
+    (
+        VG,
+        "@response.serial_ports",
+        "com.vmware.vcenter.vm.hardware.SerialPort",
+    ),
+    (
+        VG,
+        "@response.sata_adapters",
+        "com.vmware.vcenter.vm.hardware.SataAdapter",
+    ),
+    (
+        VG,
+        "@response.scsi_adapters",
+        "com.vmware.vcenter.vm.hardware.ScsiAdapter",
+    ),
+    (
+        VG,
+        "@response.nvme_adapters",
+        "com.vmware.vcenter.vm.hardware.NvmeAdapter",
+    ),
 ];
 
 /// Enumerations: (operation, path, values in order).
@@ -199,6 +320,14 @@ const ENUMS: &[(&str, &str, &[&str])] = &[
     (IC, "spec.nics_to_update.*.mac_type", &["MANUAL", "GENERATED", "ASSIGNED"]),
     (IC, "spec.serial_ports_to_update.*.backing.type", &["FILE", "HOST_DEVICE", "PIPE_SERVER", "PIPE_CLIENT", "NETWORK_SERVER", "NETWORK_CLIENT"]),
     (IC, "spec.parallel_ports_to_update.*.backing.type", &["FILE", "HOST_DEVICE"]),
+    (VL, "@response[].power_state", &["POWERED_OFF", "POWERED_ON", "SUSPENDED"]),
+    (VG, "@response.power_state", &["POWERED_OFF", "POWERED_ON", "SUSPENDED"]),
+    (VG, "@response.disks.*.type", &["IDE", "SCSI", "SATA", "NVME"]),
+    (VG, "@response.disks.*.backing.type", &["VMDK_FILE"]),
+    (VG, "@response.nics.*.type", &["E1000", "E1000E", "PCNET32", "VMXNET", "VMXNET2", "VMXNET3"]),
+    (VG, "@response.nics.*.mac_type", &["MANUAL", "GENERATED", "ASSIGNED"]),
+    (VG, "@response.nics.*.backing.type", &["STANDARD_PORTGROUP", "HOST_DEVICE", "DISTRIBUTED_PORTGROUP", "OPAQUE_NETWORK"]),
+    (VG, "@response.nics.*.state", &["CONNECTED", "RECOVERABLE_ERROR", "UNRECOVERABLE_ERROR", "NOT_CONNECTED", "UNKNOWN"]),
     (EG, "@response.state", &["EXPORT_PREPARING", "EXPORT_READY", "EXPORT_IN_PROGRESS", "EXPORT_COMPLETED", "EXPORT_ERROR"]),
     (EG, "@response.files[].file_type", &["OVF", "MANIFEST", "CERT", "MSG_BUNDLE", "DISK", "CONTENT", "OVA", "NVRAM"]),
     (EG, "@response.files[].upload_method", &["PUT", "POST"]),
@@ -283,6 +412,14 @@ fn operations() -> Vec<OperationRow> {
             (403, "UNAUTHORIZED"), (500, "ERROR"),
         ]),
         (EG, vec![Rest], None, vec![(404, "NOT_FOUND"), (401, "UNAUTHENTICATED")]),
+        (VL, vec![Api, Rest], None, vec![
+            (400, "INVALID_ARGUMENT"), (500, "UNABLE_TO_ALLOCATE_RESOURCE"),
+            (503, "SERVICE_UNAVAILABLE"), (401, "UNAUTHENTICATED"), (403, "UNAUTHORIZED"),
+        ]),
+        (VG, vec![Api, Rest], None, vec![
+            (500, "ERROR"), (404, "NOT_FOUND"), (500, "RESOURCE_INACCESSIBLE"),
+            (503, "SERVICE_UNAVAILABLE"), (401, "UNAUTHENTICATED"), (403, "UNAUTHORIZED"),
+        ]),
         (ED, vec![Rest], None, vec![(401, "UNAUTHENTICATED")]),
         (CI, vec![Api, Rest], Some("6.9.1"), vec![
             (400, "INVALID_ARGUMENT"), (400, "NOT_ALLOWED_IN_CURRENT_STATE"), (404, "NOT_FOUND"),
@@ -295,7 +432,12 @@ fn operations() -> Vec<OperationRow> {
 /// Privilege lists from VMware's reference beyond the seeds', in the docs' order: (operation,
 /// privilege, resource, via). Operations whose lists could not be read in full (export session
 /// get and delete) have none.
-type PrivilegeRow = (&'static str, &'static str, Option<&'static str>, Option<&'static str>);
+type PrivilegeRow = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+);
 
 #[rustfmt::skip]
 const COMPANION_PRIVILEGES: &[PrivilegeRow] = &[
@@ -310,6 +452,7 @@ const COMPANION_PRIVILEGES: &[PrivilegeRow] = &[
     (CI, "System.Read", None, None),
     (CI, "ContentLibrary.CheckInTemplate", Some(ITEM), Some("template_library_item")),
     (CI, "System.Read", Some("VirtualMachine"), Some("vm")),
+    (VG, "System.Read", Some("VirtualMachine"), Some("vm")),
     // Export session create: not in seed 004; from the Broadcom portal's export session page.
     (EX, "System.Read", None, None),
     (EX, "System.Read", Some("VirtualApp"), Some("source.vapp_id")),
@@ -904,16 +1047,16 @@ fn companion_privileges_are_the_docs() {
             .collect();
         for style in styles_of(&spec, name) {
             let op = spec.operation(name, style).unwrap();
-            let got: Vec<(String, Option<String>, Option<String>)> = op.value
-                ["x-vsphere-privileges"]
-                .as_array()
-                .unwrap_or_else(|| panic!("{name}: no x-vsphere-privileges"))
-                .iter()
-                .map(|p| {
-                    let s = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_owned);
-                    (s("privilege").expect("privilege"), s("resource"), s("via"))
-                })
-                .collect();
+            let got: Vec<(String, Option<String>, Option<String>)> =
+                op.value["x-vsphere-privileges"]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("{name}: no x-vsphere-privileges"))
+                    .iter()
+                    .map(|p| {
+                        let s = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_owned);
+                        (s("privilege").expect("privilege"), s("resource"), s("via"))
+                    })
+                    .collect();
             assert_eq!(got, want, "{name} ({}) privileges", style.name());
             for (_, resource, via) in &want {
                 if let (Some(resource), Some(via)) = (resource, via) {
@@ -926,6 +1069,70 @@ fn companion_privileges_are_the_docs() {
                         "{name} via {via}"
                     );
                 }
+            }
+        }
+    }
+}
+
+/// VM list filters: (name under /api, item resource type or enum). Under /rest each is
+/// `filter.<name>`.
+#[rustfmt::skip]
+const VM_LIST_FILTERS: &[(&str, Option<&str>)] = &[
+    ("vms", Some("VirtualMachine")),
+    ("names", None),
+    ("folders", Some("Folder")),
+    ("datacenters", Some("Datacenter")),
+    ("hosts", Some("HostSystem")),
+    ("clusters", Some("ClusterComputeResource")),
+    ("resource_pools", Some("ResourcePool")),
+    ("power_states", None),
+];
+
+#[test]
+fn vm_list_filters_pair_across_styles() {
+    let spec = spec();
+    for style in [Style::Api, Style::Rest] {
+        let op = spec.operation(VL, style).unwrap();
+        let params = op.value["parameters"].as_array().expect("parameters");
+        let names: Vec<&str> = params.iter().filter_map(|p| p["name"].as_str()).collect();
+        let expected: Vec<String> = VM_LIST_FILTERS
+            .iter()
+            .map(|(name, _)| match style {
+                Style::Api => (*name).to_owned(),
+                Style::Rest => format!("filter.{name}"),
+            })
+            .collect();
+        assert_eq!(names, expected, "{VL} ({}) query parameters", style.name());
+        for (i, (name, resource)) in VM_LIST_FILTERS.iter().enumerate() {
+            let p = &params[i];
+            let at = format!("{VL} ({}) {name}", style.name());
+            assert_eq!(p["in"], "query", "{at}");
+            assert_ne!(p["required"], json!(true), "{at}: filters are optional");
+            assert_eq!(p["explode"], json!(true), "{at}: one pair per value");
+            assert!(
+                p["description"].as_str().is_some_and(|d| !d.is_empty()),
+                "{at}: description"
+            );
+            let schema = op
+                .loc
+                .child("parameters")
+                .child(&i.to_string())
+                .child("schema");
+            let (target, _) = spec.resolve(&schema).unwrap();
+            let node = spec.node(&target).unwrap();
+            assert_eq!(node["type"], "array", "{at}");
+            let items = target.child("items");
+            let (items_target, chain) = spec.resolve(&items).unwrap();
+            let got = spec
+                .extension(&chain, "x-vsphere-resource-type")
+                .and_then(Value::as_str);
+            assert_eq!(got, *resource, "{at}: item resource type");
+            if *name == "power_states" {
+                assert_eq!(
+                    spec.node(&items_target).unwrap()["enum"],
+                    json!(["POWERED_OFF", "POWERED_ON", "SUSPENDED"]),
+                    "{at}"
+                );
             }
         }
     }

@@ -8,12 +8,16 @@ use std::time::Duration;
 
 use serde_json::json;
 use vsphere_client::ids::{
-    ItemVersionId, LibraryItemId, VcenterOvfExportSessionId, VirtualMachineId,
+    ClusterComputeResourceId, DatacenterId, FolderId, HardwareDiskId, HardwareEthernetId,
+    HostSystemId, ItemVersionId, LibraryItemId, NetworkId, ResourcePoolId,
+    VcenterOvfExportSessionId, VirtualMachineId,
 };
 use vsphere_client::runtime::ErrorKind;
 use vsphere_client::vcenter::ovf::export_session::State;
 use vsphere_client::vcenter::ovf::ovf_file_info::FileType;
 use vsphere_client::vcenter::ovf::ovf_message::Category;
+use vsphere_client::vcenter::vm::hardware::{disk, ethernet};
+use vsphere_client::vcenter::vm::power;
 use vsphere_client::vcenter::vm_template::library_items::check_outs::CheckInSpec;
 use vsphere_client::{Client, Style};
 use vsphere_tests::standin::{Recorded, Reply, StandIn, fixture, within};
@@ -152,11 +156,7 @@ async fn check_outs_get_in_both_styles() {
         assert_eq!(info.user, "VSPHERE.LOCAL\\Administrator");
 
         let request = standin.only_request();
-        request.assert_target(
-            "GET",
-            &format!("{}/{}", check_outs_path(style), VM.1),
-            None,
-        );
+        request.assert_target("GET", &format!("{}/{}", check_outs_path(style), VM.1), None);
         assert_call_headers(&request);
         assert_no_body(&request);
     }
@@ -265,7 +265,11 @@ async fn check_outs_documented_errors_decode_in_both_styles() {
         ];
         for (operation, status, kind) in cases {
             let standin = StandIn::start().await;
-            let body = fixture_of(&format!("{CO}.{operation}"), style, &format!("error-{status}"));
+            let body = fixture_of(
+                &format!("{CO}.{operation}"),
+                style,
+                &format!("error-{status}"),
+            );
             standin.push(Reply::json(status, &body));
             let api = client(&standin, style);
             let api = api.vcenter_vm_template_library_items_check_outs();
@@ -284,7 +288,11 @@ async fn check_outs_documented_errors_decode_in_both_styles() {
             })
             .await
             .expect_err("a documented error");
-            assert_eq!(error.kind(), Some(&kind), "{style:?} {operation}: {error:?}");
+            assert_eq!(
+                error.kind(),
+                Some(&kind),
+                "{style:?} {operation}: {error:?}"
+            );
             assert_eq!(error.status(), Some(status), "{style:?} {operation}");
             assert!(
                 !error.messages().is_empty(),
@@ -328,7 +336,9 @@ async fn export_session_get_uses_rest_in_both_styles_and_decodes_the_info() {
         assert_eq!(info.files[1].size, 1_073_741_824);
         assert_eq!(
             info.files[1].file_url.as_deref(),
-            Some("https://vcenter.example.com/nfc/52e4a1c9-7d4b-4f0e-9a51-0f6c2b8d3e71/disk-0.vmdk")
+            Some(
+                "https://vcenter.example.com/nfc/52e4a1c9-7d4b-4f0e-9a51-0f6c2b8d3e71/disk-0.vmdk"
+            )
         );
         assert!(info.errors.is_empty());
         assert_eq!(info.warnings.len(), 1);
@@ -395,9 +405,11 @@ async fn export_session_get_decodes_every_state_and_a_server_error() {
             info.library_item_id,
             Some(LibraryItemId::new("6e1a0f2c-3a4b-4c6d-8e8f-0a1b2c3d4e5f"))
         );
-        standin
-            .only_request()
-            .assert_target("GET", "/rest/com/vmware/vcenter/ovf/export-session/id:s-1", None);
+        standin.only_request().assert_target(
+            "GET",
+            "/rest/com/vmware/vcenter/ovf/export-session/id:s-1",
+            None,
+        );
     }
 }
 
@@ -424,7 +436,10 @@ async fn export_session_delete_uses_rest_in_both_styles() {
 #[tokio::test]
 async fn export_session_documented_errors_decode() {
     let standin = StandIn::start().await;
-    standin.push(Reply::json(404, &fixture_of(&format!("{EX}.get"), Style::Rest, "error-404")));
+    standin.push(Reply::json(
+        404,
+        &fixture_of(&format!("{EX}.get"), Style::Rest, "error-404"),
+    ));
     let error = within(
         LIMIT,
         client(&standin, Style::Rest)
@@ -452,4 +467,262 @@ async fn export_session_documented_errors_decode() {
     .expect_err("unauthenticated");
     assert!(error.is_unauthenticated(), "{error:?}");
     assert_eq!(standin.take().len(), 1);
+}
+
+// ------------------------------------------------------------------ VM list and get
+
+#[tokio::test]
+async fn vm_list_without_filters_sends_no_query_and_decodes_the_summaries() {
+    for style in STYLES {
+        let standin = StandIn::start().await;
+        standin.push(documented_ok("vcenter.vm.list", style));
+        let vms = within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter_vm()
+                .list(None, None, None, None, None, None, None, None),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{style:?}: list: {e:?}"));
+        assert_eq!(vms.len(), 2);
+        assert_eq!(vms[0].vm, VirtualMachineId::new("vm-1042"));
+        assert_eq!(vms[0].name, "web-01");
+        assert_eq!(vms[0].power_state, power::State::PoweredOn);
+        assert_eq!(vms[0].cpu_count, Some(2));
+        assert_eq!(vms[0].memory_size_mi_b, Some(4096));
+        assert_eq!(vms[1].power_state, power::State::PoweredOff);
+        assert_eq!(vms[1].cpu_count, None);
+        assert_eq!(vms[1].memory_size_mi_b, None);
+
+        let request = standin.only_request();
+        request.assert_target("GET", &format!("{}/vcenter/vm", prefix(style)), None);
+        assert_call_headers(&request);
+        assert_no_body(&request);
+    }
+}
+
+#[tokio::test]
+async fn vm_list_sends_every_filter_value_as_its_own_pair_named_per_style() {
+    let vms = [VirtualMachineId::new("vm-1"), VirtualMachineId::new("vm-2")];
+    let names = ["a".to_owned(), "b".to_owned()];
+    let folders = [FolderId::new("group-v3")];
+    let datacenters = [DatacenterId::new("datacenter-2")];
+    let hosts = [HostSystemId::new("host-10")];
+    let clusters = [ClusterComputeResourceId::new("domain-c8")];
+    let pools = [ResourcePoolId::new("resgroup-9")];
+    let states = [power::State::PoweredOn, power::State::Suspended];
+    for (style, expected) in [
+        (
+            Style::Api,
+            "vms=vm-1&vms=vm-2&names=a&names=b&folders=group-v3&datacenters=datacenter-2\
+             &hosts=host-10&clusters=domain-c8&resource_pools=resgroup-9\
+             &power_states=POWERED_ON&power_states=SUSPENDED",
+        ),
+        (
+            Style::Rest,
+            "filter.vms=vm-1&filter.vms=vm-2&filter.names=a&filter.names=b\
+             &filter.folders=group-v3&filter.datacenters=datacenter-2&filter.hosts=host-10\
+             &filter.clusters=domain-c8&filter.resource_pools=resgroup-9\
+             &filter.power_states=POWERED_ON&filter.power_states=SUSPENDED",
+        ),
+    ] {
+        let standin = StandIn::start().await;
+        standin.push(documented_ok("vcenter.vm.list", style));
+        within(
+            LIMIT,
+            client(&standin, style).vcenter_vm().list(
+                Some(&vms),
+                Some(&names),
+                Some(&folders),
+                Some(&datacenters),
+                Some(&hosts),
+                Some(&clusters),
+                Some(&pools),
+                Some(&states),
+            ),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{style:?}: list: {e:?}"));
+        let request = standin.only_request();
+        request.assert_target(
+            "GET",
+            &format!("{}/vcenter/vm", prefix(style)),
+            Some(expected),
+        );
+        assert_call_headers(&request);
+        assert_no_body(&request);
+    }
+}
+
+#[tokio::test]
+async fn vm_list_names_filter_alone_and_its_encoding() {
+    // The example of the brief: `names=a&names=b` under /api, `filter.names=a&filter.names=b`
+    // under /rest; values are form-encoded (space as `+`, `&` and `=` escaped).
+    let names = ["a".to_owned(), "b".to_owned()];
+    let odd = ["web 01&x=1".to_owned()];
+    for (style, key) in [(Style::Api, "names"), (Style::Rest, "filter.names")] {
+        for (values, expected) in [
+            (&names[..], format!("{key}=a&{key}=b")),
+            (&odd[..], format!("{key}=web+01%26x%3D1")),
+        ] {
+            let standin = StandIn::start().await;
+            standin.push(documented_ok("vcenter.vm.list", style));
+            within(
+                LIMIT,
+                client(&standin, style).vcenter_vm().list(
+                    None,
+                    Some(values),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                ),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{style:?}: list: {e:?}"));
+            standin.only_request().assert_target(
+                "GET",
+                &format!("{}/vcenter/vm", prefix(style)),
+                Some(expected.as_str()),
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn vm_get_in_both_styles_decodes_the_info_with_its_device_maps() {
+    for style in STYLES {
+        let standin = StandIn::start().await;
+        standin.push(documented_ok("vcenter.vm.get", style));
+        let info = within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter_vm()
+                .get(&VirtualMachineId::new(VM.0)),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{style:?}: get: {e:?}"));
+        assert_eq!(info.name, "web-01");
+        assert_eq!(info.guest_os, "RHEL_8_64");
+        assert_eq!(info.power_state, power::State::PoweredOn);
+        let identity = info.identity.as_ref().expect("identity");
+        assert_eq!(
+            identity.instance_uuid,
+            "50231a7b-9c8d-4e5f-a6b7-c8d9e0f1a2b3"
+        );
+        assert_eq!(info.instant_clone_frozen, Some(false));
+        assert_eq!(info.cpu.count, 2);
+        assert_eq!(info.cpu.cores_per_socket, 1);
+        assert_eq!(info.memory.size_mi_b, 4096);
+        assert_eq!(info.memory.hot_add_limit_mi_b, Some(16384));
+        // Maps keyed by typed device ids (a key/value list under /rest).
+        let disk = &info.disks[&HardwareDiskId::new("2000")];
+        assert_eq!(disk.r#type, disk::HostBusAdapterType::Scsi);
+        assert_eq!(disk.scsi.as_ref().map(|a| (a.bus, a.unit)), Some((0, 0)));
+        assert_eq!(disk.backing.r#type, disk::BackingType::VmdkFile);
+        assert_eq!(
+            disk.backing.vmdk_file.as_deref(),
+            Some("[datastore1] web-01/web-01.vmdk")
+        );
+        assert_eq!(disk.capacity, Some(17_179_869_184));
+        let nic = &info.nics[&HardwareEthernetId::new("4000")];
+        assert_eq!(nic.r#type, ethernet::EmulationType::Vmxnet3);
+        assert_eq!(nic.mac_type, ethernet::MacAddressType::Assigned);
+        assert_eq!(
+            nic.backing.r#type,
+            ethernet::BackingType::DistributedPortgroup
+        );
+        assert_eq!(
+            nic.backing.network,
+            Some(NetworkId::new("dvportgroup-1007"))
+        );
+        assert_eq!(
+            nic.state,
+            vsphere_client::vcenter::vm::hardware::ConnectionState::Connected
+        );
+        // Members not transcribed stay open JSON.
+        assert_eq!(info.hardware["version"], "VMX_19");
+        assert_eq!(info.cdroms.len(), 1);
+        assert!(info.floppies.is_empty());
+        assert_eq!(info.scsi_adapters.len(), 1);
+        assert_eq!(info.nvme_adapters.as_ref().map(|m| m.len()), Some(0));
+
+        let request = standin.only_request();
+        request.assert_target(
+            "GET",
+            &format!("{}/vcenter/vm/{}", prefix(style), VM.1),
+            None,
+        );
+        assert_call_headers(&request);
+        assert_no_body(&request);
+    }
+}
+
+#[tokio::test]
+async fn vm_get_without_newer_members_decodes() {
+    // A vSphere 6.5 server sends neither identity, instant_clone_frozen nor nvme_adapters.
+    let mut body = fixture_of("vcenter.vm.get", Style::Api, "response");
+    for member in ["identity", "instant_clone_frozen", "nvme_adapters"] {
+        body.as_object_mut().unwrap().remove(member);
+    }
+    let standin = StandIn::start().await;
+    standin.push(Reply::api_ok(&body));
+    let info = within(
+        LIMIT,
+        client(&standin, Style::Api)
+            .vcenter_vm()
+            .get(&VirtualMachineId::new("vm-1042")),
+    )
+    .await
+    .expect("get");
+    assert_eq!(info.identity, None);
+    assert_eq!(info.instant_clone_frozen, None);
+    assert_eq!(info.nvme_adapters, None);
+}
+
+#[tokio::test]
+async fn vm_documented_errors_decode_in_both_styles() {
+    for style in STYLES {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(
+            400,
+            &fixture_of("vcenter.vm.list", style, "error-400"),
+        ));
+        let error = within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter_vm()
+                .list(None, None, None, None, None, None, None, None),
+        )
+        .await
+        .expect_err("invalid argument");
+        assert_eq!(
+            error.kind(),
+            Some(&ErrorKind::InvalidArgument),
+            "{style:?}: {error:?}"
+        );
+        assert_eq!(error.status(), Some(400));
+
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(
+            404,
+            &fixture_of("vcenter.vm.get", style, "error-404"),
+        ));
+        let error = within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter_vm()
+                .get(&VirtualMachineId::new("vm-9999")),
+        )
+        .await
+        .expect_err("not found");
+        assert_eq!(
+            error.kind(),
+            Some(&ErrorKind::NotFound),
+            "{style:?}: {error:?}"
+        );
+        assert_eq!(error.messages()[0].args, ["vm-9999"]);
+    }
 }

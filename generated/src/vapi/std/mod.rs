@@ -2,6 +2,7 @@
 //! Structures of the `vapi.std` namespace.
 /// The `vapi.std.localization_param` namespace.
 pub mod localization_param;
+#[cfg(feature = "vapi-std")]
 /// A localizable string or message template. Errors carry a stack of these so that clients can show diagnostics in the user's language; `default_message` is the en_US text.
 ///
 /// Schema `Vapi.Std.LocalizableMessage`.
@@ -26,6 +27,7 @@ pub struct LocalizableMessage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub localized: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "vapi-std")]
 impl LocalizableMessage {
     /// A `LocalizableMessage` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -43,6 +45,7 @@ impl LocalizableMessage {
         }
     }
 }
+#[cfg(feature = "vapi-std")]
 impl crate::runtime::RestForm for LocalizableMessage {
     fn to_rest(value: &mut ::serde_json::Value) {
         crate::runtime::rest_field::<
@@ -65,6 +68,7 @@ impl crate::runtime::RestForm for LocalizableMessage {
         >(value, "params", false);
     }
 }
+#[cfg(feature = "vapi-std")]
 /// The value of one named message argument. Exactly one of the value fields (`s`, `dt`, `i`, `d`, `l`) is set; `format` and `precision` control how it is displayed.
 ///
 /// Schema `Vapi.Std.LocalizationParam`.
@@ -95,6 +99,7 @@ pub struct LocalizationParam {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub precision: ::std::option::Option<i64>,
 }
+#[cfg(feature = "vapi-std")]
 impl LocalizationParam {
     /// An empty `LocalizationParam`: every field is optional and starts unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -110,6 +115,7 @@ impl LocalizationParam {
         }
     }
 }
+#[cfg(feature = "vapi-std")]
 impl crate::runtime::RestForm for LocalizationParam {
     fn to_rest(value: &mut ::serde_json::Value) {
         crate::runtime::rest_field::<
@@ -122,6 +128,7 @@ impl crate::runtime::RestForm for LocalizationParam {
         >(value, "l", false);
     }
 }
+#[cfg(feature = "vapi-std")]
 /// A localizable message used as the value of a message argument.
 ///
 /// Schema `Vapi.Std.NestedLocalizableMessage`.
@@ -139,6 +146,7 @@ pub struct NestedLocalizableMessage {
         >,
     >,
 }
+#[cfg(feature = "vapi-std")]
 impl NestedLocalizableMessage {
     /// A `NestedLocalizableMessage` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -149,6 +157,7 @@ impl NestedLocalizableMessage {
         }
     }
 }
+#[cfg(feature = "vapi-std")]
 impl crate::runtime::RestForm for NestedLocalizableMessage {
     fn to_rest(value: &mut ::serde_json::Value) {
         crate::runtime::rest_field::<

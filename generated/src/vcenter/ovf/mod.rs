@@ -8,6 +8,7 @@ pub mod ovf_file_info;
 pub mod ovf_message;
 /// The `vcenter.ovf.parse_issue` namespace.
 pub mod parse_issue;
+#[cfg(feature = "vcenter-ovf")]
 /// An error met while accessing, validating, deploying or exporting an OVF package. Which of the optional properties are set depends on `category`.
 ///
 /// Schema `Vcenter.Ovf.OvfError`.
@@ -42,6 +43,7 @@ pub struct OvfError {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::serde_json::Value>,
 }
+#[cfg(feature = "vcenter-ovf")]
 impl OvfError {
     /// A `OvfError` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -56,6 +58,7 @@ impl OvfError {
         }
     }
 }
+#[cfg(feature = "vcenter-ovf")]
 impl crate::runtime::RestForm for OvfError {
     fn to_rest(value: &mut ::serde_json::Value) {
         crate::runtime::rest_field::<
@@ -74,6 +77,7 @@ impl crate::runtime::RestForm for OvfError {
         >(value, "message", false);
     }
 }
+#[cfg(feature = "vcenter-ovf")]
 impl crate::runtime::Validate for OvfError {
     fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::Error> {
         if matches!(
@@ -134,6 +138,7 @@ impl crate::runtime::Validate for OvfError {
         ::std::result::Result::Ok(())
     }
 }
+#[cfg(feature = "vcenter-ovf")]
 /// One file of an OVF package, or an OVA package file.
 ///
 /// Schema `Vcenter.Ovf.OvfFileInfo`.
@@ -164,6 +169,7 @@ pub struct OvfFileInfo {
     /// The SHA-256 checksum of the file.
     pub sha256: ::std::string::String,
 }
+#[cfg(feature = "vcenter-ovf")]
 impl OvfFileInfo {
     /// A `OvfFileInfo` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -188,7 +194,9 @@ impl OvfFileInfo {
         }
     }
 }
+#[cfg(feature = "vcenter-ovf")]
 impl crate::runtime::RestForm for OvfFileInfo {}
+#[cfg(feature = "vcenter-ovf")]
 /// Informational messages about accessing, validating, deploying or exporting an OVF package.
 ///
 /// Schema `Vcenter.Ovf.OvfInfo`.
@@ -198,6 +206,7 @@ pub struct OvfInfo {
     /// The messages.
     pub messages: ::std::vec::Vec<crate::vapi::std::LocalizableMessage>,
 }
+#[cfg(feature = "vcenter-ovf")]
 impl OvfInfo {
     /// A `OvfInfo` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -205,6 +214,7 @@ impl OvfInfo {
         Self { messages }
     }
 }
+#[cfg(feature = "vcenter-ovf")]
 impl crate::runtime::RestForm for OvfInfo {
     fn to_rest(value: &mut ::serde_json::Value) {
         crate::runtime::rest_field::<
@@ -217,6 +227,7 @@ impl crate::runtime::RestForm for OvfInfo {
         >(value, "messages", false);
     }
 }
+#[cfg(feature = "vcenter-ovf")]
 /// A warning met while accessing, validating, deploying or exporting an OVF package. Which of the optional properties are set depends on `category`.
 ///
 /// Schema `Vcenter.Ovf.OvfWarning`.
@@ -251,6 +262,7 @@ pub struct OvfWarning {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::serde_json::Value>,
 }
+#[cfg(feature = "vcenter-ovf")]
 impl OvfWarning {
     /// A `OvfWarning` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -265,6 +277,7 @@ impl OvfWarning {
         }
     }
 }
+#[cfg(feature = "vcenter-ovf")]
 impl crate::runtime::RestForm for OvfWarning {
     fn to_rest(value: &mut ::serde_json::Value) {
         crate::runtime::rest_field::<
@@ -283,6 +296,7 @@ impl crate::runtime::RestForm for OvfWarning {
         >(value, "message", false);
     }
 }
+#[cfg(feature = "vcenter-ovf")]
 impl crate::runtime::Validate for OvfWarning {
     fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::Error> {
         if matches!(
@@ -343,6 +357,7 @@ impl crate::runtime::Validate for OvfWarning {
         ::std::result::Result::Ok(())
     }
 }
+#[cfg(feature = "vcenter-ovf")]
 /// A problem found in a file of an OVF package (the OVF descriptor, which is an XML document, the manifest or the certificate), or met while generating a descriptor or exporting.
 ///
 /// Schema `Vcenter.Ovf.ParseIssue`.
@@ -360,6 +375,7 @@ pub struct ParseIssue {
     /// A description of the problem.
     pub message: crate::vapi::std::LocalizableMessage,
 }
+#[cfg(feature = "vcenter-ovf")]
 impl ParseIssue {
     /// A `ParseIssue` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -379,6 +395,7 @@ impl ParseIssue {
         }
     }
 }
+#[cfg(feature = "vcenter-ovf")]
 impl crate::runtime::RestForm for ParseIssue {
     fn to_rest(value: &mut ::serde_json::Value) {
         crate::runtime::rest_field::<

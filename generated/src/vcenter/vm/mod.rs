@@ -2,6 +2,322 @@
 //! The `vcenter.vm` namespace: its operations and structures.
 /// The `vcenter.vm.hardware` namespace.
 pub mod hardware;
+/// The `vcenter.vm.power` namespace.
+pub mod power;
+#[cfg(feature = "vcenter-vm")]
+/// The identity of a virtual machine. This structure was added in vSphere API 6.7.1.
+///
+/// Added in vSphere API 6.7.1.
+///
+/// Schema `Vcenter.Vm.IdentityInfo`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct IdentityInfo {
+    /// Name of the virtual machine.
+    ///
+    /// Added in vSphere API 6.7.1.
+    pub name: ::std::string::String,
+    /// The 128-bit SMBIOS UUID of the virtual machine, as a hexadecimal string in the form "12345678-abcd-1234-cdef-123456789abc".
+    ///
+    /// Added in vSphere API 6.7.1.
+    pub bios_uuid: ::std::string::String,
+    /// The vCenter-specific 128-bit UUID of the virtual machine, as a hexadecimal string. vCenter uses it to tell apart virtual machine instances, including ones that share an SMBIOS UUID.
+    ///
+    /// Added in vSphere API 6.7.1.
+    pub instance_uuid: ::std::string::String,
+}
+#[cfg(feature = "vcenter-vm")]
+impl IdentityInfo {
+    /// A `IdentityInfo` from its required fields; optional fields start unset.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        bios_uuid: impl ::std::convert::Into<::std::string::String>,
+        instance_uuid: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            bios_uuid: bios_uuid.into(),
+            instance_uuid: instance_uuid.into(),
+        }
+    }
+}
+#[cfg(feature = "vcenter-vm")]
+impl crate::runtime::RestForm for IdentityInfo {}
+#[cfg(feature = "vcenter-vm")]
+/// Everything the server reports about one virtual machine: identity, power state, guest OS, CPU, memory and its virtual devices. Members whose structures this spec does not transcribe are open JSON objects; see spec/README.md.
+///
+/// Schema `Vcenter.VM.Info`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Info {
+    /// The guest operating system configured for the virtual machine: a value of VMware's vcenter.vm.GuestOS enumeration (WINDOWS_9_64, RHEL_8_64, OTHER_LINUX_64, ...; about 180 values, growing with each release, not transcribed here).
+    #[serde(rename = "guest_OS")]
+    pub guest_os: ::std::string::String,
+    /// Name of the virtual machine.
+    pub name: ::std::string::String,
+    /// The virtual machine's identity (name and UUIDs). This property was added in vSphere API 6.7.1; older servers do not send it.
+    ///
+    /// Added in vSphere API 6.7.1.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub identity: ::std::option::Option<crate::vcenter::vm::IdentityInfo>,
+    /// Power state of the virtual machine.
+    pub power_state: crate::vcenter::vm::power::State,
+    /// Whether the virtual machine is frozen for instant clone. This property was added in vSphere API 6.7.1; older servers do not send it.
+    ///
+    /// Added in vSphere API 6.7.1.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub instant_clone_frozen: ::std::option::Option<bool>,
+    /// Virtual hardware version information (VMware's vcenter.vm.hardware.Info: version, upgrade_policy, upgrade_version, upgrade_status, upgrade_error). Not transcribed: an open JSON object.
+    pub hardware: ::serde_json::Value,
+    /// Boot configuration (VMware's vcenter.vm.hardware.Boot.Info). Not transcribed: an open JSON object.
+    pub boot: ::serde_json::Value,
+    /// The boot order (VMware's vcenter.vm.hardware.boot.Device.Entry list). When it is empty the server uses its own default boot sequence. The entries' structure is not transcribed: each is an open JSON object.
+    pub boot_devices: ::std::vec::Vec<::serde_json::Value>,
+    /// CPU configuration.
+    pub cpu: crate::vcenter::vm::hardware::cpu::Info,
+    /// Memory configuration.
+    pub memory: crate::vcenter::vm::hardware::memory::Info,
+    /// The virtual machine's virtual disks, keyed by disk identifier.
+    pub disks: ::std::collections::BTreeMap<
+        crate::ids::HardwareDiskId,
+        crate::vcenter::vm::hardware::disk::Info,
+    >,
+    /// The virtual machine's virtual Ethernet adapters, keyed by adapter identifier.
+    pub nics: ::std::collections::BTreeMap<
+        crate::ids::HardwareEthernetId,
+        crate::vcenter::vm::hardware::ethernet::Info,
+    >,
+    /// The virtual machine's CD-ROM drives, keyed by device identifier (resource type com.vmware.vcenter.vm.hardware.Cdrom). The values' structure is not transcribed: each is an open JSON object.
+    pub cdroms: ::std::collections::BTreeMap<
+        crate::ids::HardwareCdromId,
+        ::serde_json::Value,
+    >,
+    /// The virtual machine's floppy drives, keyed by device identifier (resource type com.vmware.vcenter.vm.hardware.Floppy). The values' structure is not transcribed: each is an open JSON object.
+    pub floppies: ::std::collections::BTreeMap<
+        crate::ids::HardwareFloppyId,
+        ::serde_json::Value,
+    >,
+    /// The virtual machine's parallel ports, keyed by device identifier (resource type com.vmware.vcenter.vm.hardware.ParallelPort). The values' structure is not transcribed: each is an open JSON object.
+    pub parallel_ports: ::std::collections::BTreeMap<
+        crate::ids::HardwareParallelPortId,
+        ::serde_json::Value,
+    >,
+    /// The virtual machine's serial ports, keyed by device identifier (resource type com.vmware.vcenter.vm.hardware.SerialPort). The values' structure is not transcribed: each is an open JSON object.
+    pub serial_ports: ::std::collections::BTreeMap<
+        crate::ids::HardwareSerialPortId,
+        ::serde_json::Value,
+    >,
+    /// The virtual machine's SATA adapters, keyed by device identifier (resource type com.vmware.vcenter.vm.hardware.SataAdapter). The values' structure is not transcribed: each is an open JSON object.
+    pub sata_adapters: ::std::collections::BTreeMap<
+        crate::ids::HardwareSataAdapterId,
+        ::serde_json::Value,
+    >,
+    /// The virtual machine's SCSI adapters, keyed by device identifier (resource type com.vmware.vcenter.vm.hardware.ScsiAdapter). The values' structure is not transcribed: each is an open JSON object.
+    pub scsi_adapters: ::std::collections::BTreeMap<
+        crate::ids::HardwareScsiAdapterId,
+        ::serde_json::Value,
+    >,
+    /// The virtual machine's NVMe adapters, keyed by device identifier (resource type com.vmware.vcenter.vm.hardware.NvmeAdapter). The values' structure is not transcribed: each is an open JSON object. This property was added in vSphere API 7.0.0.1; older servers do not send it.
+    ///
+    /// Added in vSphere API 7.0.0.1.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub nvme_adapters: ::std::option::Option<
+        ::std::collections::BTreeMap<
+            crate::ids::HardwareNvmeAdapterId,
+            ::serde_json::Value,
+        >,
+    >,
+}
+#[cfg(feature = "vcenter-vm")]
+impl Info {
+    /// A `Info` from its required fields; optional fields start unset.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        guest_os: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        power_state: crate::vcenter::vm::power::State,
+        hardware: ::serde_json::Value,
+        boot: ::serde_json::Value,
+        boot_devices: ::std::vec::Vec<::serde_json::Value>,
+        cpu: crate::vcenter::vm::hardware::cpu::Info,
+        memory: crate::vcenter::vm::hardware::memory::Info,
+        disks: ::std::collections::BTreeMap<
+            crate::ids::HardwareDiskId,
+            crate::vcenter::vm::hardware::disk::Info,
+        >,
+        nics: ::std::collections::BTreeMap<
+            crate::ids::HardwareEthernetId,
+            crate::vcenter::vm::hardware::ethernet::Info,
+        >,
+        cdroms: ::std::collections::BTreeMap<
+            crate::ids::HardwareCdromId,
+            ::serde_json::Value,
+        >,
+        floppies: ::std::collections::BTreeMap<
+            crate::ids::HardwareFloppyId,
+            ::serde_json::Value,
+        >,
+        parallel_ports: ::std::collections::BTreeMap<
+            crate::ids::HardwareParallelPortId,
+            ::serde_json::Value,
+        >,
+        serial_ports: ::std::collections::BTreeMap<
+            crate::ids::HardwareSerialPortId,
+            ::serde_json::Value,
+        >,
+        sata_adapters: ::std::collections::BTreeMap<
+            crate::ids::HardwareSataAdapterId,
+            ::serde_json::Value,
+        >,
+        scsi_adapters: ::std::collections::BTreeMap<
+            crate::ids::HardwareScsiAdapterId,
+            ::serde_json::Value,
+        >,
+    ) -> Self {
+        Self {
+            guest_os: guest_os.into(),
+            name: name.into(),
+            identity: ::std::option::Option::None,
+            power_state,
+            instant_clone_frozen: ::std::option::Option::None,
+            hardware,
+            boot,
+            boot_devices,
+            cpu,
+            memory,
+            disks,
+            nics,
+            cdroms,
+            floppies,
+            parallel_ports,
+            serial_ports,
+            sata_adapters,
+            scsi_adapters,
+            nvme_adapters: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "vcenter-vm")]
+impl crate::runtime::RestForm for Info {
+    fn to_rest(value: &mut ::serde_json::Value) {
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareDiskId,
+                crate::vcenter::vm::hardware::disk::Info,
+            >,
+        >(value, "disks", true);
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareEthernetId,
+                crate::vcenter::vm::hardware::ethernet::Info,
+            >,
+        >(value, "nics", true);
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareCdromId,
+                ::serde_json::Value,
+            >,
+        >(value, "cdroms", true);
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareFloppyId,
+                ::serde_json::Value,
+            >,
+        >(value, "floppies", true);
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareParallelPortId,
+                ::serde_json::Value,
+            >,
+        >(value, "parallel_ports", true);
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareSerialPortId,
+                ::serde_json::Value,
+            >,
+        >(value, "serial_ports", true);
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareSataAdapterId,
+                ::serde_json::Value,
+            >,
+        >(value, "sata_adapters", true);
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareScsiAdapterId,
+                ::serde_json::Value,
+            >,
+        >(value, "scsi_adapters", true);
+        crate::runtime::rest_field::<
+            ::std::option::Option<
+                ::std::collections::BTreeMap<
+                    crate::ids::HardwareNvmeAdapterId,
+                    ::serde_json::Value,
+                >,
+            >,
+        >(value, "nvme_adapters", true);
+    }
+    fn from_rest(value: &mut ::serde_json::Value) {
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareDiskId,
+                crate::vcenter::vm::hardware::disk::Info,
+            >,
+        >(value, "disks", false);
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareEthernetId,
+                crate::vcenter::vm::hardware::ethernet::Info,
+            >,
+        >(value, "nics", false);
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareCdromId,
+                ::serde_json::Value,
+            >,
+        >(value, "cdroms", false);
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareFloppyId,
+                ::serde_json::Value,
+            >,
+        >(value, "floppies", false);
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareParallelPortId,
+                ::serde_json::Value,
+            >,
+        >(value, "parallel_ports", false);
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareSerialPortId,
+                ::serde_json::Value,
+            >,
+        >(value, "serial_ports", false);
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareSataAdapterId,
+                ::serde_json::Value,
+            >,
+        >(value, "sata_adapters", false);
+        crate::runtime::rest_field::<
+            ::std::collections::BTreeMap<
+                crate::ids::HardwareScsiAdapterId,
+                ::serde_json::Value,
+            >,
+        >(value, "scsi_adapters", false);
+        crate::runtime::rest_field::<
+            ::std::option::Option<
+                ::std::collections::BTreeMap<
+                    crate::ids::HardwareNvmeAdapterId,
+                    ::serde_json::Value,
+                >,
+            >,
+        >(value, "nvme_adapters", false);
+    }
+}
+#[cfg(feature = "vcenter-vm")]
 /// Placement of an instant clone: folder, resource pool and datastore. Every field is optional; an unset field takes the source virtual machine's value. Added together with the instant clone operation, in vSphere API 6.7.1.
 ///
 /// Added in vSphere API 6.7.1.
@@ -26,6 +342,7 @@ pub struct InstantClonePlacementSpec {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub datastore: ::std::option::Option<crate::ids::DatastoreId>,
 }
+#[cfg(feature = "vcenter-vm")]
 impl InstantClonePlacementSpec {
     /// An empty `InstantClonePlacementSpec`: every field is optional and starts unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -37,7 +354,9 @@ impl InstantClonePlacementSpec {
         }
     }
 }
+#[cfg(feature = "vcenter-vm")]
 impl crate::runtime::RestForm for InstantClonePlacementSpec {}
+#[cfg(feature = "vcenter-vm")]
 /// Virtual machine InstantCloneSpec: the source virtual machine, the name of the clone, and optional placement and device changes for the clone. Added together with the instant clone operation, in vSphere API 6.7.1.
 ///
 /// Added in vSphere API 6.7.1.
@@ -100,6 +419,7 @@ pub struct InstantCloneSpec {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bios_uuid: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "vcenter-vm")]
 impl InstantCloneSpec {
     /// A `InstantCloneSpec` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -119,6 +439,7 @@ impl InstantCloneSpec {
         }
     }
 }
+#[cfg(feature = "vcenter-vm")]
 impl crate::runtime::RestForm for InstantCloneSpec {
     fn to_rest(value: &mut ::serde_json::Value) {
         crate::runtime::rest_field::<
@@ -173,6 +494,7 @@ impl crate::runtime::RestForm for InstantCloneSpec {
         >(value, "serial_ports_to_update", false);
     }
 }
+#[cfg(feature = "vcenter-vm")]
 impl crate::runtime::Validate for InstantCloneSpec {
     fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::Error> {
         crate::runtime::Validate::validate(
@@ -190,18 +512,112 @@ impl crate::runtime::Validate for InstantCloneSpec {
         ::std::result::Result::Ok(())
     }
 }
+#[cfg(feature = "vcenter-vm")]
+/// The commonly used facts about one virtual machine (an entry of the VM list).
+///
+/// Schema `Vcenter.VM.Summary`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Summary {
+    /// Identifier of the virtual machine.
+    pub vm: crate::ids::VirtualMachineId,
+    /// Name of the virtual machine.
+    pub name: ::std::string::String,
+    /// Power state of the virtual machine.
+    pub power_state: crate::vcenter::vm::power::State,
+    /// Number of CPU cores. Unset when the virtual machine's configuration is not available, for example when the server cannot read the virtual machine's files, or early while the virtual machine is being created.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cpu_count: ::std::option::Option<i64>,
+    /// Memory size in mebibytes. Unset when the virtual machine's configuration is not available (see cpu_count).
+    #[serde(rename = "memory_size_MiB")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub memory_size_mi_b: ::std::option::Option<i64>,
+}
+#[cfg(feature = "vcenter-vm")]
+impl Summary {
+    /// A `Summary` from its required fields; optional fields start unset.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        vm: crate::ids::VirtualMachineId,
+        name: impl ::std::convert::Into<::std::string::String>,
+        power_state: crate::vcenter::vm::power::State,
+    ) -> Self {
+        Self {
+            vm,
+            name: name.into(),
+            power_state,
+            cpu_count: ::std::option::Option::None,
+            memory_size_mi_b: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "vcenter-vm")]
+impl crate::runtime::RestForm for Summary {}
+#[cfg(feature = "vcenter-vm")]
 /// Operations of the `vcenter.vm` namespace; get one with [`Client::vcenter_vm`](crate::runtime::Client::vcenter_vm).
 #[derive(Clone, Copy, Debug)]
 pub struct VmApi<'a> {
     client: &'a crate::runtime::Client,
 }
+#[cfg(feature = "vcenter-vm")]
 impl crate::runtime::Client {
     /// Operations of the `vcenter.vm` namespace.
     pub fn vcenter_vm(&self) -> VmApi<'_> {
         VmApi { client: self }
     }
 }
+#[cfg(feature = "vcenter-vm")]
 impl VmApi<'_> {
+    /// Returns information about a virtual machine.
+    ///
+    /// Returns the information the server keeps about the virtual machine: its name, identity, power state, guest OS, CPU and memory configuration and its virtual devices.
+    ///
+    /// vAPI operation `vcenter.vm.get`.
+    ///
+    /// | Style | Request |
+    /// |---|---|
+    /// | `/api` | `GET /api/vcenter/vm/{vm}` |
+    /// | `/rest` | `GET /rest/vcenter/vm/{vm}` |
+    ///
+    /// # Parameters
+    /// - `vm`: Identifier of the virtual machine.
+    ///
+    /// # Privileges
+    /// - `System.Read` on the `VirtualMachine` named by `vm`
+    ///
+    /// # Errors
+    ///
+    /// | Status | Error | When |
+    /// |---|---|---|
+    /// | 500 | `ERROR` | if the system reports an error while responding to the request. |
+    /// | 404 | `NOT_FOUND` | if the virtual machine is not found. |
+    /// | 500 | `RESOURCE_INACCESSIBLE` | if the virtual machine's configuration state cannot be accessed. |
+    /// | 503 | `SERVICE_UNAVAILABLE` | if the system is unable to communicate with a service to complete the request. |
+    /// | 401 | `UNAUTHENTICATED` | if the user can not be authenticated. |
+    /// | 403 | `UNAUTHORIZED` | if the user doesn't have the required privileges. |
+    pub async fn get(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> ::std::result::Result<crate::vcenter::vm::Info, crate::runtime::Error> {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "vcenter.vm.get",
+            api: ::std::option::Option::Some(crate::runtime::Endpoint {
+                method: crate::runtime::Method::Get,
+                path: "/api/vcenter/vm/{vm}",
+                action: ::std::option::Option::None,
+                body: crate::runtime::BodyKind::None,
+            }),
+            rest: ::std::option::Option::Some(crate::runtime::Endpoint {
+                method: crate::runtime::Method::Get,
+                path: "/rest/vcenter/vm/{vm}",
+                action: ::std::option::Option::None,
+                body: crate::runtime::BodyKind::None,
+            }),
+        };
+        let mut call = self.client.call(&OPERATION);
+        call.path_param("vm", vm.as_str());
+        call.send::<crate::vcenter::vm::Info>().await
+    }
     /// Create an instant clone of an existing virtual machine.
     ///
     /// Create an instant clone of an existing virtual machine. This operation was added in vSphere API 6.7.1.
@@ -254,5 +670,147 @@ impl VmApi<'_> {
         crate::runtime::Validate::validate(spec, "spec")?;
         call.body_param("spec", spec)?;
         call.send::<crate::ids::VirtualMachineId>().await
+    }
+    /// Lists the virtual machines that match a filter.
+    ///
+    /// Returns the commonly used facts (the Summary) of the virtual machines visible to the user (subject to permission checks) that match every given filter; without filters, of all of them. At most 4000 virtual machines are returned (1000 on vSphere 6.x); if more match, the call fails with UNABLE_TO_ALLOCATE_RESOURCE. Under /rest the filters are the members of the `filter` parameter, sent as `filter.&lt;name&gt;` query parameters.
+    ///
+    /// vAPI operation `vcenter.vm.list`.
+    ///
+    /// | Style | Request |
+    /// |---|---|
+    /// | `/api` | `GET /api/vcenter/vm` |
+    /// | `/rest` | `GET /rest/vcenter/vm` |
+    ///
+    /// # Parameters
+    /// - `vms`: Identifiers of virtual machines that can match. If unset or empty, virtual machines with any identifier match. Each value is sent as its own `vms=&lt;value&gt;` pair.
+    /// - `names`: Names that virtual machines must have to match (see Info.name). If unset or empty, virtual machines with any name match. Each value is sent as its own `names=&lt;value&gt;` pair.
+    /// - `folders`: Folders that must contain the virtual machine for it to match. If unset or empty, virtual machines in any folder match. Each value is sent as its own `folders=&lt;value&gt;` pair.
+    /// - `datacenters`: Datacenters that must contain the virtual machine for it to match. If unset or empty, virtual machines in any datacenter match. Each value is sent as its own `datacenters=&lt;value&gt;` pair.
+    /// - `hosts`: Hosts that must run the virtual machine for it to match. If unset or empty, virtual machines on any host match. Each value is sent as its own `hosts=&lt;value&gt;` pair.
+    /// - `clusters`: Clusters that must contain the virtual machine for it to match. If unset or empty, virtual machines in any cluster match. Each value is sent as its own `clusters=&lt;value&gt;` pair.
+    /// - `resource_pools`: Resource pools that must contain the virtual machine for it to match. If unset or empty, virtual machines in any resource pool match. Each value is sent as its own `resource_pools=&lt;value&gt;` pair.
+    /// - `power_states`: Power states that the virtual machine must be in to match. If unset or empty, virtual machines in any power state match. Each value is sent as its own `power_states=&lt;value&gt;` pair.
+    ///
+    /// # Errors
+    ///
+    /// | Status | Error | When |
+    /// |---|---|---|
+    /// | 400 | `INVALID_ARGUMENT` | if the FilterSpec.power_states property contains a value that is not supported by the server. |
+    /// | 500 | `UNABLE_TO_ALLOCATE_RESOURCE` | if more than 4000 virtual machines match the FilterSpec. |
+    /// | 503 | `SERVICE_UNAVAILABLE` | if the system is unable to communicate with a service to complete the request. |
+    /// | 401 | `UNAUTHENTICATED` | if the user can not be authenticated. |
+    /// | 403 | `UNAUTHORIZED` | if the user doesn't have the required privileges. |
+    pub async fn list(
+        &self,
+        vms: ::std::option::Option<&[crate::ids::VirtualMachineId]>,
+        names: ::std::option::Option<&[::std::string::String]>,
+        folders: ::std::option::Option<&[crate::ids::FolderId]>,
+        datacenters: ::std::option::Option<&[crate::ids::DatacenterId]>,
+        hosts: ::std::option::Option<&[crate::ids::HostSystemId]>,
+        clusters: ::std::option::Option<&[crate::ids::ClusterComputeResourceId]>,
+        resource_pools: ::std::option::Option<&[crate::ids::ResourcePoolId]>,
+        power_states: ::std::option::Option<&[crate::vcenter::vm::power::State]>,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::vcenter::vm::Summary>,
+        crate::runtime::Error,
+    > {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "vcenter.vm.list",
+            api: ::std::option::Option::Some(crate::runtime::Endpoint {
+                method: crate::runtime::Method::Get,
+                path: "/api/vcenter/vm",
+                action: ::std::option::Option::None,
+                body: crate::runtime::BodyKind::None,
+            }),
+            rest: ::std::option::Option::Some(crate::runtime::Endpoint {
+                method: crate::runtime::Method::Get,
+                path: "/rest/vcenter/vm",
+                action: ::std::option::Option::None,
+                body: crate::runtime::BodyKind::None,
+            }),
+        };
+        let mut call = self.client.call(&OPERATION);
+        if let ::std::option::Option::Some(vms) = vms {
+            let key = if call.style() == crate::runtime::Style::Rest {
+                "filter.vms"
+            } else {
+                "vms"
+            };
+            for item in vms {
+                call.query_param(key, item.as_str());
+            }
+        }
+        if let ::std::option::Option::Some(names) = names {
+            let key = if call.style() == crate::runtime::Style::Rest {
+                "filter.names"
+            } else {
+                "names"
+            };
+            for item in names {
+                call.query_param(key, item);
+            }
+        }
+        if let ::std::option::Option::Some(folders) = folders {
+            let key = if call.style() == crate::runtime::Style::Rest {
+                "filter.folders"
+            } else {
+                "folders"
+            };
+            for item in folders {
+                call.query_param(key, item.as_str());
+            }
+        }
+        if let ::std::option::Option::Some(datacenters) = datacenters {
+            let key = if call.style() == crate::runtime::Style::Rest {
+                "filter.datacenters"
+            } else {
+                "datacenters"
+            };
+            for item in datacenters {
+                call.query_param(key, item.as_str());
+            }
+        }
+        if let ::std::option::Option::Some(hosts) = hosts {
+            let key = if call.style() == crate::runtime::Style::Rest {
+                "filter.hosts"
+            } else {
+                "hosts"
+            };
+            for item in hosts {
+                call.query_param(key, item.as_str());
+            }
+        }
+        if let ::std::option::Option::Some(clusters) = clusters {
+            let key = if call.style() == crate::runtime::Style::Rest {
+                "filter.clusters"
+            } else {
+                "clusters"
+            };
+            for item in clusters {
+                call.query_param(key, item.as_str());
+            }
+        }
+        if let ::std::option::Option::Some(resource_pools) = resource_pools {
+            let key = if call.style() == crate::runtime::Style::Rest {
+                "filter.resource_pools"
+            } else {
+                "resource_pools"
+            };
+            for item in resource_pools {
+                call.query_param(key, item.as_str());
+            }
+        }
+        if let ::std::option::Option::Some(power_states) = power_states {
+            let key = if call.style() == crate::runtime::Style::Rest {
+                "filter.power_states"
+            } else {
+                "power_states"
+            };
+            for item in power_states {
+                call.query_param(key, item.as_str());
+            }
+        }
+        call.send::<::std::vec::Vec<crate::vcenter::vm::Summary>>().await
     }
 }
