@@ -121,12 +121,27 @@ impl SpecFiles {
                                 .help(format!("check the file name (a `$ref` names a file relative to the file that holds it) or create {name}")),
                         );
                     }
-                    // A referenced file that does not load is reported where its problem is.
-                    Ok(_) => {
-                        if let Err(diagnostic) = files.add(&target, name) {
-                            errors.push(diagnostic);
+                    // A referenced file that does not load is reported where its problem is,
+                    // or where it is referenced when the problem is the whole file.
+                    Ok(_) => match files.add(&target, name) {
+                        Ok(_) => {}
+                        Err(diagnostic)
+                            if diagnostic.line_column.is_none() && diagnostic.pointer.is_none() =>
+                        {
+                            let at = files.diagnostic(
+                                &from,
+                                format!(
+                                    "`$ref: {reference}` names the file {}, which cannot be used: {}",
+                                    diagnostic.file, diagnostic.message
+                                ),
+                            );
+                            errors.push(Diagnostic {
+                                help: diagnostic.help,
+                                ..at
+                            });
                         }
-                    }
+                        Err(diagnostic) => errors.push(diagnostic),
+                    },
                 }
             }
             next += 1;
@@ -473,7 +488,7 @@ fn yaml_error(e: &yaml_serde::Error, source: &str, name: &str) -> Diagnostic {
         diagnostic.help("keep one of the two entries; a key may appear once per mapping")
     } else if message.contains("more than one document") {
         let diagnostic = diagnostic.help("keep one YAML document per file: remove the `---` separator and move what follows it into the first document or into a file of its own joined by `$ref`");
-        if let Some((line, column)) = crate::locate::second_document(source) {
+        if let Some((line, column)) = crate::locate::after_first_document(source) {
             return diagnostic.line(line, column);
         }
         diagnostic

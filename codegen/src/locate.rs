@@ -224,11 +224,16 @@ pub fn duplicate_keys(source: &str) -> Vec<DuplicateKey> {
     found
 }
 
-/// The 1-based line and column where the second YAML document of `source` starts, if it has one.
-pub fn second_document(source: &str) -> Option<(usize, usize)> {
+/// The 1-based line and column where something follows the first YAML document of `source`:
+/// a second document, or text that cannot start one (a stray `}`). For use once `yaml_serde`
+/// has said there is more than one document: a scan error is then about what follows.
+pub fn after_first_document(source: &str) -> Option<(usize, usize)> {
     let mut documents = 0;
     for event in Parser::new_from_str(source) {
-        let (event, span) = event.ok()?;
+        let (event, span) = match event {
+            Ok(found) => found,
+            Err(e) => return Some(position(*e.marker())),
+        };
         if let Event::DocumentStart(_) = event {
             documents += 1;
             if documents == 2 {
@@ -258,9 +263,10 @@ mod tests {
     }
 
     #[test]
-    fn finds_the_second_document() {
-        assert_eq!(second_document("a: 1\n---\nb: 2\n"), Some((2, 1)));
-        assert_eq!(second_document("a: 1\n"), None);
+    fn finds_what_follows_the_first_document() {
+        assert_eq!(after_first_document("a: 1\n---\nb: 2\n"), Some((2, 1)));
+        assert_eq!(after_first_document("{a: 1}\n  }\n"), Some((2, 3)));
+        assert_eq!(after_first_document("a: 1\n"), None);
     }
 
     #[test]

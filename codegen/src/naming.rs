@@ -17,9 +17,14 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 
 /// A snake_case name (module, field, function, parameter). Leading digits get an underscore.
 pub fn snake(name: &str) -> String {
-    let mut snake = name
-        .replace(['.', '-', ' ', '@', '/', '$', '~', '+'], "_")
-        .to_snake_case();
+    let separated = name.replace(['.', '-', ' ', '@', '/', '$', '~', '+'], "_");
+    // A name that already has underscores is snake case, maybe with a unit like `MiB` that
+    // camel-case splitting would tear apart (`memory_size_MiB` → `memory_size_mib`).
+    let mut snake = if separated.contains('_') {
+        separated.to_lowercase()
+    } else {
+        separated.to_snake_case()
+    };
     if snake.is_empty() {
         snake.push('_');
     }
@@ -96,6 +101,8 @@ mod tests {
     fn names() {
         assert_eq!(snake("templateLibraryItem"), "template_library_item");
         assert_eq!(snake("vm-template"), "vm_template");
+        assert_eq!(snake("memory_size_MiB"), "memory_size_mib");
+        assert_eq!(snake("filter.power_states"), "filter_power_states");
         assert_eq!(camel("STANDARD_PORTGROUP"), "StandardPortgroup");
         assert_eq!(camel("1G"), "V1g");
         assert_eq!(ident("type").to_string(), "r#type");

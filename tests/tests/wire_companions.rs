@@ -489,10 +489,10 @@ async fn vm_list_without_filters_sends_no_query_and_decodes_the_summaries() {
         assert_eq!(vms[0].name, "web-01");
         assert_eq!(vms[0].power_state, power::State::PoweredOn);
         assert_eq!(vms[0].cpu_count, Some(2));
-        assert_eq!(vms[0].memory_size_mi_b, Some(4096));
+        assert_eq!(vms[0].memory_size_mib, Some(4096));
         assert_eq!(vms[1].power_state, power::State::PoweredOff);
         assert_eq!(vms[1].cpu_count, None);
-        assert_eq!(vms[1].memory_size_mi_b, None);
+        assert_eq!(vms[1].memory_size_mib, None);
 
         let request = standin.only_request();
         request.assert_target("GET", &format!("{}/vcenter/vm", prefix(style)), None);

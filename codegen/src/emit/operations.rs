@@ -104,8 +104,11 @@ fn method(model: &Model, name: &str, op: &Operation) -> TokenStream {
     };
     let api = endpoint(op.api.as_ref());
     let rest = endpoint(op.rest.as_ref());
+    // One argument per documented parameter: a list operation with eight filters takes eight.
+    let many = (op.params.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #doc
+        #many
         pub async fn #ident(&self, #(#args),*) -> ::std::result::Result<#result, crate::runtime::Error> {
             static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
                 name: #name_str,

@@ -531,7 +531,7 @@ pub struct Summary {
     /// Memory size in mebibytes. Unset when the virtual machine's configuration is not available (see cpu_count).
     #[serde(rename = "memory_size_MiB")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub memory_size_mi_b: ::std::option::Option<i64>,
+    pub memory_size_mib: ::std::option::Option<i64>,
 }
 #[cfg(feature = "vcenter-vm")]
 impl Summary {
@@ -547,7 +547,7 @@ impl Summary {
             name: name.into(),
             power_state,
             cpu_count: ::std::option::Option::None,
-            memory_size_mi_b: ::std::option::Option::None,
+            memory_size_mib: ::std::option::Option::None,
         }
     }
 }
@@ -701,6 +701,7 @@ impl VmApi<'_> {
     /// | 503 | `SERVICE_UNAVAILABLE` | if the system is unable to communicate with a service to complete the request. |
     /// | 401 | `UNAUTHENTICATED` | if the user can not be authenticated. |
     /// | 403 | `UNAUTHORIZED` | if the user doesn't have the required privileges. |
+    #[allow(clippy::too_many_arguments)]
     pub async fn list(
         &self,
         vms: ::std::option::Option<&[crate::ids::VirtualMachineId]>,

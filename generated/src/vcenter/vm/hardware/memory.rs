@@ -9,28 +9,28 @@
 pub struct Info {
     /// Memory size in mebibytes.
     #[serde(rename = "size_MiB")]
-    pub size_mi_b: i64,
+    pub size_mib: i64,
     /// Whether memory can be added while the virtual machine is running. Some guest operating systems use more resources or run less efficiently on hardware that allows it.
     pub hot_add_enabled: bool,
     /// The step, in mebibytes, in which memory can be added to the running virtual machine: at least this much must be added, and the total must be a multiple of it. Set only when hot_add_enabled is true and the virtual machine is running.
     #[serde(rename = "hot_add_increment_size_MiB")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hot_add_increment_size_mi_b: ::std::option::Option<i64>,
+    pub hot_add_increment_size_mib: ::std::option::Option<i64>,
     /// The most memory, in mebibytes, that can be added to the running virtual machine. Set only when hot_add_enabled is true and the virtual machine is running.
     #[serde(rename = "hot_add_limit_MiB")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hot_add_limit_mi_b: ::std::option::Option<i64>,
+    pub hot_add_limit_mib: ::std::option::Option<i64>,
 }
 #[cfg(feature = "vcenter-vm-hardware-memory")]
 impl Info {
     /// A `Info` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-    pub fn new(size_mi_b: i64, hot_add_enabled: bool) -> Self {
+    pub fn new(size_mib: i64, hot_add_enabled: bool) -> Self {
         Self {
-            size_mi_b,
+            size_mib,
             hot_add_enabled,
-            hot_add_increment_size_mi_b: ::std::option::Option::None,
-            hot_add_limit_mi_b: ::std::option::Option::None,
+            hot_add_increment_size_mib: ::std::option::Option::None,
+            hot_add_limit_mib: ::std::option::Option::None,
         }
     }
 }
