@@ -615,8 +615,8 @@ async fn vm_get_in_both_styles_decodes_the_info_with_its_device_maps() {
         assert_eq!(info.instant_clone_frozen, Some(false));
         assert_eq!(info.cpu.count, 2);
         assert_eq!(info.cpu.cores_per_socket, 1);
-        assert_eq!(info.memory.size_mi_b, 4096);
-        assert_eq!(info.memory.hot_add_limit_mi_b, Some(16384));
+        assert_eq!(info.memory.size_mib, 4096);
+        assert_eq!(info.memory.hot_add_limit_mib, Some(16384));
         // Maps keyed by typed device ids (a key/value list under /rest).
         let disk = &info.disks[&HardwareDiskId::new("2000")];
         assert_eq!(disk.r#type, disk::HostBusAdapterType::Scsi);
