@@ -302,9 +302,7 @@ async fn concurrent_401s_each_retry_at_most_once() {
         .expect("client");
     let spec = spec();
     let vm = client.vcenter_vm();
-    let calls = (0..5)
-        .map(|_| vm.instant_clone(&spec))
-        .collect();
+    let calls = (0..5).map(|_| vm.instant_clone(&spec)).collect();
     let results = within(LIMIT, join_all(calls)).await;
     for result in &results {
         assert_eq!(
