@@ -114,6 +114,16 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
             ))
             .await
             .map(drop),
+        "vcenter.vm.get" => client
+            .vcenter_vm()
+            .get(&VirtualMachineId::new(VM))
+            .await
+            .map(drop),
+        "vcenter.vm.list" => client
+            .vcenter_vm()
+            .list(None, None, None, None, None, None, None, None)
+            .await
+            .map(drop),
         "vcenter.vm_template.library_items.check_outs.check_out" => client
             .vcenter_vm_template_library_items_check_outs()
             .check_out(&LibraryItemId::new(ITEM), None)
@@ -597,4 +607,31 @@ async fn a_server_that_is_gone_is_a_connect_error() {
         "{error:?}"
     );
     assert_eq!(error.status(), None);
+}
+
+/// The same error must decode to the same value whatever the body format: under `/rest` a
+/// message's `params` (a map of name → LocalizationParam) travels as a key/value list, under
+/// `/api` as an object; the fixtures of instant clone carry the same message in both.
+#[tokio::test]
+#[ignore = "runtime bug: LocalizableMessage::params keeps the /rest key/value list instead of the /api map"]
+async fn message_params_decode_the_same_in_both_formats() {
+    let mut decoded = Vec::new();
+    for (style, name) in [
+        (Style::Api, "vcenter.vm.instant_clone.api.error-400.json"),
+        (Style::Rest, "vcenter.vm.instant_clone.rest.error-400.json"),
+    ] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(400, &fixture(name)));
+        let client = client(&standin, style, "vcenter.vm.instant_clone");
+        let error = within(LIMIT, invoke(&client, "vcenter.vm.instant_clone"))
+            .await
+            .expect_err(name);
+        decoded.push(error.messages()[0].clone());
+    }
+    assert_eq!(
+        decoded[0].params,
+        Some(json!({"name": {"s": "string"}})),
+        "/api params"
+    );
+    assert_eq!(decoded[1], decoded[0], "/rest decodes like /api");
 }
