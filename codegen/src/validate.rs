@@ -45,10 +45,100 @@ pub fn validate(files: &SpecFiles) -> Vec<Diagnostic> {
         }
     }
     if !broken {
-        found.extend(required_cycles(files, &targets));
+        let nested = nested_in_itself(files, &targets);
+        // A schema nested in itself is reported as such, not again as requiring itself.
+        if nested.is_empty() {
+            found.extend(required_cycles(files, &targets));
+        }
+        found.extend(nested);
     }
     found.extend(operations_without_errors(files));
     found
+}
+
+/// What the generator writes inline rather than as a type of its own: the items of a list, the
+/// values of a map, the only member of an `allOf`. The edge label names the keyword.
+fn inline_part(files: &SpecFiles, loc: &Loc) -> Option<(Loc, &'static str)> {
+    let schema = files.get(loc)?.as_object()?;
+    let part = if let Some(all_of) = schema.get("allOf") {
+        (all_of.as_array()?.len() == 1).then_some(("allOf/0", "allOf"))?
+    } else {
+        match schema.get("type").map(Value::as_str) {
+            Some(Some("array")) => ("items", "items"),
+            Some(Some("object")) | None => {
+                let has_properties = schema
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .is_some_and(|p| !p.is_empty());
+                // Without `type`, an `enum` makes an enum (a type of its own).
+                let is_enum = schema.contains_key("enum") && !schema.contains_key("type");
+                if has_properties || is_enum || !schema.get("additionalProperties")?.is_object() {
+                    return None;
+                }
+                ("additionalProperties", "additionalProperties")
+            }
+            _ => return None,
+        }
+    };
+    let child = part.0.split('/').fold(loc.clone(), |l, t| l.child(t));
+    let (target, _) = files.follow(&child).ok()?;
+    Some((target, part.1))
+}
+
+/// Schemas that contain themselves only through lists, maps and single-member `allOf`
+/// (`List: {type: array, items: {$ref: List}}`). The generator writes those inline (`Vec<T>`,
+/// `BTreeMap<String, T>`), so the Rust type would be infinite; a structure on the way breaks the
+/// chain. Each inline schema has one inline part, so following the chain finds every cycle.
+fn nested_in_itself(files: &SpecFiles, starts: &BTreeSet<Loc>) -> Vec<Diagnostic> {
+    let mut finite: BTreeSet<Loc> = BTreeSet::new();
+    let mut cycles: BTreeSet<Vec<(Loc, &'static str)>> = BTreeSet::new();
+    for start in starts {
+        let mut chain: Vec<(Loc, &'static str)> = Vec::new();
+        let mut current = start.clone();
+        loop {
+            if finite.contains(&current) {
+                break;
+            }
+            if let Some(from) = chain.iter().position(|(l, _)| *l == current) {
+                let mut cycle = chain[from..].to_vec();
+                let first = cycle
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|(_, (l, _))| l)
+                    .map_or(0, |(i, _)| i);
+                cycle.rotate_left(first);
+                cycles.insert(cycle);
+                break;
+            }
+            let Some((next, label)) = inline_part(files, &current) else {
+                break;
+            };
+            chain.push((current, label));
+            current = next;
+        }
+        finite.extend(chain.into_iter().map(|(l, _)| l));
+    }
+    cycles
+        .into_iter()
+        .map(|cycle| {
+            let mut shown: Vec<String> = cycle
+                .iter()
+                .map(|(l, label)| format!("{} ({label})", schema_name(files, l)))
+                .collect();
+            shown.push(schema_name(files, &cycle[0].0));
+            let (loc, label) = &cycle[0];
+            files
+                .diagnostic(
+                    &loc.child(label),
+                    format!(
+                        "schema `{}` is nested in itself through lists, maps or `allOf` only: {}; the generator writes those inline (`Vec<T>`, `BTreeMap<String, T>`), so its Rust type would be infinite",
+                        schema_name(files, loc),
+                        shown.join(" → ")
+                    ),
+                )
+                .help("put a structure on the way: make the items (or map values) an object with `properties` that holds the nested list")
+        })
+        .collect()
 }
 
 /// Structures that require themselves through required properties held by value
