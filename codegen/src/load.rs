@@ -641,6 +641,7 @@ pub fn examples(root: &Path) -> Result<Vec<(String, String)>, Diagnostics> {
                 entry.path().display().to_string(),
                 format!("cannot read the example: {e}"),
             )
+            .help("examples beside the spec are Rust files copied into the generated crate; save it as UTF-8 or remove it")
         })?;
         examples.push((name, text));
     }
