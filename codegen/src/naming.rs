@@ -20,11 +20,12 @@ pub fn snake(name: &str) -> String {
     let separated = name.replace(['.', '-', ' ', '@', '/', '$', '~', '+'], "_");
     // A name that already has underscores is snake case, maybe with a unit like `MiB` that
     // camel-case splitting would tear apart (`memory_size_MiB` → `memory_size_mib`).
-    let mut snake = if separated.contains('_') {
+    let lowered = if separated.contains('_') {
         separated.to_lowercase()
     } else {
         separated.to_snake_case()
     };
+    let mut snake = identifier_chars(&lowered);
     if snake.is_empty() {
         snake.push('_');
     }
@@ -32,6 +33,23 @@ pub fn snake(name: &str) -> String {
         snake.insert(0, '_');
     }
     snake
+}
+
+/// Keeps letters, digits and single underscores, so the result is always an identifier.
+fn identifier_chars(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        let c = if c.is_alphanumeric() { c } else { '_' };
+        if !(c == '_' && out.ends_with('_')) {
+            out.push(c);
+        }
+    }
+    let trimmed = out.trim_matches('_');
+    if trimmed.is_empty() {
+        out
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 /// An UpperCamelCase name (type, variant). Leading digits get a `V` so the name stays an identifier.
@@ -47,6 +65,17 @@ pub fn camel(name: &str) -> String {
 
 /// The identifier for `name`, escaped when it is a keyword (`type` → `r#type`, `self` → `self_`).
 pub fn ident(name: &str) -> Ident {
+    // Names reach here already cleaned; this keeps a stray character from ever panicking.
+    let cleaned;
+    let name = if !name.is_empty()
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+    {
+        name
+    } else {
+        cleaned = format!("_{}", identifier_chars(name));
+        &cleaned
+    };
     if NOT_RAW.contains(&name) {
         Ident::new(&format!("{name}_"), Span::call_site())
     } else if KEYWORDS.contains(&name) {
@@ -102,6 +131,8 @@ mod tests {
         assert_eq!(snake("templateLibraryItem"), "template_library_item");
         assert_eq!(snake("vm-template"), "vm_template");
         assert_eq!(snake("memory_size_MiB"), "memory_size_mib");
+        assert_eq!(snake("id:{library_item}"), "id_library_item");
+        assert_eq!(ident("a:b").to_string(), "_a_b");
         assert_eq!(snake("filter.power_states"), "filter_power_states");
         assert_eq!(camel("STANDARD_PORTGROUP"), "StandardPortgroup");
         assert_eq!(camel("1G"), "V1g");

@@ -209,10 +209,10 @@ fn param_step(model: &Model, p: &Param) -> TokenStream {
         Place::Body => {
             let check = needs_validate(model, &p.ty)
                 .then(|| quote!(crate::runtime::Validate::validate(#value, #wire)?;));
-            let value = if matches!(p.ty, Ty::String) {
-                quote!(&#value.to_owned())
-            } else {
-                value
+            let value = match p.ty {
+                Ty::String => quote!(&#value.to_owned()),
+                Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 => quote!(&#value),
+                _ => value,
             };
             quote! { #check call.body_param(#wire, #value)?; }
         }

@@ -660,6 +660,22 @@ fn pair(
             // `/api` wraps several (or non-structure) body parameters in one object whose
             // members are exactly the `/rest` envelope's: the same envelope, under another name.
             api.params.remove(i);
+            if let Some(clash) = rest_body
+                .iter()
+                .find(|r| api.params.iter().any(|p| p.rust == r.rust))
+            {
+                // The same parameter travels in the query under `/api` and in the envelope under
+                // `/rest`: not expressible as one parameter yet, so the twins stay two methods.
+                return Err(files
+                    .diagnostic(
+                        &rest.loc,
+                        format!(
+                            "parameter `{}` travels in the body here but elsewhere in `{}`",
+                            clash.rust, api.endpoint.spec_path
+                        ),
+                    )
+                    .help("twins must carry each parameter the same way"));
+            }
             api.params.extend(rest_body.iter().map(|p| (*p).clone()));
             api.endpoint.body = BodyKind::Envelope;
         }
@@ -755,7 +771,7 @@ fn split_query(key: &str) -> Option<(&str, Option<String>, Option<String>)> {
 pub(super) fn module_from_path(path: &str) -> ModPath {
     let mut segments: Vec<&str> = path
         .split('/')
-        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .filter(|s| !s.is_empty() && !s.contains('{'))
         .collect();
     if matches!(segments.first(), Some(&"api") | Some(&"rest")) {
         segments.remove(0);
