@@ -326,3 +326,128 @@ fn xtask_fails_and_leaves_the_output_untouched() {
         );
     }
 }
+
+// Cases the generator does not handle yet: each needs a fix in codegen/src/lower, emit or naming
+// (not this test's files); un-ignore once fixed.
+
+/// A one-operation spec whose `GET /api/vcenter/vm` returns the schema `schema` (with one string
+/// property `name`), plus `extra` appended to `paths`.
+fn inline_spec(schema: &str, extra_paths: &str) -> String {
+    format!(
+        "openapi: 3.0.3
+info:
+  title: Bad spec corpus
+  version: 1.0.0
+paths:
+  /api/vcenter/vm:
+    get:
+      operationId: list
+      responses:
+        '200':
+          description: OK.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/{schema}'
+        '404':
+          description: Not found.
+{extra_paths}components:
+  schemas:
+    {schema}:
+      type: object
+      properties:
+        name:
+          type: string
+"
+    )
+}
+
+fn generate_inline(text: &str) -> Result<codegen::Generated, codegen::Diagnostics> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("openapi.yaml");
+    std::fs::write(&spec, text).expect("write");
+    codegen::generate(&spec)
+}
+
+/// The spec must be refused with located errors that say what to do.
+fn refused(what: &str, text: &str) -> Result<(), String> {
+    match generate_inline(text) {
+        Ok(generated) => Err(format!(
+            "{what}: generated {} files without an error",
+            generated.files.len()
+        )),
+        Err(errors) => {
+            for e in &errors.0 {
+                if e.line_column.is_none() && e.pointer.is_none() || e.help.is_none() {
+                    return Err(format!("{what}: an error without a location or help: {e}"));
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A top-level namespace named `lib`, `ids` or `runtime` is the name of a file or module the
+/// generated crate has already: `Lib.Client` overwrites `src/lib.rs` (the crate root),
+/// `Ids.Client` overwrites `src/ids.rs` and declares `pub mod ids;` twice.
+#[test]
+#[ignore = "needs a fix in codegen/src/lower: reserve the top-level module names lib, ids and runtime"]
+fn namespaces_named_like_the_crates_own_modules() {
+    let mut failures = Vec::new();
+    for namespace in ["Lib", "Ids", "Runtime"] {
+        let text = inline_spec(&format!("{namespace}.Client"), "");
+        failures.extend(refused(namespace, &text).err());
+    }
+    let path = "  /api/runtime/client:\n    get:\n      operationId: get\n      responses:\n        '204':\n          description: OK.\n        '404':\n          description: Not found.\n";
+    failures.extend(refused("/api/runtime", &inline_spec("Vcenter.VM.Info", path)).err());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Operations in `vcenter::vm` and in `vcenter_vm` both get the accessor `Client::vcenter_vm`:
+/// the generated crate does not compile.
+#[test]
+#[ignore = "needs a fix in codegen/src/lower: report two namespaces whose Client accessor is the same"]
+fn two_namespaces_with_one_client_accessor() {
+    let path = "  /api/vcenter_vm:\n    get:\n      operationId: list\n      responses:\n        '204':\n          description: OK.\n        '404':\n          description: Not found.\n";
+    refused(
+        "vcenter::vm and vcenter_vm",
+        &inline_spec("Vcenter.VM.Info", path),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// A schema named like its namespace's operations handle is refused, but the error names no
+/// line or JSON pointer (emit no longer knows where the schema was).
+#[test]
+#[ignore = "needs a fix in codegen/src/emit or lower: locate the handle-name collision at the schema"]
+fn schema_named_like_the_operations_handle() {
+    refused("Vcenter.VM.VmApi", &inline_spec("Vcenter.VM.VmApi", ""))
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// `nullable: true` is ignored: a required nullable property becomes a plain `String`, so a
+/// response with `"name": null` cannot be decoded. It must become an `Option` (or be refused).
+#[test]
+#[ignore = "needs a fix in codegen/src/lower: honour `nullable: true` (an Option) or refuse it"]
+fn nullable_required_property() {
+    let text = inline_spec("Vcenter.VM.Info", "").replace(
+        "        name:\n          type: string\n",
+        "        name:\n          type: string\n          nullable: true\n      required: [name]\n",
+    );
+    match generate_inline(&text) {
+        Err(errors) => assert!(
+            errors
+                .0
+                .iter()
+                .all(|e| e.pointer.is_some() && e.help.is_some()),
+            "{errors}"
+        ),
+        Ok(generated) => {
+            let module = &generated.files["src/vcenter/vm.rs"];
+            assert!(
+                module.contains("pub name: ::std::option::Option<"),
+                "a nullable field must be an Option:\n{module}"
+            );
+        }
+    }
+}
