@@ -111,7 +111,7 @@ const FIELDS: &[FieldRow] = &[
     (EX, "create_spec.description", false, None, None),
     (EX, "create_spec.content_library", false, Some("com.vmware.content.Library"), None),
     (EX, "create_spec.content_library_item", false, Some("com.vmware.content.library.Item"), None),
-    (EX, "@response", true, None, None),
+    (EX, "@response", true, Some("com.vmware.vcenter.OvfExportSession"), None),
     // ---- sessions (reference notes)
     (SC, "@response", true, None, None),
     (SG, "@response.user", true, None, None),

@@ -432,7 +432,7 @@ async fn export_session_create_rest_sends_the_envelope_with_class() {
         )
         .await
         .expect("export session create");
-        assert_eq!(session, "obj-103");
+        assert_eq!(session.as_str(), "obj-103");
 
         let request = standin.only_request();
         request.assert_target("POST", "/rest/com/vmware/vcenter/ovf/export-session", None);
@@ -503,7 +503,7 @@ async fn export_session_fills_a_fresh_uuid_client_token_when_none_is_given() {
         )
         .await
         .expect("export session create");
-        assert_eq!(session, expected);
+        assert_eq!(session.as_str(), expected);
     }
     let requests = standin.take();
     assert_eq!(requests.len(), 2);
@@ -548,7 +548,7 @@ async fn export_session_retry_after_401_reuses_the_client_token() {
     )
     .await
     .expect("export session create");
-    assert_eq!(session, "session-9");
+    assert_eq!(session.as_str(), "session-9");
 
     let requests = standin.take();
     let lines: Vec<String> = requests.iter().map(Recorded::line).collect();

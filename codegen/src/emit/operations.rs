@@ -71,13 +71,13 @@ fn method(model: &Model, name: &str, op: &Operation) -> TokenStream {
         return match role {
             SessionRole::Login => quote! {
                 #doc
-                pub async fn #ident(&self) -> ::std::result::Result<::std::string::String, crate::runtime::Error> {
+                pub async fn #ident(self) -> ::std::result::Result<::std::string::String, crate::runtime::Error> {
                     self.client.login().await
                 }
             },
             SessionRole::Logout => quote! {
                 #doc
-                pub async fn #ident(&self) -> ::std::result::Result<(), crate::runtime::Error> {
+                pub async fn #ident(self) -> ::std::result::Result<(), crate::runtime::Error> {
                     self.client.logout().await
                 }
             },
@@ -109,7 +109,7 @@ fn method(model: &Model, name: &str, op: &Operation) -> TokenStream {
     quote! {
         #doc
         #many
-        pub async fn #ident(&self, #(#args),*) -> ::std::result::Result<#result, crate::runtime::Error> {
+        pub async fn #ident(self, #(#args),*) -> ::std::result::Result<#result, crate::runtime::Error> {
             static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
                 name: #name_str,
                 api: #api,

@@ -64,7 +64,7 @@ impl SessionApi<'_> {
     /// |---|---|---|
     /// | 401 | `UNAUTHENTICATED` | if the session creation fails due to request specific issues. Due to the security nature of the API the details of the error are not disclosed. |
     pub async fn create(
-        &self,
+        self,
     ) -> ::std::result::Result<::std::string::String, crate::runtime::Error> {
         self.client.login().await
     }
@@ -84,7 +84,7 @@ impl SessionApi<'_> {
     /// | Status | Error | When |
     /// |---|---|---|
     /// | 401 | `UNAUTHENTICATED` | if the session id is missing from the request or the corresponding session object cannot be found. |
-    pub async fn delete(&self) -> ::std::result::Result<(), crate::runtime::Error> {
+    pub async fn delete(self) -> ::std::result::Result<(), crate::runtime::Error> {
         self.client.logout().await
     }
     /// Get information about the current session.
@@ -103,7 +103,7 @@ impl SessionApi<'_> {
     /// |---|---|---|
     /// | 401 | `UNAUTHENTICATED` | if the session id is missing from the request or the corresponding session object cannot be found. |
     pub async fn get(
-        &self,
+        self,
     ) -> ::std::result::Result<crate::cis::session::Info, crate::runtime::Error> {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "cis.session.get",

@@ -426,11 +426,14 @@ impl ExportSessionApi<'_> {
     /// | 500 | `RESOURCE_INACCESSIBLE` | if there was an error accessing one of the virtual machine files. |
     /// | 500 | `RESOURCE_BUSY` | if the specified virtual appliance or virtual machine is busy. |
     pub async fn create(
-        &self,
+        self,
         client_token: ::std::option::Option<&str>,
         source: &crate::vcenter::ovf::export_session::SourceInfo,
         create_spec: &crate::vcenter::ovf::export_session::CreateSpec,
-    ) -> ::std::result::Result<::std::string::String, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        crate::ids::VcenterOvfExportSessionId,
+        crate::runtime::Error,
+    > {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "vcenter.ovf.export_session.create",
             api: ::std::option::Option::None,
@@ -450,7 +453,7 @@ impl ExportSessionApi<'_> {
         call.body_param("client_token", &client_token)?;
         call.body_param("source", source)?;
         call.body_param("create_spec", create_spec)?;
-        call.send::<::std::string::String>().await
+        call.send::<crate::ids::VcenterOvfExportSessionId>().await
     }
     /// Deletes (cancels) an export session.
     ///
@@ -471,7 +474,7 @@ impl ExportSessionApi<'_> {
     /// |---|---|---|
     /// | 401 | `UNAUTHENTICATED` | if the session id is missing or expired. Not listed on this operation's reference page; inferred from the session rules that apply to every call made with a session. |
     pub async fn delete(
-        &self,
+        self,
         id: &crate::ids::VcenterOvfExportSessionId,
     ) -> ::std::result::Result<(), crate::runtime::Error> {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
@@ -508,7 +511,7 @@ impl ExportSessionApi<'_> {
     /// | 404 | `NOT_FOUND` | if the specified session could not be found. |
     /// | 401 | `UNAUTHENTICATED` | if the session id is missing or expired. Not listed on this operation's reference page; inferred from the session rules that apply to every call made with a session. |
     pub async fn get(
-        &self,
+        self,
         id: &crate::ids::VcenterOvfExportSessionId,
     ) -> ::std::result::Result<
         crate::vcenter::ovf::export_session::Info,

@@ -596,7 +596,7 @@ impl VmApi<'_> {
     /// | 401 | `UNAUTHENTICATED` | if the user can not be authenticated. |
     /// | 403 | `UNAUTHORIZED` | if the user doesn't have the required privileges. |
     pub async fn get(
-        &self,
+        self,
         vm: &crate::ids::VirtualMachineId,
     ) -> ::std::result::Result<crate::vcenter::vm::Info, crate::runtime::Error> {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
@@ -648,7 +648,7 @@ impl VmApi<'_> {
     /// | 401 | `UNAUTHENTICATED` | if the user can not be authenticated. |
     /// | 403 | `UNAUTHORIZED` | if the user doesn't have the required privileges. |
     pub async fn instant_clone(
-        &self,
+        self,
         spec: &crate::vcenter::vm::InstantCloneSpec,
     ) -> ::std::result::Result<crate::ids::VirtualMachineId, crate::runtime::Error> {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
@@ -703,7 +703,7 @@ impl VmApi<'_> {
     /// | 403 | `UNAUTHORIZED` | if the user doesn't have the required privileges. |
     #[allow(clippy::too_many_arguments)]
     pub async fn list(
-        &self,
+        self,
         vms: ::std::option::Option<&[crate::ids::VirtualMachineId]>,
         names: ::std::option::Option<&[::std::string::String]>,
         folders: ::std::option::Option<&[crate::ids::FolderId]>,

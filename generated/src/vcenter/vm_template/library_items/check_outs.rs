@@ -220,7 +220,7 @@ impl CheckOutsApi<'_> {
     /// | 403 | `UNAUTHORIZED` | if the user that requested the operation is not authorized to perform the operation. |
     /// | 500 | `ERROR` | if the system reports an error while responding to the request. |
     pub async fn check_in(
-        &self,
+        self,
         template_library_item: &crate::ids::LibraryItemId,
         vm: &crate::ids::VirtualMachineId,
         spec: ::std::option::Option<
@@ -289,7 +289,7 @@ impl CheckOutsApi<'_> {
     /// | 500 | `UNABLE_TO_ALLOCATE_RESOURCE` | if the limit for the number of virtual machines checked out of a library item (currently 1) has been exceeded. |
     /// | 500 | `ERROR` | if the system reports an error while responding to the request. |
     pub async fn check_out(
-        &self,
+        self,
         template_library_item: &crate::ids::LibraryItemId,
         spec: ::std::option::Option<
             &crate::vcenter::vm_template::library_items::check_outs::CheckOutSpec,
@@ -352,7 +352,7 @@ impl CheckOutsApi<'_> {
     /// | 403 | `UNAUTHORIZED` | if the user that requested the operation is not authorized to perform the operation. |
     /// | 500 | `ERROR` | if the system reports an error while responding to the request. |
     pub async fn delete(
-        &self,
+        self,
         template_library_item: &crate::ids::LibraryItemId,
         vm: &crate::ids::VirtualMachineId,
     ) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -409,7 +409,7 @@ impl CheckOutsApi<'_> {
     /// | 403 | `UNAUTHORIZED` | if the user that requested the operation is not authorized to perform the operation. |
     /// | 500 | `ERROR` | if the system reports an error while responding to the request. |
     pub async fn get(
-        &self,
+        self,
         template_library_item: &crate::ids::LibraryItemId,
         vm: &crate::ids::VirtualMachineId,
     ) -> ::std::result::Result<
@@ -466,7 +466,7 @@ impl CheckOutsApi<'_> {
     /// | 403 | `UNAUTHORIZED` | if the user that requested the operation is not authorized to perform the operation. |
     /// | 500 | `ERROR` | if the system reports an error while responding to the request. |
     pub async fn list(
-        &self,
+        self,
         template_library_item: &crate::ids::LibraryItemId,
     ) -> ::std::result::Result<
         ::std::vec::Vec<crate::vcenter::vm_template::library_items::check_outs::Summary>,
