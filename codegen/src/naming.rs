@@ -35,11 +35,16 @@ pub fn snake(name: &str) -> String {
     snake
 }
 
+/// Whether a name has an ASCII letter or digit to build an identifier from.
+pub fn has_word(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_alphanumeric())
+}
+
 /// Keeps letters, digits and single underscores, so the result is always an identifier.
 fn identifier_chars(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
-        let c = if c.is_alphanumeric() { c } else { '_' };
+        let c = if c.is_ascii_alphanumeric() { c } else { '_' };
         if !(c == '_' && out.ends_with('_')) {
             out.push(c);
         }
@@ -68,7 +73,7 @@ pub fn ident(name: &str) -> Ident {
     // Names reach here already cleaned; this keeps a stray character from ever panicking.
     let cleaned;
     let name = if !name.is_empty()
-        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !name.starts_with(|c: char| c.is_ascii_digit())
     {
         name

@@ -841,7 +841,6 @@ fn generate_text(text: &str) -> Result<codegen::Generated, String> {
 /// Found by the fuzzer: names without a letter or digit, and names with characters that cannot
 /// be in an identifier, must give valid Rust or a located error.
 #[test]
-#[ignore = "needs a fix in codegen/src/naming.rs and lower: names without an ASCII letter or digit become `_` (invalid Rust), and `is_alphanumeric` lets through characters that are no identifier (`᪐x` panics in Ident::new)"]
 fn names_that_are_no_identifiers() {
     let mut failures = Vec::new();
     let small = |from: &str, to: &str| SMALL.replacen(from, to, 1);

@@ -27,12 +27,26 @@ pub fn prose(text: &str) -> Vec<String> {
         if line.is_empty() && lines.last().is_none_or(String::is_empty) {
             continue;
         }
+        // Spec prose puts a plain sentence right after a list item; Markdown would fold it into
+        // the item, so it starts a paragraph of its own.
+        if !line.is_empty() && !is_list_item(&line) && lines.last().is_some_and(|l| is_list_item(l))
+        {
+            lines.push(String::new());
+        }
         lines.push(line);
     }
     while lines.last().is_some_and(String::is_empty) {
         lines.pop();
     }
     lines
+}
+
+fn is_list_item(line: &str) -> bool {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    line.starts_with("- ")
+        || line.starts_with("* ")
+        || line.starts_with("+ ")
+        || (digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") ")))
 }
 
 /// Escapes one line of prose.
@@ -93,5 +107,7 @@ mod tests {
             vec!["indented", "", "text"]
         );
         assert_eq!(cell("a | b\nc"), "a \\| b c");
+        assert_eq!(prose("1. first\nafter"), vec!["1. first", "", "after"]);
+        assert_eq!(prose("- item\n- next"), vec!["- item", "- next"]);
     }
 }

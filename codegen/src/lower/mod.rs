@@ -77,6 +77,9 @@ pub fn lower(files: &SpecFiles, source: &str) -> Result<(Model, Vec<Diagnostic>)
         return Err(Diagnostics(errors));
     }
     lowering.warn_unused_schemas();
+    if let Err(e) = lowering.check_accessors() {
+        return Err(e.into());
+    }
     graph::decide(&mut lowering.model);
     Ok((lowering.model, lowering.warnings))
 }
@@ -164,4 +167,29 @@ fn module_index(files: &SpecFiles) -> Vec<(String, crate::model::ModPath)> {
     // Longest first, so `vcenter::vm::hardware` wins over `vcenter::vm`.
     index.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
     index
+}
+
+impl Lowering<'_> {
+    /// Two namespaces whose `Client` accessors would have one name (`vcenter::vm` and
+    /// `vcenter_vm` both give `vcenter_vm()`).
+    fn check_accessors(&self) -> Result<(), Diagnostic> {
+        let mut seen: BTreeMap<String, &crate::model::ModPath> = BTreeMap::new();
+        for (path, module) in &self.model.modules {
+            if module.operations.is_empty() {
+                continue;
+            }
+            let accessor = path.join("_");
+            if let Some(other) = seen.insert(accessor.clone(), path) {
+                let at = Loc {
+                    doc: 0,
+                    pointer: "/paths".to_owned(),
+                };
+                return Err(self
+                    .files
+                    .diagnostic(&at, format!("namespaces `{}` and `{}` would both be reached through `Client::{accessor}()`", other.join("."), path.join(".")))
+                    .help("rename one of the namespaces (its path or `x-vsphere-operation`)"));
+            }
+        }
+        Ok(())
+    }
 }

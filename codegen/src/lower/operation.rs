@@ -16,6 +16,9 @@ use crate::naming;
 use super::Lowering;
 use super::schema::{Context, docs_of, extension_str};
 
+/// Top-level modules of the generated crate that a namespace must not take.
+pub(super) const RESERVED_MODULES: &[&str] = &["lib", "ids", "runtime"];
+
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
 const UNSUPPORTED_METHODS: &[&str] = &["head", "options", "trace"];
 
@@ -79,7 +82,11 @@ impl Lowering<'_> {
                 }
             };
             let Some(item) = item.as_object() else {
-                errors.push(files.diagnostic(&item_loc, "a path item must be a mapping"));
+                errors.push(
+                    files
+                        .diagnostic(&item_loc, "a path item must be a mapping")
+                        .help("write the methods under the path: `get:`, `post:`, ..."),
+                );
                 continue;
             };
             for method in UNSUPPORTED_METHODS {
@@ -138,7 +145,9 @@ impl Lowering<'_> {
         let loc = item_loc.child(method);
         let op = files.get(&loc).cloned().unwrap_or(Value::Null);
         if !op.is_object() {
-            return Err(files.diagnostic(&loc, "an operation must be a mapping"));
+            return Err(files
+                .diagnostic(&loc, "an operation must be a mapping")
+                .help("write `operationId`, `parameters`, `responses`, ... under the method"));
         }
         let (path, action, literal_query) = split_query(path_key).ok_or_else(|| {
             files.diagnostic(&item_loc.clone(), format!("the query part of `{path_key}` is not a list of `name=value` pairs")).help("vSphere path keys carry `?action=<name>` and fixed pairs such as `vmw-task=true`; model other query parameters as `in: query` parameters")
@@ -185,6 +194,21 @@ impl Lowering<'_> {
                 (module, method_name, name)
             }
         };
+        if !naming::has_word(&method_name) || module.iter().any(|m| !naming::has_word(m)) {
+            return Err(files
+                .diagnostic(
+                    &loc,
+                    format!("`{name}` gives no usable Rust name to this operation"),
+                )
+                .help("give it an operationId (or `x-vsphere-operation`) with letters or digits"));
+        }
+        if let [top] | [top, ..] = module.as_slice()
+            && RESERVED_MODULES.contains(&top.as_str())
+        {
+            return Err(files
+                .diagnostic(&loc, format!("the namespace `{}` would replace the crate's own `{top}` module", module.join(".")))
+                .help(format!("`{}` are the generated crate's own modules; give the operation another namespace", RESERVED_MODULES.join("`, `"))));
+        }
         let ctx = Context {
             module: module.clone(),
             name: naming::camel(&method_name),
@@ -245,10 +269,11 @@ impl Lowering<'_> {
         let placeholders = template_names(path);
         for param_loc in declared {
             let (param_loc, param) = files.follow(&param_loc)?;
-            let name = param
-                .get("name")
-                .and_then(Value::as_str)
-                .ok_or_else(|| files.diagnostic(&param_loc, "a parameter needs a `name`"))?;
+            let name = param.get("name").and_then(Value::as_str).ok_or_else(|| {
+                files
+                    .diagnostic(&param_loc, "a parameter needs a `name`")
+                    .help("add `name: <the name on the wire>`")
+            })?;
             let place = match param.get("in").and_then(Value::as_str) {
                 Some("path") => Place::Path,
                 Some("query") => Place::Query,
@@ -256,7 +281,11 @@ impl Lowering<'_> {
                 Some(other) => {
                     return Err(files.diagnostic(&param_loc.child("in"), format!("`in: {}` parameters are not supported", other)).help("the client sends the session header itself; use path or query parameters"));
                 }
-                None => return Err(files.diagnostic(&param_loc, "a parameter needs `in`")),
+                None => {
+                    return Err(files
+                        .diagnostic(&param_loc, "a parameter needs `in`")
+                        .help("add `in: path` or `in: query`"));
+                }
             };
             if param.get("content").is_some() {
                 return Err(files
@@ -855,10 +884,12 @@ fn json_schema_loc(
             .help("vSphere's REST API speaks JSON"));
     };
     if json.get("schema").is_none() {
-        return Err(files.diagnostic(
-            &loc.child("content").child("application/json"),
-            "the body has no `schema`",
-        ));
+        return Err(files
+            .diagnostic(
+                &loc.child("content").child("application/json"),
+                "the body has no `schema`",
+            )
+            .help("add `schema:` with a `$ref` or an inline schema"));
     }
     Ok(loc
         .child("content")

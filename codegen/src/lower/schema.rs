@@ -54,9 +54,11 @@ impl Lowering<'_> {
     /// The Rust type of the schema at `loc` (a schema node, possibly a `$ref`).
     pub fn ty_of(&mut self, loc: &Loc, ctx: &Context) -> Result<Ty, Diagnostic> {
         let files = self.files;
-        let node = files
-            .get(loc)
-            .ok_or_else(|| files.diagnostic(loc, "expected a schema here"))?;
+        let node = files.get(loc).ok_or_else(|| {
+            files
+                .diagnostic(loc, "expected a schema here")
+                .help("write a schema mapping, e.g. `type: string`, or a `$ref`")
+        })?;
         let outer_resource = extension_str(node, "x-vsphere-resource-type");
         let (target, schema) = files.follow(loc)?;
         let named = target != *loc;
@@ -269,6 +271,29 @@ impl Lowering<'_> {
             }
             key = suffixed;
         }
+        if let [top, ..] = key.module.as_slice()
+            && super::operation::RESERVED_MODULES.contains(&top.as_str())
+        {
+            return Err(self
+                .files
+                .diagnostic(
+                    loc,
+                    format!("schema `{schema_name}` would live in the crate's own `{top}` module"),
+                )
+                .help(
+                    "rename the schema so that its first dotted part is not lib, ids or runtime",
+                ));
+        }
+        let handle = format!(
+            "{}Api",
+            naming::camel(key.module.last().map_or("root", String::as_str))
+        );
+        if key.name == handle {
+            return Err(self
+                .files
+                .diagnostic(loc, format!("schema `{schema_name}` has the name of its namespace's operations handle `{handle}`"))
+                .help("rename the schema"));
+        }
         let docs = docs_of(self.files.get(loc));
         self.type_owners
             .insert(key.clone(), (loc.clone(), schema_name.clone()));
@@ -395,10 +420,12 @@ impl Lowering<'_> {
             });
         }
         if variants.is_empty() {
-            return Err(files.diagnostic(
-                &loc.child("enum"),
-                "an enum needs at least one string value",
-            ));
+            return Err(files
+                .diagnostic(
+                    &loc.child("enum"),
+                    "an enum needs at least one string value",
+                )
+                .help("list the values: `enum: [A, B]`"));
         }
         let catch_all = ["Unknown", "Other", "UnknownValue"]
             .into_iter()
@@ -493,6 +520,11 @@ impl Lowering<'_> {
         let mut fields: Vec<Field> = Vec::new();
         for (json, property) in &properties {
             let at = loc.child("properties").child(json);
+            if !naming::has_word(json) {
+                return Err(files
+                    .diagnostic(&at, format!("the property name `{json}` has no letter or digit to make a Rust field of"))
+                    .help("rename the property"));
+            }
             let rust = naming::snake(json);
             if let Some(clash) = fields.iter().find(|f| f.rust == rust) {
                 return Err(files
@@ -525,7 +557,9 @@ impl Lowering<'_> {
                 json: json.clone(),
                 rust,
                 ty,
-                required: required.contains(&json.as_str()),
+                // A `nullable` property may arrive as `null`, which only an `Option` can hold.
+                required: required.contains(&json.as_str())
+                    && property.get("nullable").and_then(Value::as_bool) != Some(true),
                 boxed: false,
                 docs,
                 required_if,
