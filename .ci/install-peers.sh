@@ -17,7 +17,7 @@ want="${1:-all}"
 
 install_progenitor() {
     local bin="$root/cargo/bin/cargo-progenitor"
-    if [ -x "$bin" ] && grep -q "cargo-progenitor v$PROGENITOR_VERSION" "$root/cargo/.crates.toml" 2>/dev/null; then
+    if [ -x "$bin" ] && grep -q "\"cargo-progenitor $PROGENITOR_VERSION " "$root/cargo/.crates.toml" 2>/dev/null; then
         echo "cargo-progenitor $PROGENITOR_VERSION already in $bin"
         return
     fi
@@ -31,7 +31,7 @@ install_progenitor() {
 install_openapi_generator() {
     local venv="$root/venv-ogen"
     if [ -x "$venv/bin/openapi-generator-cli" ] \
-        && "$venv/bin/pip" show openapi-generator-cli 2>/dev/null | grep -qx "Version: $OGEN_VERSION"; then
+        && "$venv/bin/pip" show openapi-generator-cli 2>/dev/null | grep -x "Version: $OGEN_VERSION" >/dev/null; then
         echo "openapi-generator-cli $OGEN_VERSION already in $venv"
     else
         echo "installing openapi-generator-cli $OGEN_VERSION into $venv"
