@@ -13,12 +13,24 @@ pub fn header(source: &str) -> String {
 
 /// Formats one Rust file. A parse failure here is a generator bug, reported with the file's name.
 pub fn rust(tokens: TokenStream, header: &str, file: &str) -> Result<String, Diagnostic> {
-    let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
+    rust_with(tokens, header, file, |_| {})
+}
+
+/// Formats one Rust file after `edit` has changed its syntax tree (e.g. added feature gates),
+/// so the tokens are parsed once.
+pub fn rust_with(
+    tokens: TokenStream,
+    header: &str,
+    file: &str,
+    edit: impl FnOnce(&mut syn::File),
+) -> Result<String, Diagnostic> {
+    let mut parsed: syn::File = syn::parse2(tokens).map_err(|e| {
         Diagnostic::error(
             file,
             format!("internal error: the generator emitted invalid Rust: {e}"),
         )
         .help("this is a bug in the generator; please report it with the spec that triggers it")
     })?;
+    edit(&mut parsed);
     Ok(format!("{header}{}", prettyplease::unparse(&parsed)))
 }

@@ -23,6 +23,8 @@ pub struct Document {
     pub source: String,
     /// The file's content.
     pub root: Value,
+    /// Node positions, built on the first diagnostic about this file.
+    positions: std::sync::OnceLock<std::collections::HashMap<String, (usize, usize)>>,
 }
 
 /// A node of one loaded file: the document index and the JSON pointer inside it.
@@ -162,7 +164,12 @@ impl SpecFiles {
         }
         let (source, root) = read_yaml(&canonical, &name)?;
         let index = self.documents.len();
-        self.documents.push(Document { name, source, root });
+        self.documents.push(Document {
+            name,
+            source,
+            root,
+            positions: std::sync::OnceLock::new(),
+        });
         self.dirs.push(
             canonical
                 .parent()
@@ -330,8 +337,11 @@ impl SpecFiles {
     pub fn diagnostic(&self, loc: &Loc, message: impl Into<String>) -> Diagnostic {
         let document = &self.documents[loc.doc];
         let diagnostic = Diagnostic::error(&document.name, message).at(&loc.pointer);
-        match crate::locate::locate(&document.source, &loc.pointer) {
-            Some((line, column)) => diagnostic.line(line, column),
+        let positions = document
+            .positions
+            .get_or_init(|| crate::locate::index(&document.source));
+        match positions.get(&loc.pointer) {
+            Some(&(line, column)) => diagnostic.line(line, column),
             None => diagnostic,
         }
     }

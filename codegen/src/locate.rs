@@ -196,6 +196,22 @@ pub fn locate(source: &str, pointer: &str) -> Option<(usize, usize)> {
     found
 }
 
+/// The position of every node of `source`, by JSON pointer: one parse serves every diagnostic
+/// about the file. Looked up only, never iterated, so a hash map is fine.
+pub fn index(source: &str) -> std::collections::HashMap<String, (usize, usize)> {
+    let mut positions = std::collections::HashMap::new();
+    positions.insert(String::new(), (1, 1));
+    walk(source, &mut |visit| {
+        if let Visit::Node { path, at } = visit {
+            positions
+                .entry(pointer_of(path))
+                .or_insert_with(|| position(at));
+        }
+        false
+    });
+    positions
+}
+
 /// Every key that a mapping of `source` holds twice, in the order of the second occurrences.
 /// Keys are compared as written, so `200` and `'200'` (one JSON key) count as the same.
 pub fn duplicate_keys(source: &str) -> Vec<DuplicateKey> {

@@ -3,9 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use crate::model::{ModPath, Model, Operation, Ty, TypeKind};
 
 /// The feature of a namespace: its module path joined by `-` (`vcenter-vm_template`).
@@ -59,16 +56,24 @@ fn collect<'m>(ty: &'m Ty, refs: &mut BTreeSet<&'m ModPath>) {
     }
 }
 
-/// Puts `#[cfg(feature = "...")]` on every item of `items`.
-pub fn gate(items: TokenStream, feature: &str) -> TokenStream {
-    let Ok(file) = syn::parse2::<syn::File>(items.clone()) else {
-        return items;
-    };
-    let gated = file
-        .items
-        .into_iter()
-        .map(|item| quote!(#[cfg(feature = #feature)] #item));
-    quote!(#(#gated)*)
+/// Puts `#[cfg(feature = "...")]` on every item of a parsed module file except its child
+/// module declarations (empty modules cost nothing), after the item's doc comment.
+pub fn gate(file: &mut syn::File, feature: &str) {
+    let cfg: syn::Attribute = syn::parse_quote!(#[cfg(feature = #feature)]);
+    for item in &mut file.items {
+        let attrs = match item {
+            syn::Item::Struct(i) => &mut i.attrs,
+            syn::Item::Enum(i) => &mut i.attrs,
+            syn::Item::Impl(i) => &mut i.attrs,
+            syn::Item::Fn(i) => &mut i.attrs,
+            _ => continue,
+        };
+        let after_docs = attrs
+            .iter()
+            .take_while(|a| a.path().is_ident("doc"))
+            .count();
+        attrs.insert(after_docs, cfg.clone());
+    }
 }
 
 /// The `[features]` table of the manifest.

@@ -60,10 +60,14 @@ pub fn crate_files(
     for path in module::all_module_paths(model) {
         let file = module::file_path(model, &path);
         let tokens = module::module_rs(model, &path)?;
-        let text = format::rust(tokens, &header, &file)?;
+        let feature = features::feature_name(&path);
+        let text = format::rust_with(tokens, &header, &file, |f| features::gate(f, &feature))?;
         if files.insert(file.clone(), text).is_some() {
-            return Err(Diagnostic::error(&model.source, format!("two parts of the crate would be written to `{file}`"))
-                .help(format!("rename the namespace `{}`", path.join("."))));
+            return Err(Diagnostic::error(
+                &model.source,
+                format!("two parts of the crate would be written to `{file}`"),
+            )
+            .help(format!("rename the namespace `{}`", path.join("."))));
         }
     }
     Ok(files)

@@ -9,7 +9,6 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{ModPath, Model};
 use crate::naming;
 
-use super::features;
 use super::operations;
 use super::types;
 
@@ -72,8 +71,6 @@ pub fn module_rs(model: &Model, path: &ModPath) -> Result<TokenStream, Diagnosti
         }
         items.push(operations::handle(model, path));
     }
-    let feature = features::feature_name(path);
-    let items = items.into_iter().map(|item| features::gate(item, &feature));
     Ok(quote! {
         #![doc = #doc]
         #(#children)*

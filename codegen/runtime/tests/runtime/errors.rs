@@ -69,6 +69,59 @@ async fn either_error_format_is_read_in_either_style() {
     assert_eq!(error.kind(), Some(&ErrorKind::InvalidArgument));
 }
 
+/// One message with a nested message parameter, in each format: `/rest` spells both maps as
+/// key/value lists.
+const REST_NESTED_PARAMS: &str = r#"{"type": "com.vmware.vapi.std.errors.invalid_argument",
+    "value": {"messages": [{"id": "outer", "default_message": "Outer.", "args": [],
+        "params": [
+            {"key": "count", "value": {"i": 2}},
+            {"key": "reason", "value": {"l": {"id": "inner",
+                "params": [{"key": "vm", "value": {"s": "vm-1"}}]}}}
+        ]}]}}"#;
+
+const API_NESTED_PARAMS: &str = r#"{"error_type": "INVALID_ARGUMENT",
+    "messages": [{"id": "outer", "default_message": "Outer.", "args": [],
+        "params": {
+            "count": {"i": 2},
+            "reason": {"l": {"id": "inner", "params": {"vm": {"s": "vm-1"}}}}
+        }}]}"#;
+
+#[tokio::test]
+async fn message_params_are_objects_in_both_formats() {
+    let rest = error_of(Style::Rest, || Reply::json(400, REST_NESTED_PARAMS)).await;
+    let api = error_of(Style::Api, || Reply::json(400, API_NESTED_PARAMS)).await;
+    let expected = json!({
+        "count": {"i": 2},
+        "reason": {"l": {"id": "inner", "params": {"vm": {"s": "vm-1"}}}},
+    });
+    assert_eq!(api.messages()[0].params.as_ref(), Some(&expected));
+    assert_eq!(rest.messages(), api.messages());
+
+    // An empty `/rest` map is an empty object; shapes that are no map are kept as they are.
+    let error = error_of(Style::Rest, || {
+        Reply::json(
+            400,
+            r#"{"type": "com.vmware.vapi.std.errors.error", "value": {"messages": [
+                {"id": "a", "params": []},
+                {"id": "b", "params": [1, 2]},
+                {"id": "c", "params": "text"},
+                {"id": "d", "params": {"x": {"l": {"id": "e", "params": null}}}}
+            ]}}"#,
+        )
+    })
+    .await;
+    let params: Vec<_> = error.messages().iter().map(|m| m.params.clone()).collect();
+    assert_eq!(
+        params,
+        [
+            Some(json!({})),
+            Some(json!([1, 2])),
+            Some(json!("text")),
+            Some(json!({"x": {"l": {"id": "e", "params": null}}})),
+        ]
+    );
+}
+
 #[tokio::test]
 async fn the_body_kind_wins_over_the_status() {
     let error = error_of(Style::Api, || {

@@ -50,6 +50,8 @@ pub enum Reply {
     Chunked { status: u16, total: usize, fill: u8 },
     /// Bytes written, then nothing more for a minute.
     Stall(Vec<u8>),
+    /// Another reply, written after a pause.
+    Delayed(Duration, Box<Reply>),
 }
 
 impl Reply {
@@ -67,6 +69,11 @@ impl Reply {
             content_type: Some(content_type),
             body: body.as_bytes().to_vec(),
         }
+    }
+
+    /// This reply, written after a pause of `millis` milliseconds.
+    pub fn after(self, millis: u64) -> Reply {
+        Reply::Delayed(Duration::from_millis(millis), Box::new(self))
     }
 
     pub fn empty(status: u16) -> Reply {
@@ -236,7 +243,11 @@ fn reason(status: u16) -> &'static str {
 }
 
 /// Writes a reply; returns whether the connection may serve another request.
-async fn write_reply<S: AsyncWrite + Unpin>(stream: &mut S, reply: Reply) -> bool {
+async fn write_reply<S: AsyncWrite + Unpin>(stream: &mut S, mut reply: Reply) -> bool {
+    while let Reply::Delayed(pause, inner) = reply {
+        tokio::time::sleep(pause).await;
+        reply = *inner;
+    }
     match reply {
         Reply::Http {
             status,
@@ -294,5 +305,6 @@ async fn write_reply<S: AsyncWrite + Unpin>(stream: &mut S, reply: Reply) -> boo
             tokio::time::sleep(Duration::from_secs(60)).await;
             false
         }
+        Reply::Delayed(..) => unreachable!("delays are waited out above"),
     }
 }

@@ -238,6 +238,144 @@ async fn a_second_401_is_returned_without_another_login() {
     );
 }
 
+async fn get_named_vm(client: &Client, vm: &str) -> Result<String, Error> {
+    let mut call = client.call(&GET_VM);
+    call.path_param("vm", vm);
+    call.send().await
+}
+
+/// A server that answers calls 401 unless they carry `token-<n>`, and logins with `token-<n>`
+/// after `login_delay(n)` milliseconds; returns it and its login counter.
+async fn expiring_server(login_delay: fn(usize) -> u64) -> (Server, Arc<AtomicUsize>) {
+    let logins = Arc::new(AtomicUsize::new(0));
+    let counter = logins.clone();
+    let server = Server::start(move |request| {
+        if request.path() == "/api/session" {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            return Reply::json(201, &format!("\"token-{n}\"")).after(login_delay(n));
+        }
+        match request.header("vmware-api-session-id") {
+            Some(token) if token.starts_with("token-") => Reply::json(200, r#""vm-1""#),
+            _ => Reply::empty(401),
+        }
+    })
+    .await;
+    (server, logins)
+}
+
+fn with_expired_session(url: &str) -> Client {
+    Client::builder(url)
+        .credentials("user@vsphere.local", "s3cret!")
+        .session_token("expired")
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn concurrent_401s_share_one_login() {
+    // The login is slow, so every call's 401 arrives while it is in flight.
+    let (server, logins) = expiring_server(|_| 200).await;
+    let client = with_expired_session(&server.url());
+    let (a, b, c, d, e) = tokio::join!(
+        get_vm(&client),
+        get_vm(&client),
+        get_vm(&client),
+        get_vm(&client),
+        get_vm(&client),
+    );
+    for result in [a, b, c, d, e] {
+        assert_eq!(result.unwrap(), "vm-1");
+    }
+    assert_eq!(logins.load(Ordering::SeqCst), 1);
+    assert_eq!(client.session_token().as_deref(), Some("token-1"));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 11, "5 calls, 1 login, 5 retries");
+    let retried = requests
+        .iter()
+        .filter(|r| r.header("vmware-api-session-id") == Some("token-1"))
+        .count();
+    assert_eq!(retried, 5);
+}
+
+#[tokio::test]
+async fn a_401_for_a_token_already_replaced_retries_without_a_login() {
+    let logins = Arc::new(AtomicUsize::new(0));
+    let counter = logins.clone();
+    let server = Server::start(move |request| {
+        if request.path() == "/api/session" {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            return Reply::json(201, &format!("\"token-{n}\""));
+        }
+        match (request.header("vmware-api-session-id"), request.path()) {
+            (Some("token-1"), _) => Reply::json(200, r#""vm-1""#),
+            // The slow call's 401 arrives after the quick call's login has ended.
+            (_, "/api/vcenter/vm/vm-slow") => Reply::empty(401).after(300),
+            _ => Reply::empty(401),
+        }
+    })
+    .await;
+    let client = with_expired_session(&server.url());
+    let (slow, quick) = tokio::join!(
+        get_named_vm(&client, "vm-slow"),
+        get_named_vm(&client, "vm-quick")
+    );
+    assert_eq!(quick.unwrap(), "vm-1");
+    assert_eq!(slow.unwrap(), "vm-1");
+    assert_eq!(logins.load(Ordering::SeqCst), 1);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 5, "{requests:#?}");
+    assert_eq!(requests[4].path(), "/api/vcenter/vm/vm-slow");
+    assert_eq!(requests[4].header("vmware-api-session-id"), Some("token-1"));
+}
+
+#[tokio::test]
+async fn a_failed_relogin_is_not_repeated_by_the_calls_waiting_for_it() {
+    let logins = Arc::new(AtomicUsize::new(0));
+    let counter = logins.clone();
+    let server = Server::start(move |request| {
+        if request.path() == "/api/session" {
+            counter.fetch_add(1, Ordering::SeqCst);
+            return Reply::empty(401).after(200);
+        }
+        Reply::empty(401)
+    })
+    .await;
+    let client = with_expired_session(&server.url());
+    let (a, b, c) = tokio::join!(get_vm(&client), get_vm(&client), get_vm(&client));
+    assert_eq!(
+        logins.load(Ordering::SeqCst),
+        1,
+        "a wrong password is tried once"
+    );
+    for result in [a, b, c] {
+        assert!(result.unwrap_err().is_unauthenticated());
+    }
+    assert_eq!(client.session_token().as_deref(), Some("expired"));
+    assert_eq!(server.requests().len(), 4, "3 calls, 1 login, no retry");
+}
+
+#[tokio::test]
+async fn a_waiting_call_logs_in_itself_when_the_leading_call_is_dropped() {
+    // The first login never ends in time; the second is quick.
+    let (server, logins) = expiring_server(|n| if n == 1 { 2_000 } else { 0 }).await;
+    let client = with_expired_session(&server.url());
+    let (leader, waiter) = tokio::join!(
+        tokio::time::timeout(
+            std::time::Duration::from_millis(300),
+            get_named_vm(&client, "vm-a")
+        ),
+        async {
+            // Answered 401 after the leader's login has started.
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            get_named_vm(&client, "vm-b").await
+        },
+    );
+    assert!(leader.is_err(), "the leading call was dropped: {leader:?}");
+    assert_eq!(waiter.unwrap(), "vm-1");
+    assert_eq!(logins.load(Ordering::SeqCst), 2);
+    assert_eq!(client.session_token().as_deref(), Some("token-2"));
+}
+
 #[tokio::test]
 async fn without_credentials_a_401_is_returned_at_once() {
     let server = Server::start(|_| Reply::empty(401)).await;

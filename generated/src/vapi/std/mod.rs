@@ -2,10 +2,10 @@
 //! Structures of the `vapi.std` namespace.
 /// The `vapi.std.localization_param` namespace.
 pub mod localization_param;
-#[cfg(feature = "vapi-std")]
 /// A localizable string or message template. Errors carry a stack of these so that clients can show diagnostics in the user's language; `default_message` is the en_US text.
 ///
 /// Schema `Vapi.Std.LocalizableMessage`.
+#[cfg(feature = "vapi-std")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LocalizableMessage {
@@ -68,10 +68,10 @@ impl crate::runtime::RestForm for LocalizableMessage {
         >(value, "params", false);
     }
 }
-#[cfg(feature = "vapi-std")]
 /// The value of one named message argument. Exactly one of the value fields (`s`, `dt`, `i`, `d`, `l`) is set; `format` and `precision` control how it is displayed.
 ///
 /// Schema `Vapi.Std.LocalizationParam`.
+#[cfg(feature = "vapi-std")]
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LocalizationParam {
@@ -128,10 +128,10 @@ impl crate::runtime::RestForm for LocalizationParam {
         >(value, "l", false);
     }
 }
-#[cfg(feature = "vapi-std")]
 /// A localizable message used as the value of a message argument.
 ///
 /// Schema `Vapi.Std.NestedLocalizableMessage`.
+#[cfg(feature = "vapi-std")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NestedLocalizableMessage {

@@ -8,10 +8,10 @@ pub mod ovf_file_info;
 pub mod ovf_message;
 /// The `vcenter.ovf.parse_issue` namespace.
 pub mod parse_issue;
-#[cfg(feature = "vcenter-ovf")]
 /// An error met while accessing, validating, deploying or exporting an OVF package. Which of the optional properties are set depends on `category`.
 ///
 /// Schema `Vcenter.Ovf.OvfError`.
+#[cfg(feature = "vcenter-ovf")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OvfError {
@@ -138,10 +138,10 @@ impl crate::runtime::Validate for OvfError {
         ::std::result::Result::Ok(())
     }
 }
-#[cfg(feature = "vcenter-ovf")]
 /// One file of an OVF package, or an OVA package file.
 ///
 /// Schema `Vcenter.Ovf.OvfFileInfo`.
+#[cfg(feature = "vcenter-ovf")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OvfFileInfo {
@@ -196,10 +196,10 @@ impl OvfFileInfo {
 }
 #[cfg(feature = "vcenter-ovf")]
 impl crate::runtime::RestForm for OvfFileInfo {}
-#[cfg(feature = "vcenter-ovf")]
 /// Informational messages about accessing, validating, deploying or exporting an OVF package.
 ///
 /// Schema `Vcenter.Ovf.OvfInfo`.
+#[cfg(feature = "vcenter-ovf")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OvfInfo {
@@ -227,10 +227,10 @@ impl crate::runtime::RestForm for OvfInfo {
         >(value, "messages", false);
     }
 }
-#[cfg(feature = "vcenter-ovf")]
 /// A warning met while accessing, validating, deploying or exporting an OVF package. Which of the optional properties are set depends on `category`.
 ///
 /// Schema `Vcenter.Ovf.OvfWarning`.
+#[cfg(feature = "vcenter-ovf")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OvfWarning {
@@ -357,10 +357,10 @@ impl crate::runtime::Validate for OvfWarning {
         ::std::result::Result::Ok(())
     }
 }
-#[cfg(feature = "vcenter-ovf")]
 /// A problem found in a file of an OVF package (the OVF descriptor, which is an XML document, the manifest or the certificate), or met while generating a descriptor or exporting.
 ///
 /// Schema `Vcenter.Ovf.ParseIssue`.
+#[cfg(feature = "vcenter-ovf")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParseIssue {

@@ -4,12 +4,12 @@
 pub mod hardware;
 /// The `vcenter.vm.power` namespace.
 pub mod power;
-#[cfg(feature = "vcenter-vm")]
 /// The identity of a virtual machine. This structure was added in vSphere API 6.7.1.
 ///
 /// Added in vSphere API 6.7.1.
 ///
 /// Schema `Vcenter.Vm.IdentityInfo`.
+#[cfg(feature = "vcenter-vm")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdentityInfo {
@@ -44,10 +44,10 @@ impl IdentityInfo {
 }
 #[cfg(feature = "vcenter-vm")]
 impl crate::runtime::RestForm for IdentityInfo {}
-#[cfg(feature = "vcenter-vm")]
 /// Everything the server reports about one virtual machine: identity, power state, guest OS, CPU, memory and its virtual devices. Members whose structures this spec does not transcribe are open JSON objects; see spec/README.md.
 ///
 /// Schema `Vcenter.VM.Info`.
+#[cfg(feature = "vcenter-vm")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Info {
@@ -317,12 +317,12 @@ impl crate::runtime::RestForm for Info {
         >(value, "nvme_adapters", false);
     }
 }
-#[cfg(feature = "vcenter-vm")]
 /// Placement of an instant clone: folder, resource pool and datastore. Every field is optional; an unset field takes the source virtual machine's value. Added together with the instant clone operation, in vSphere API 6.7.1.
 ///
 /// Added in vSphere API 6.7.1.
 ///
 /// Schema `Vcenter.VM.InstantClonePlacementSpec`.
+#[cfg(feature = "vcenter-vm")]
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstantClonePlacementSpec {
@@ -356,12 +356,12 @@ impl InstantClonePlacementSpec {
 }
 #[cfg(feature = "vcenter-vm")]
 impl crate::runtime::RestForm for InstantClonePlacementSpec {}
-#[cfg(feature = "vcenter-vm")]
 /// Virtual machine InstantCloneSpec: the source virtual machine, the name of the clone, and optional placement and device changes for the clone. Added together with the instant clone operation, in vSphere API 6.7.1.
 ///
 /// Added in vSphere API 6.7.1.
 ///
 /// Schema `Vcenter.VM.InstantCloneSpec`.
+#[cfg(feature = "vcenter-vm")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstantCloneSpec {
@@ -512,10 +512,10 @@ impl crate::runtime::Validate for InstantCloneSpec {
         ::std::result::Result::Ok(())
     }
 }
-#[cfg(feature = "vcenter-vm")]
 /// The commonly used facts about one virtual machine (an entry of the VM list).
 ///
 /// Schema `Vcenter.VM.Summary`.
+#[cfg(feature = "vcenter-vm")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Summary {
@@ -553,8 +553,8 @@ impl Summary {
 }
 #[cfg(feature = "vcenter-vm")]
 impl crate::runtime::RestForm for Summary {}
-#[cfg(feature = "vcenter-vm")]
 /// Operations of the `vcenter.vm` namespace; get one with [`Client::vcenter_vm`](crate::runtime::Client::vcenter_vm).
+#[cfg(feature = "vcenter-vm")]
 #[derive(Clone, Copy, Debug)]
 pub struct VmApi<'a> {
     client: &'a crate::runtime::Client,

@@ -12,12 +12,12 @@ pub mod memory;
 pub mod parallel;
 /// The `vcenter.vm.hardware.serial` namespace.
 pub mod serial;
-#[cfg(feature = "vcenter-vm-hardware")]
 /// Connection states of a removable virtual device that is configured to be connected. CONNECTED: the device is connected and working. RECOVERABLE_ERROR: the device failed to connect but may be able to later. UNRECOVERABLE_ERROR: the device failed to connect and will not without a configuration change. NOT_CONNECTED: the device is not connected. UNKNOWN: the device's state is unknown.
 ///
 /// Schema `Vcenter.Vm.Hardware.ConnectionState`.
 ///
 /// Open: a value this client does not know is kept in `Other` and written back unchanged.
+#[cfg(feature = "vcenter-vm-hardware")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConnectionState {
     /// `CONNECTED`.
@@ -88,10 +88,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionState {
 }
 #[cfg(feature = "vcenter-vm-hardware")]
 impl crate::runtime::RestForm for ConnectionState {}
-#[cfg(feature = "vcenter-vm-hardware")]
 /// The address of a device attached to a virtual IDE adapter.
 ///
 /// Schema `Vcenter.Vm.Hardware.IdeAddressInfo`.
+#[cfg(feature = "vcenter-vm-hardware")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdeAddressInfo {
@@ -110,12 +110,12 @@ impl IdeAddressInfo {
 }
 #[cfg(feature = "vcenter-vm-hardware")]
 impl crate::runtime::RestForm for IdeAddressInfo {}
-#[cfg(feature = "vcenter-vm-hardware")]
 /// The address of a device attached to a virtual NVMe adapter. This structure was added in vSphere API 7.0.0.1.
 ///
 /// Added in vSphere API 7.0.0.1.
 ///
 /// Schema `Vcenter.Vm.Hardware.NvmeAddressInfo`.
+#[cfg(feature = "vcenter-vm-hardware")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NvmeAddressInfo {
@@ -138,10 +138,10 @@ impl NvmeAddressInfo {
 }
 #[cfg(feature = "vcenter-vm-hardware")]
 impl crate::runtime::RestForm for NvmeAddressInfo {}
-#[cfg(feature = "vcenter-vm-hardware")]
 /// The address of a device attached to a virtual SATA adapter.
 ///
 /// Schema `Vcenter.Vm.Hardware.SataAddressInfo`.
+#[cfg(feature = "vcenter-vm-hardware")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SataAddressInfo {
@@ -160,10 +160,10 @@ impl SataAddressInfo {
 }
 #[cfg(feature = "vcenter-vm-hardware")]
 impl crate::runtime::RestForm for SataAddressInfo {}
-#[cfg(feature = "vcenter-vm-hardware")]
 /// The address of a device attached to a virtual SCSI adapter.
 ///
 /// Schema `Vcenter.Vm.Hardware.ScsiAddressInfo`.
+#[cfg(feature = "vcenter-vm-hardware")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ScsiAddressInfo {
