@@ -613,7 +613,6 @@ async fn a_server_that_is_gone_is_a_connect_error() {
 /// message's `params` (a map of name → LocalizationParam) travels as a key/value list, under
 /// `/api` as an object; the fixtures of instant clone carry the same message in both.
 #[tokio::test]
-#[ignore = "runtime bug: LocalizableMessage::params keeps the /rest key/value list instead of the /api map"]
 async fn message_params_decode_the_same_in_both_formats() {
     let mut decoded = Vec::new();
     for (style, name) in [

@@ -427,10 +427,9 @@ static PROBE: vsphere_client::runtime::Operation = vsphere_client::runtime::Oper
 };
 
 /// A burst of calls whose session expired should create one new session, not one per call
-/// (vCenter limits sessions per user). The runtime skips the re-login only when another call's
-/// login has already finished, so concurrent 401s each log in.
+/// (vCenter limits sessions per user): the calls answered 401 while one call logs in again wait
+/// for that login, then retry with its token.
 #[tokio::test]
-#[ignore = "runtime: concurrent 401s each log in again (no single-flight re-login)"]
 async fn concurrent_401s_log_in_once() {
     let standin = StandIn::start().await;
     let logins = Arc::new(AtomicUsize::new(0));

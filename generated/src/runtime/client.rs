@@ -10,7 +10,9 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use tracing::Instrument;
 
 use crate::runtime::call::Call;
-use crate::runtime::session::{Credentials, SESSION_HEADER, Secret, decode_token, session_path};
+use crate::runtime::session::{
+    Credentials, Entry, LoginGate, Outcome, SESSION_HEADER, Secret, decode_token, session_path,
+};
 use crate::runtime::transport::exchange;
 use crate::runtime::{Error, Operation, Style};
 
@@ -37,6 +39,7 @@ struct Inner {
     style: Style,
     credentials: Option<Credentials>,
     token: RwLock<Option<Secret>>,
+    relogin: LoginGate,
     max_response_bytes: usize,
 }
 
@@ -206,8 +209,8 @@ impl Client {
     }
 
     /// Sends one request of a call: with the session header when a token is held; on a 401,
-    /// when the client has credentials, logs in again (unless another call already did) and
-    /// sends the same bytes once more, never more than once.
+    /// when the client has credentials, logs in again (see [`Client::relogin`]) and sends the
+    /// same bytes once more, never more than once.
     pub(crate) async fn execute(
         &self,
         method: reqwest::Method,
@@ -235,9 +238,44 @@ impl Client {
             }
             retried = true;
             span.record("relogin", true);
-            if self.token() == sent_token {
-                tracing::debug!("session rejected (401); logging in again");
-                self.login().await?;
+            if !self.relogin(sent_token.as_ref()).await? {
+                return Ok((status, response));
+            }
+        }
+    }
+
+    /// Makes sure a fresh session exists after a call that sent `sent` was answered 401, with
+    /// one login for any number of concurrent calls; returns whether to retry the call.
+    ///
+    /// When another call's re-login is in flight, waits for it: retries after a success, and
+    /// after a failure gives up (`false`, the call's own 401 stands) rather than trying the same
+    /// credentials again (repeated failed logins can lock the account). Otherwise, when the token
+    /// changed since it was sent, another call already logged in: retries with the new one.
+    /// Otherwise logs in itself (a failed login is the call's error). A waiter whose leader was
+    /// dropped mid-login decides again.
+    async fn relogin(&self, sent: Option<&Secret>) -> Result<bool, Error> {
+        loop {
+            let entry = self.inner.relogin.enter(|| self.token().as_ref() == sent);
+            match entry {
+                Entry::Retry => return Ok(true),
+                Entry::Lead(mut lease) => {
+                    tracing::debug!("session rejected (401); logging in again");
+                    let result = self.login().await;
+                    lease.set(if result.is_ok() {
+                        Outcome::Succeeded
+                    } else {
+                        Outcome::Failed
+                    });
+                    return result.map(|_| true);
+                }
+                Entry::Wait(ticket) => {
+                    tracing::debug!("session rejected (401); waiting for another call's login");
+                    match self.inner.relogin.wait(ticket).await {
+                        Outcome::Succeeded => return Ok(true),
+                        Outcome::Failed => return Ok(false),
+                        Outcome::Abandoned => {}
+                    }
+                }
             }
         }
     }
@@ -269,7 +307,8 @@ impl fmt::Debug for Client {
 
 impl ClientBuilder {
     /// The user name and password used by [`Client::login`] (HTTP Basic auth), and to log in
-    /// again once when a call is answered 401.
+    /// again once when a call is answered 401 (one login for all the calls answered 401 at the
+    /// same time).
     pub fn credentials(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
         self.credentials = Some(Credentials {
             username: username.into(),
@@ -357,6 +396,7 @@ impl ClientBuilder {
                 style: self.style,
                 credentials: self.credentials,
                 token: RwLock::new(self.token),
+                relogin: LoginGate::default(),
                 max_response_bytes: self.max_response_bytes,
             }),
         })

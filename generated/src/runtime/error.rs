@@ -2,10 +2,13 @@
 // Copied from codegen/runtime/src/runtime/error.rs; edit it there.
 //! The one error type of every operation, and the decoding of vAPI error bodies.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use crate::runtime::{RestForm, rest_field};
 
 /// The boxed source of a transport-level error.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -185,7 +188,10 @@ pub struct LocalizableMessage {
     pub default_message: String,
     /// The arguments substituted into the message.
     pub args: Vec<String>,
-    /// Named localization parameters (vSphere 7.0+), as the server sent them.
+    /// Named localization parameters (vSphere 7.0+): an object keyed by parameter name, each
+    /// value a `LocalizationParam` (`{"s": "vm-1"}`, `{"i": 2}`, `{"l": {"id", "params"}}`, ...).
+    /// Always in the `/api` form: a `/rest` key/value list (`[{"key": k, "value": v}]`) is read
+    /// as that object, and so are the `params` of nested messages (`l`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<Value>,
     /// The message localized for the session's locale (vSphere 7.0+).
@@ -214,11 +220,30 @@ impl LocalizableMessage {
             id: text("id"),
             default_message: text("default_message"),
             args,
-            params: value.get("params").filter(|v| !v.is_null()).cloned(),
+            params: value.get("params").filter(|v| !v.is_null()).map(|params| {
+                let mut params = params.clone();
+                LocalizationParams::from_rest(&mut params);
+                params
+            }),
             localized: value
                 .get("localized")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
+        }
+    }
+}
+
+/// The `params` of a message: a map of `std.LocalizationParam`, a key/value list under `/rest`.
+type LocalizationParams = BTreeMap<String, LocalizationParam>;
+
+/// A `std.LocalizationParam`, only as a [`RestForm`]: its `l` (a nested message) holds a
+/// `params` map too.
+enum LocalizationParam {}
+
+impl RestForm for LocalizationParam {
+    fn from_rest(value: &mut Value) {
+        if let Some(nested) = value.get_mut("l") {
+            rest_field::<Option<LocalizationParams>>(nested, "params", false);
         }
     }
 }
