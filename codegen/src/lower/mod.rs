@@ -7,6 +7,7 @@
 mod graph;
 mod operation;
 mod schema;
+mod twins;
 
 use std::collections::{BTreeMap, BTreeSet};
 

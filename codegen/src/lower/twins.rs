@@ -1,0 +1,204 @@
+//! Pairing the `/api` and `/rest` forms of one operation into one [`Operation`].
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{BodyKind, Operation, Param, Place, SessionRole};
+
+use super::Lowering;
+use super::operation::{Draft, Style};
+
+impl Lowering<'_> {
+    /// Pairs the `/api` and `/rest` drafts of one operation. Twins named by
+    /// `x-vsphere-operation` must agree; twins found only by module and operationId that do not
+    /// agree are two operations, the `/rest` one suffixed `_rest`.
+    pub(super) fn merge(
+        &mut self,
+        drafts: Vec<Draft>,
+    ) -> Result<Vec<(String, Operation)>, Diagnostic> {
+        let files = self.files;
+        let mut api: Option<Draft> = None;
+        let mut rest: Option<Draft> = None;
+        for draft in drafts {
+            let slot = if draft.style == Style::Rest {
+                &mut rest
+            } else {
+                &mut api
+            };
+            if let Some(existing) = slot {
+                return Err(files
+                    .diagnostic(
+                        &draft.loc,
+                        format!(
+                            "operations `{}` and `{}` both become the method `{}::{}`",
+                            existing.endpoint.spec_path,
+                            draft.endpoint.spec_path,
+                            draft.module.join("::"),
+                            draft.method_name
+                        ),
+                    )
+                    .help("give them different operationIds (or `x-vsphere-operation` names)"));
+            }
+            *slot = Some(draft);
+        }
+        match (api, rest) {
+            (Some(api), Some(rest)) => {
+                let declared = api.declared || rest.declared;
+                let name = api.method_name.clone();
+                match pair(files, &api, &rest) {
+                    Ok(operation) => Ok(vec![(name, operation)]),
+                    Err(e) if declared => Err(e),
+                    Err(_) => Ok(vec![
+                        (name, single(api, None)),
+                        (format!("{}_rest", rest.method_name), single(rest, None)),
+                    ]),
+                }
+            }
+            (Some(only), None) | (None, Some(only)) => {
+                Ok(vec![(only.method_name.clone(), single(only, None))])
+            }
+            (None, None) => Ok(Vec::new()),
+        }
+    }
+}
+
+/// An operation from one draft, plus the other style's endpoint when paired.
+fn single(draft: Draft, twin: Option<Draft>) -> Operation {
+    let session = match draft.name.as_str() {
+        "cis.session.create" => Some(SessionRole::Login),
+        "cis.session.delete" => Some(SessionRole::Logout),
+        _ => None,
+    };
+    let mut errors = draft.errors;
+    let mut endpoints = [None, None];
+    let slot = |style: Style| usize::from(style == Style::Rest);
+    endpoints[slot(draft.style)] = Some(draft.endpoint);
+    if let Some(twin) = twin {
+        for error in twin.errors {
+            if !errors.contains(&error) {
+                errors.push(error);
+            }
+        }
+        endpoints[slot(twin.style)] = Some(twin.endpoint);
+    }
+    let [api, rest] = endpoints;
+    Operation {
+        name: draft.name,
+        docs: draft.docs,
+        summary: draft.summary,
+        privileges: draft.privileges,
+        errors,
+        params: draft.params,
+        result: draft.result,
+        api,
+        rest,
+        session,
+    }
+}
+
+/// The two forms as one operation, or why they are not the same operation.
+fn pair(
+    files: &crate::load::SpecFiles,
+    api: &Draft,
+    rest: &Draft,
+) -> Result<Operation, Diagnostic> {
+    let mut api = api.clone();
+    let rest_body: Vec<&Param> = rest
+        .params
+        .iter()
+        .filter(|p| p.place == Place::Body)
+        .collect();
+    if api.endpoint.body == BodyKind::Bare && rest.endpoint.body == BodyKind::Envelope {
+        let api_body = api.params.iter().position(|p| p.place == Place::Body);
+        if rest_body.len() == 1 {
+            // The bare `/api` body takes the name of the single `/rest` envelope member (`spec`).
+            if let Some(body) = api_body.map(|i| &mut api.params[i]) {
+                body.rust = rest_body[0].rust.clone();
+                body.wire = rest_body[0].wire.clone();
+                body.idempotency_token |= rest_body[0].idempotency_token;
+            }
+        }
+        if let Some(i) = api_body
+            && api.params[i].rust != rest_body.first().map_or("", |p| p.rust.as_str())
+        {
+            // `/api` wraps several (or non-structure) body parameters in one object whose
+            // members are exactly the `/rest` envelope's: the same envelope, under another name.
+            api.params.remove(i);
+            if let Some(clash) = rest_body
+                .iter()
+                .find(|r| api.params.iter().any(|p| p.rust == r.rust))
+            {
+                // The same parameter travels in the query under `/api` and in the envelope under
+                // `/rest`: not expressible as one parameter yet, so the twins stay two methods.
+                return Err(files
+                    .diagnostic(
+                        &rest.loc,
+                        format!(
+                            "parameter `{}` travels in the body here but elsewhere in `{}`",
+                            clash.rust, api.endpoint.spec_path
+                        ),
+                    )
+                    .help("twins must carry each parameter the same way"));
+            }
+            api.params.extend(rest_body.iter().map(|p| (*p).clone()));
+            api.endpoint.body = BodyKind::Envelope;
+        }
+    }
+    if api.result != rest.result {
+        return Err(files
+            .diagnostic(
+                &rest.loc,
+                format!(
+                    "the `/rest` form returns {:?} but the `/api` form `{}` returns {:?}",
+                    rest.result, api.endpoint.spec_path, api.result
+                ),
+            )
+            .help("twins must return the same structure"));
+    }
+    for param in &rest.params {
+        match api.params.iter_mut().find(|p| p.rust == param.rust) {
+            Some(twin) if twin.ty == param.ty => {
+                twin.required &= param.required;
+                if twin.place == Place::Query && twin.wire != param.wire {
+                    twin.rest_wire = Some(param.wire.clone());
+                }
+            }
+            Some(twin) => {
+                return Err(files
+                    .diagnostic(
+                        &rest.loc,
+                        format!(
+                            "parameter `{}` has type {:?} here but {:?} in the `/api` form `{}`",
+                            param.rust, param.ty, twin.ty, api.endpoint.spec_path
+                        ),
+                    )
+                    .help("twins must share their structures"));
+            }
+            None => {
+                return Err(files
+                    .diagnostic(
+                        &rest.loc,
+                        format!(
+                            "parameter `{}` exists only in the `/rest` form, not in `{}`",
+                            param.rust, api.endpoint.spec_path
+                        ),
+                    )
+                    .help("twins must take the same parameters"));
+            }
+        }
+    }
+    if let Some(only_api) = api
+        .params
+        .iter()
+        .find(|p| !rest.params.iter().any(|r| r.rust == p.rust))
+    {
+        return Err(files
+            .diagnostic(
+                &api.loc,
+                format!(
+                    "parameter `{}` exists only in the `/api` form, not in `{}`",
+                    only_api.rust, rest.endpoint.spec_path
+                ),
+            )
+            .help("twins must take the same parameters"));
+    }
+    Ok(single(api, Some(rest.clone())))
+}
