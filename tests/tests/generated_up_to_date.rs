@@ -3,12 +3,15 @@
 use std::path::Path;
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
 }
 
 #[test]
 fn generated_crate_matches_a_fresh_regeneration_byte_for_byte() {
-    let generated = codegen::generate(&root().join("spec/openapi.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    let generated =
+        codegen::generate(&root().join("spec/openapi.yaml")).unwrap_or_else(|e| panic!("{e}"));
     let out = tempfile::tempdir().expect("temp dir");
     let fresh = out.path().join("crate");
     codegen::write::write(&fresh, &generated.files).expect("write");
@@ -16,8 +19,12 @@ fn generated_crate_matches_a_fresh_regeneration_byte_for_byte() {
         let written = std::fs::read_to_string(fresh.join(name)).expect("written file");
         assert_eq!(&written, text, "{name} was not written as generated");
     }
-    let stale = codegen::write::check(&root().join("generated"), &generated.files).expect("read generated/");
-    assert!(stale.is_empty(), "generated/ is stale, run `cargo xtask regenerate`: {stale:?}");
+    let stale = codegen::write::check(&root().join("generated"), &generated.files)
+        .expect("read generated/");
+    assert!(
+        stale.is_empty(),
+        "generated/ is stale, run `cargo xtask regenerate`: {stale:?}"
+    );
 }
 
 #[test]
@@ -30,7 +37,8 @@ fn generation_is_deterministic() {
 
 #[test]
 fn check_names_a_file_edited_by_hand() {
-    let generated = codegen::generate(&root().join("spec/openapi.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    let generated =
+        codegen::generate(&root().join("spec/openapi.yaml")).unwrap_or_else(|e| panic!("{e}"));
     let out = tempfile::tempdir().expect("temp dir");
     let dir = out.path().join("crate");
     codegen::write::write(&dir, &generated.files).expect("write");
