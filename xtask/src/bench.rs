@@ -551,7 +551,7 @@ fn first_error(tool: Gen, text: &str) -> String {
         Gen::Progenitor => {
             if let Some(i) = lines.iter().position(|l| l.contains("panicked at")) {
                 format!("panic: {}", lines.get(i + 1).unwrap_or(&lines[i]))
-            } else if let Some(l) = lines.iter().find(|l| l.starts_with("tool fail:")) {
+            } else if let Some(l) = lines.iter().find(|l| l.starts_with("gen fail:")) {
                 l.to_string()
             } else {
                 lines
@@ -563,17 +563,22 @@ fn first_error(tool: Gen, text: &str) -> String {
         }
         Gen::OpenapiGenerator => {
             let exception = lines.iter().find(|l| l.contains("Exception"));
-            let detail = lines
-                .iter()
-                .find(|l| l.starts_with("-attribute") || l.contains("Error count"));
-            match (exception, detail) {
-                (Some(e), Some(d)) => {
+            let count = lines.iter().find(|l| l.contains("Error count"));
+            let first = lines.iter().find(|l| l.starts_with("-attribute"));
+            match exception {
+                Some(e) => {
                     let e = e.rsplit("Exception: ").next().unwrap_or(e);
-                    let e = e.split(". The option").next().unwrap_or(e);
-                    format!("{e}: {d}")
+                    let mut e = e.split(". The option").next().unwrap_or(e).to_string();
+                    if let Some(count) = count {
+                        let count = count.trim_start_matches('|').trim();
+                        e = format!("{e} ({count})");
+                    }
+                    if let Some(first) = first {
+                        e = format!("{e}, first: {}", first.trim_start_matches('-'));
+                    }
+                    e
                 }
-                (Some(e), None) => e.to_string(),
-                (None, _) => lines
+                None => lines
                     .iter()
                     .find(|l| l.contains("ERROR") || l.contains("rror:"))
                     .map(|l| l.to_string())
