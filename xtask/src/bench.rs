@@ -183,7 +183,7 @@ impl Options {
         // The inputs: each spec as published and, unless --no-fixup, its fixed-up variant.
         let mut inputs = Vec::new();
         for spec in &self.specs {
-            let spec = spec.canonicalize().unwrap_or_else(|_| spec.clone());
+            let spec = spec.clone();
             let stem = spec
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -628,7 +628,16 @@ fn git_head(root: &Path) -> String {
 }
 
 fn shown_spec(root: &Path, spec: &Path) -> String {
+    if spec.is_relative() {
+        return spec.display().to_string();
+    }
+    // Lexically first, so that `ROOT/../shared/...` shows as `../shared/...`.
+    if let Ok(rel) = spec.strip_prefix(root) {
+        return rel.display().to_string();
+    }
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let spec = spec.canonicalize().unwrap_or_else(|_| spec.to_path_buf());
+    let spec = spec.as_path();
     if let Ok(rel) = spec.strip_prefix(&root) {
         return rel.display().to_string();
     }
