@@ -1,8 +1,8 @@
 //! Generates a typed, vendorable vSphere REST client crate from an OpenAPI 3.0 description.
 //!
 //! One pipeline, one direction: [`load`] the YAML files (following `$ref` across files) →
-//! [`validate`] → [`lower`] to the [`model`] → [`emit`] token streams → [`format`] with
-//! prettyplease → [`write`] atomically. Every error is a [`Diagnostic`] naming the file, line and
+//! [`validate`] → [`lower`] to the [`model`] → [`emit`] token streams → [`format`](mod@format) with
+//! prettyplease → [`write`](mod@write) atomically. Every error is a [`Diagnostic`] naming the file, line and
 //! JSON pointer of the offending node, with what to do about it.
 //!
 //! # Why a hand-written OpenAPI model

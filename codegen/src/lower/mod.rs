@@ -1,4 +1,4 @@
-//! Lowering: the loaded, validated spec → the [`Model`](crate::model::Model).
+//! Lowering: the loaded, validated spec → the [`Model`].
 //!
 //! Operations are read path by path in sorted order; the `/api` and `/rest` forms of one vSphere
 //! operation (same `x-vsphere-operation`, or in a plain spec the same module and operationId)
