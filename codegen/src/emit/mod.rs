@@ -34,6 +34,7 @@ pub fn crate_files(
     examples: &[(String, String)],
 ) -> Result<BTreeMap<String, String>, Diagnostic> {
     let header = format::header(&model.source);
+    let tree = module::Tree::of(model);
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),
@@ -51,16 +52,16 @@ pub fn crate_files(
     }
     files.insert(
         "src/lib.rs".to_owned(),
-        format::rust(root::lib_rs(model), &header, "src/lib.rs")?,
+        format::rust(root::lib_rs(model, &tree), &header, "src/lib.rs")?,
     );
     files.insert(
         "src/ids.rs".to_owned(),
         format::rust(ids::ids_rs(model), &header, "src/ids.rs")?,
     );
-    for path in module::all_module_paths(model) {
-        let file = module::file_path(model, &path);
-        let tokens = module::module_rs(model, &path)?;
-        let feature = features::feature_name(&path);
+    for path in tree.paths() {
+        let file = tree.file_path(path);
+        let tokens = module::module_rs(model, &tree, path)?;
+        let feature = features::feature_name(path);
         let text = format::rust_with(tokens, &header, &file, |f| features::gate(f, &feature))?;
         if files.insert(file.clone(), text).is_some() {
             return Err(Diagnostic::error(

@@ -1,6 +1,6 @@
 //! One file per namespace: child modules, structures, enums and the operations handle.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -12,38 +12,57 @@ use crate::naming;
 use super::operations;
 use super::types;
 
-/// Every module to emit: those holding something, and their ancestors.
-pub fn all_module_paths(model: &Model) -> BTreeSet<ModPath> {
-    let mut paths = BTreeSet::new();
-    for path in model.modules.keys() {
-        for len in 1..=path.len() {
-            paths.insert(path[..len].to_vec());
+/// The crate's module tree: every module to emit (those holding something and their ancestors),
+/// each with its direct children, worked out once so emitting stays linear in the module count.
+pub struct Tree {
+    children: BTreeMap<ModPath, Vec<String>>,
+}
+
+impl Tree {
+    /// The tree of the model's modules; the empty path is the crate root.
+    pub fn of(model: &Model) -> Tree {
+        let mut children: BTreeMap<ModPath, Vec<String>> = BTreeMap::new();
+        children.insert(Vec::new(), Vec::new());
+        for path in model.modules.keys() {
+            for len in 1..=path.len() {
+                let prefix = &path[..len];
+                if !children.contains_key(prefix) {
+                    children.insert(prefix.to_vec(), Vec::new());
+                    let parent = children.entry(prefix[..len - 1].to_vec()).or_default();
+                    parent.push(prefix[len - 1].clone());
+                }
+            }
         }
+        for names in children.values_mut() {
+            names.sort();
+        }
+        Tree { children }
     }
-    paths
-}
 
-/// Direct children of a module (top-level modules for the empty path).
-pub fn children(model: &Model, path: &[String]) -> Vec<String> {
-    all_module_paths(model)
-        .into_iter()
-        .filter(|p| p.len() == path.len() + 1 && p.starts_with(path))
-        .filter_map(|p| p.last().cloned())
-        .collect()
-}
+    /// Every module to emit, in path order (the crate root excluded).
+    pub fn paths(&self) -> impl Iterator<Item = &ModPath> {
+        self.children.keys().filter(|p| !p.is_empty())
+    }
 
-/// `src/vcenter/vm/mod.rs` for a module with children, `src/vcenter/ovf/export_session.rs` otherwise.
-pub fn file_path(model: &Model, path: &[String]) -> String {
-    let parts: Vec<String> = path.iter().map(|p| naming::module_file(p)).collect();
-    if children(model, path).is_empty() {
-        format!("src/{}.rs", parts.join("/"))
-    } else {
-        format!("src/{}/mod.rs", parts.join("/"))
+    /// Direct children of a module (top-level modules for the empty path).
+    pub fn children(&self, path: &[String]) -> &[String] {
+        self.children.get(path).map_or(&[], Vec::as_slice)
+    }
+
+    /// `src/vcenter/vm/mod.rs` for a module with children, `src/vcenter/ovf/export_session.rs`
+    /// otherwise.
+    pub fn file_path(&self, path: &[String]) -> String {
+        let parts: Vec<String> = path.iter().map(|p| naming::module_file(p)).collect();
+        if self.children(path).is_empty() {
+            format!("src/{}.rs", parts.join("/"))
+        } else {
+            format!("src/{}/mod.rs", parts.join("/"))
+        }
     }
 }
 
 /// The module file's content.
-pub fn module_rs(model: &Model, path: &ModPath) -> Result<TokenStream, Diagnostic> {
+pub fn module_rs(model: &Model, tree: &Tree, path: &ModPath) -> Result<TokenStream, Diagnostic> {
     let dotted = path.join(".");
     let module = model.modules.get(path);
     let doc = match module {
@@ -53,7 +72,7 @@ pub fn module_rs(model: &Model, path: &ModPath) -> Result<TokenStream, Diagnosti
         Some(_) => format!(" Structures of the `{dotted}` namespace."),
         None => format!(" Namespaces under `{dotted}`."),
     };
-    let children = children(model, path).into_iter().map(|c| {
+    let children = tree.children(path).iter().map(|c| {
         let ident = naming::ident(&c);
         let child_doc = format!(" The `{dotted}.{c}` namespace.");
         quote!(#[doc = #child_doc] pub mod #ident;)

@@ -7,10 +7,10 @@ use crate::model::Model;
 use crate::naming;
 
 use super::docs;
-use super::module::children;
+use super::module::Tree;
 
 /// The crate root.
-pub fn lib_rs(model: &Model) -> TokenStream {
+pub fn lib_rs(model: &Model, tree: &Tree) -> TokenStream {
     let mut lines = vec![
         format!("{} client.", docs::escape(&model.title)),
         String::new(),
@@ -35,8 +35,8 @@ pub fn lib_rs(model: &Model) -> TokenStream {
             format!(" {l}")
         }
     });
-    let modules = children(model, &[]).into_iter().map(|m| {
-        let ident = naming::ident(&m);
+    let modules = tree.children(&[]).iter().map(|m| {
+        let ident = naming::ident(m);
         let doc = format!(" The `{m}` namespace.");
         quote!(#[doc = #doc] pub mod #ident;)
     });
