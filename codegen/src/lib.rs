@@ -52,13 +52,20 @@ pub struct Generated {
 pub fn generate(spec: &Path) -> Result<Generated, Diagnostics> {
     let files = load::SpecFiles::load(spec)?;
     let found = validate::validate(&files);
-    let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+    let (mut errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
         found.into_iter().partition(Diagnostic::is_error);
     if !errors.is_empty() {
+        files.place(&mut errors);
         return Err(Diagnostics(errors));
     }
-    let (model, lowering_warnings) = lower::lower(&files, &source_name(spec))?;
+    let (model, lowering_warnings) =
+        lower::lower(&files, &source_name(spec)).map_err(|Diagnostics(mut errors)| {
+            files.place(&mut errors);
+            Diagnostics(errors)
+        })?;
     warnings.extend(lowering_warnings);
+    // One pass over each file locates every warning.
+    files.place(&mut warnings);
     let examples = load::examples(spec)?;
     let files = emit::crate_files(&model, &examples)?;
     Ok(Generated {

@@ -4,7 +4,7 @@
 //! syntax errors with line and column and rejects duplicate keys. Its values carry no positions,
 //! so [`crate::locate`] finds the line of a JSON pointer only when a diagnostic needs one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
@@ -23,8 +23,6 @@ pub struct Document {
     pub source: String,
     /// The file's content.
     pub root: Value,
-    /// Node positions, built on the first diagnostic about this file.
-    positions: std::sync::OnceLock<std::collections::HashMap<String, (usize, usize)>>,
 }
 
 /// A node of one loaded file: the document index and the JSON pointer inside it.
@@ -65,9 +63,10 @@ impl SpecFiles {
         };
         let mut errors = Vec::new();
         let root_name = root.display().to_string();
-        match files.add(root, root_name.clone()) {
-            Ok(_) => {}
-            Err(diagnostic) => return Err(diagnostic.into()),
+        if let Err(diagnostic) = files.add(root, root_name.clone()) {
+            let mut errors = [diagnostic];
+            files.place(&mut errors);
+            return Err(Diagnostics(errors.into()));
         }
         if !files.documents[0].root.is_object() {
             return Err(
@@ -151,6 +150,7 @@ impl SpecFiles {
         if errors.is_empty() {
             Ok(files)
         } else {
+            files.place(&mut errors);
             Err(Diagnostics(errors))
         }
     }
@@ -164,12 +164,7 @@ impl SpecFiles {
         }
         let (source, root) = read_yaml(&canonical, &name)?;
         let index = self.documents.len();
-        self.documents.push(Document {
-            name,
-            source,
-            root,
-            positions: std::sync::OnceLock::new(),
-        });
+        self.documents.push(Document { name, source, root });
         self.dirs.push(
             canonical
                 .parent()
@@ -333,16 +328,34 @@ impl SpecFiles {
         &self.documents[loc.doc].name
     }
 
-    /// An error pointing at `loc`, with its line and column.
+    /// An error pointing at `loc`. Its line and column are filled in by [`SpecFiles::place`],
+    /// which locates every diagnostic of a run in one pass per file: many diagnostics are
+    /// built and dropped (twins that do not pair), and locating each would re-read the file.
     pub fn diagnostic(&self, loc: &Loc, message: impl Into<String>) -> Diagnostic {
-        let document = &self.documents[loc.doc];
-        let diagnostic = Diagnostic::error(&document.name, message).at(&loc.pointer);
-        let positions = document
-            .positions
-            .get_or_init(|| crate::locate::index(&document.source));
-        match positions.get(&loc.pointer) {
-            Some(&(line, column)) => diagnostic.line(line, column),
-            None => diagnostic,
+        Diagnostic::error(&self.documents[loc.doc].name, message).at(&loc.pointer)
+    }
+
+    /// Fills in the line and column of every diagnostic that points at a node of a loaded file
+    /// and has none yet.
+    pub fn place(&self, diagnostics: &mut [Diagnostic]) {
+        for document in &self.documents {
+            let unplaced = |d: &Diagnostic| d.line_column.is_none() && d.file == document.name;
+            let wanted: BTreeSet<&str> = diagnostics
+                .iter()
+                .filter(|d| unplaced(d))
+                .filter_map(|d| d.pointer.as_deref())
+                .collect();
+            if wanted.is_empty() {
+                continue;
+            }
+            let found = crate::locate::positions(&document.source, wanted);
+            for diagnostic in diagnostics.iter_mut().filter(|d| unplaced(d)) {
+                if let Some(&(line, column)) =
+                    diagnostic.pointer.as_ref().and_then(|p| found.get(p))
+                {
+                    diagnostic.line_column = Some((line, column));
+                }
+            }
         }
     }
 

@@ -196,20 +196,36 @@ pub fn locate(source: &str, pointer: &str) -> Option<(usize, usize)> {
     found
 }
 
-/// The position of every node of `source`, by JSON pointer: one parse serves every diagnostic
-/// about the file. Looked up only, never iterated, so a hash map is fine.
-pub fn index(source: &str) -> std::collections::HashMap<String, (usize, usize)> {
-    let mut positions = std::collections::HashMap::new();
-    positions.insert(String::new(), (1, 1));
+/// The positions of the nodes at `wanted` (JSON pointers) in one pass over `source`; pointers
+/// the text has no node for are absent. Only the wanted nodes are recorded, so a large file with
+/// a few diagnostics costs one parse and no per-node allocation beyond the parser's own.
+pub fn positions<'a>(
+    source: &str,
+    wanted: impl IntoIterator<Item = &'a str>,
+) -> std::collections::HashMap<String, (usize, usize)> {
+    let mut found = std::collections::HashMap::new();
+    // Token paths are looked up, never iterated, so hash sets are fine here.
+    let mut targets: std::collections::HashSet<Vec<String>> = std::collections::HashSet::new();
+    for pointer in wanted {
+        if pointer.is_empty() {
+            found.insert(String::new(), (1, 1));
+        } else {
+            targets.insert(pointer.split('/').skip(1).map(unescape_token).collect());
+        }
+    }
+    if targets.is_empty() {
+        return found;
+    }
     walk(source, &mut |visit| {
-        if let Visit::Node { path, at } = visit {
-            positions
-                .entry(pointer_of(path))
-                .or_insert_with(|| position(at));
+        if let Visit::Node { path, at } = visit
+            && targets.remove(path)
+        {
+            found.insert(pointer_of(path), position(at));
+            return targets.is_empty();
         }
         false
     });
-    positions
+    found
 }
 
 /// Every key that a mapping of `source` holds twice, in the order of the second occurrences.

@@ -73,7 +73,7 @@ pub fn module_rs(model: &Model, tree: &Tree, path: &ModPath) -> Result<TokenStre
         None => format!(" Namespaces under `{dotted}`."),
     };
     let children = tree.children(path).iter().map(|c| {
-        let ident = naming::ident(&c);
+        let ident = naming::ident(c);
         let child_doc = format!(" The `{dotted}.{c}` namespace.");
         quote!(#[doc = #child_doc] pub mod #ident;)
     });

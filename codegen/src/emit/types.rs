@@ -12,7 +12,10 @@ use super::ty_tokens;
 /// One structure or enum with its impls.
 pub fn type_item(model: &Model, name: &str, def: &TypeDef) -> TokenStream {
     let mut lines = description(&def.docs);
-    lines.push(String::new());
+    // Without a description the schema name is the summary line rustdoc shows in item lists.
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
     lines.push(format!("Schema `{}`.", docs::escape(&def.schema_name)));
     match &def.kind {
         TypeKind::Struct { fields, rest_class } => {

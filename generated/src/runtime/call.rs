@@ -20,7 +20,7 @@ use crate::runtime::{BodyKind, Client, Endpoint, Error, Operation, RestForm, Sty
 /// Parameters are added with `&mut self` methods, then [`Call::send`] or [`Call::send_empty`]
 /// consumes the call:
 ///
-/// ```ignore
+/// ```text
 /// let mut call = client.call(&CHECK_OUT);
 /// call.path_param("template_library_item", item.as_str());
 /// call.body_param("spec", &spec)?;
