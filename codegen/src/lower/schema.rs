@@ -252,7 +252,7 @@ impl Lowering<'_> {
             };
             if !twins || self.type_owners.contains_key(&suffixed) {
                 let other = format!(
-                    "{} at {}#{}",
+                    "`{}` (at {}#{})",
                     other_name,
                     self.files.name(&other_loc),
                     other_loc.pointer
@@ -262,7 +262,7 @@ impl Lowering<'_> {
                     .diagnostic(
                         loc,
                         format!(
-                            "schemas `{schema_name}` and `{other}` both become the Rust type `{}::{}`",
+                            "schemas `{schema_name}` and {other} both become the Rust type `{}::{}`",
                             key.module.join("::"),
                             key.name
                         ),
