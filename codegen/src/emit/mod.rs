@@ -58,11 +58,31 @@ pub fn crate_files(
         "src/ids.rs".to_owned(),
         format::rust(ids::ids_rs(model), &header, "src/ids.rs")?,
     );
-    for path in tree.paths() {
-        let file = tree.file_path(path);
-        let tokens = module::module_rs(model, &tree, path)?;
-        let feature = features::feature_name(path);
-        let text = format::rust_with(tokens, &header, &file, |f| features::gate(f, &feature))?;
+    // Module files are independent: emitted and formatted on all cores (token streams are not
+    // `Send`, so each thread builds its own), then collected in path order, so the output and
+    // the error reported first do not depend on scheduling.
+    let paths: Vec<&ModPath> = tree.paths().collect();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = paths.len().div_ceil(threads).max(1);
+    let emitted: Vec<Result<(String, String), Diagnostic>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                let (tree, header) = (&tree, &header);
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|path| module_file(model, tree, path, header))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    for (path, result) in paths.iter().zip(emitted) {
+        let (file, text) = result?;
         if files.insert(file.clone(), text).is_some() {
             return Err(Diagnostic::error(
                 &model.source,
@@ -72,6 +92,20 @@ pub fn crate_files(
         }
     }
     Ok(files)
+}
+
+/// One namespace's file: its path in the crate and its formatted, feature-gated text.
+fn module_file(
+    model: &Model,
+    tree: &module::Tree,
+    path: &ModPath,
+    header: &str,
+) -> Result<(String, String), Diagnostic> {
+    let file = tree.file_path(path);
+    let tokens = module::module_rs(model, tree, path)?;
+    let feature = features::feature_name(path);
+    let text = format::rust_with(tokens, header, &file, |f| features::gate(f, &feature))?;
+    Ok((file, text))
 }
 
 /// The fully qualified Rust type of a model type.
