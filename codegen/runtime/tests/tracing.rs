@@ -60,3 +60,28 @@ async fn calls_run_in_spans_with_fields_but_no_secrets() {
         assert!(log.contains(field), "{field} in {log}");
     }
 }
+
+#[test]
+fn turning_certificate_checks_off_is_logged_as_a_warning() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    Client::builder("https://vcenter.example.com")
+        .build()
+        .unwrap();
+    assert!(
+        !capture.text().contains("verification is disabled"),
+        "{}",
+        capture.text()
+    );
+    Client::builder("https://vcenter.example.com")
+        .danger_accept_invalid_certificates(true)
+        .build()
+        .unwrap();
+    let log = capture.text();
+    let line = log
+        .lines()
+        .find(|l| l.contains("TLS certificate verification is disabled"))
+        .unwrap_or_else(|| panic!("no warning: {log}"));
+    assert!(line.contains("WARN"), "{line}");
+    assert!(line.contains("https://vcenter.example.com"), "{line}");
+}

@@ -52,6 +52,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     timeout: Duration,
     max_response_bytes: usize,
+    no_proxy: bool,
 }
 
 impl Client {
@@ -71,6 +72,7 @@ impl Client {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            no_proxy: false,
         }
     }
 
@@ -361,6 +363,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Ignores the proxies named by the `HTTPS_PROXY`, `HTTP_PROXY` and `ALL_PROXY` environment
+    /// variables, which are otherwise used (minus the hosts in `NO_PROXY`). A server on a
+    /// loopback address (`127.0.0.1`, `[::1]`, `localhost`) is always reached directly.
+    pub fn no_proxy(mut self) -> Self {
+        self.no_proxy = true;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = normalize_base_url(&self.base_url)?;
@@ -383,6 +393,11 @@ impl ClientBuilder {
             .danger_accept_invalid_certs(self.accept_invalid_certificates);
         for root in self.roots {
             http = http.add_root_certificate(root);
+        }
+        // A proxy cannot reach this machine's loopback, and would be handed the session token
+        // and credentials of a server that never leaves it.
+        if self.no_proxy || is_loopback(&base_url) {
+            http = http.no_proxy();
         }
         let http = http
             .build()
@@ -416,11 +431,25 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("no_proxy", &self.no_proxy)
             .finish()
     }
 }
 
 /// Checks a base URL and returns it without a trailing `/`.
+/// Whether a normalized base URL names this machine.
+fn is_loopback(base_url: &str) -> bool {
+    let Some(url) = reqwest::Url::parse(base_url).ok() else {
+        return false;
+    };
+    let host = url.host_str().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 fn normalize_base_url(raw: &str) -> Result<String, Error> {
     let with_scheme = if raw.contains("://") {
         raw.to_owned()

@@ -54,7 +54,11 @@ impl Subscriber for Capture {
     fn record_follows_from(&self, _: &Id, _: &Id) {}
 
     fn event(&self, event: &Event<'_>) {
-        let mut line = format!("event {}", event.metadata().target());
+        let mut line = format!(
+            "event {} {}",
+            event.metadata().level(),
+            event.metadata().target()
+        );
         event.record(&mut Fields(&mut line));
         self.log.lock().unwrap().push_str(&(line + "\n"));
     }

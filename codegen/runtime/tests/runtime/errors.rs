@@ -330,6 +330,41 @@ async fn a_stalled_server_ends_in_a_timeout() {
     }
 }
 
+/// A server that accepts the TCP connection but never answers the TLS ClientHello: the connect
+/// timeout (which covers the handshake) ends the call long before the request timeout would.
+#[tokio::test]
+async fn a_handshake_that_never_completes_ends_in_the_connect_timeout() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket);
+        }
+    });
+    let client = Client::builder(&url)
+        .connect_timeout(Duration::from_millis(300))
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = call_vm(&client).await;
+    let elapsed = started.elapsed();
+    held.abort();
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(
+        elapsed >= Duration::from_millis(250) && elapsed < Duration::from_secs(10),
+        "{elapsed:?}"
+    );
+}
+
+#[test]
+fn timeouts_default_to_10_s_to_connect_and_120_s_per_request() {
+    let builder = format!("{:?}", Client::builder("https://vcenter.example.com"));
+    assert!(builder.contains("connect_timeout: 10s"), "{builder}");
+    assert!(builder.contains(" timeout: 120s"), "{builder}");
+}
+
 #[tokio::test]
 async fn a_refused_connection_is_a_connect_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
