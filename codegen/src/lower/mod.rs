@@ -6,6 +6,7 @@
 
 mod graph;
 mod operation;
+mod prose;
 mod schema;
 mod twins;
 

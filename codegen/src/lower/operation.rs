@@ -314,6 +314,8 @@ impl Lowering<'_> {
             {
                 ty = self.id_ty(resource, &param_loc)?;
             }
+            let description = param.get("description").and_then(Value::as_str);
+            let ty = self.with_stated_ids(ty, description, &param_loc);
             if place == Place::Path && !placeholders.iter().any(|p| p == name) {
                 return Err(files
                     .diagnostic(
@@ -521,18 +523,20 @@ impl Lowering<'_> {
             module: ctx.module.clone(),
             name: format!("{}Result", ctx.name),
         };
-        match style {
-            Style::Api => Ok(Some(self.ty_of(&schema_loc, &result_ctx)?)),
+        let description = response.get("description").and_then(Value::as_str);
+        let ty = match style {
+            Style::Api => self.ty_of(&schema_loc, &result_ctx)?,
             Style::Rest => {
                 let (object_loc, object) = files.follow(&schema_loc)?;
                 self.wrapper_schemas.insert(object_loc.clone());
                 let properties = object.get("properties").and_then(Value::as_object);
                 match properties {
-                    Some(p) if p.len() == 1 && p.contains_key("value") => Ok(Some(self.ty_of(&object_loc.child("properties").child("value"), &result_ctx)?)),
-                    _ => Err(files.diagnostic(&schema_loc, "a `/rest` success body must be an object with the single property `value`").help("wrap the result: `{type: object, properties: {value: ...}}`")),
+                    Some(p) if p.len() == 1 && p.contains_key("value") => self.ty_of(&object_loc.child("properties").child("value"), &result_ctx)?,
+                    _ => return Err(files.diagnostic(&schema_loc, "a `/rest` success body must be an object with the single property `value`").help("wrap the result: `{type: object, properties: {value: ...}}`")),
                 }
             }
-        }
+        };
+        Ok(Some(self.with_stated_ids(ty, description, &response_loc)))
     }
 
     fn error_docs(&self, loc: &Loc, op: &Value) -> Vec<ErrorDoc> {

@@ -549,6 +549,7 @@ impl Lowering<'_> {
                 docs.description = docs.description.or(target_docs.description);
                 docs.since = docs.since.or(target_docs.since);
             }
+            let ty = self.with_stated_ids(ty, docs.description.as_deref(), &at);
             let required_if = match property.get("x-vsphere-required-if") {
                 None => None,
                 Some(condition) => Some(self.required_if(condition, &at, &properties)?),

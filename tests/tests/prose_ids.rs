@@ -1,0 +1,138 @@
+//! Plain OpenAPI without `x-vsphere-*` extensions: the resource types VMware's published specs
+//! state only in description prose still give typed ids, for parameters, fields, list items,
+//! map keys and results; ambiguous or contradicting prose leaves a string.
+
+const SPEC: &str = r#"openapi: 3.0.3
+info:
+  title: Prose ids
+  version: 1.0.0
+paths:
+  /api/vcenter/vm/{vm}:
+    get:
+      operationId: get
+      parameters:
+        - name: vm
+          in: path
+          required: true
+          description: >-
+            Virtual machine identifier.
+
+            The parameter must be an identifier for the resource type: VirtualMachine.
+          schema:
+            type: string
+      responses:
+        '200':
+          description: The virtual machine.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Vcenter.VM.Info'
+        '404':
+          description: if the virtual machine is not found.
+  /api/vcenter/vm:
+    post:
+      operationId: create
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/Vcenter.VM.Info'
+      responses:
+        '200':
+          description: >-
+            ID of newly-created virtual machine.
+
+            The result will be an identifier for the resource type: VirtualMachine.
+          content:
+            application/json:
+              schema:
+                type: string
+        '400':
+          description: if the spec is invalid.
+components:
+  schemas:
+    Vcenter.VM.Info:
+      type: object
+      required: [folder]
+      properties:
+        folder:
+          type: string
+          description: >-
+            When clients pass a value of this structure as a parameter, the field must be an
+            identifier for the resource type: Folder. When operations return a value of this
+            structure as a result, the field will be an identifier for the resource type: Folder.
+        disks:
+          type: array
+          items:
+            type: string
+          description: >-
+            When clients pass a value of this structure as a parameter, the field must contain
+            identifiers for the resource type: vcenter.vm.hardware.Disk.
+        nics:
+          type: object
+          additionalProperties:
+            type: string
+          description: >-
+            Labels of the NICs. When clients pass a value of this structure as a parameter, the key
+            in the field map must be an identifier for the resource type: vcenter.vm.hardware.Ethernet.
+        placement:
+          type: string
+          description: >-
+            The field must be an identifier for the resource type: HostSystem or
+            ClusterComputeResource.
+        origin:
+          type: string
+          description: >-
+            the field must be an identifier for the resource type: Folder. the field will be an
+            identifier for the resource type: Datastore.
+"#;
+
+fn generated_text() -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("openapi.yaml");
+    std::fs::write(&spec, SPEC).expect("write");
+    let generated = codegen::generate(&spec).unwrap_or_else(|e| panic!("{e}"));
+    generated
+        .files
+        .iter()
+        .filter(|(name, _)| name.ends_with(".rs"))
+        .map(|(name, text)| format!("// FILE {name}\n{text}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn prose_resource_types_become_typed_ids() {
+    let text = generated_text();
+    for expected in [
+        "pub struct VirtualMachineId(",
+        "pub struct FolderId(",
+        "pub struct HardwareDiskId(",
+        "pub struct HardwareEthernetId(",
+        "vm: &crate::ids::VirtualMachineId,",
+        "pub folder: crate::ids::FolderId,",
+        "::std::vec::Vec<crate::ids::HardwareDiskId>",
+        "::std::collections::BTreeMap< crate::ids::HardwareEthernetId, ::std::string::String, >",
+        "::std::result::Result<crate::ids::VirtualMachineId, crate::runtime::Error>",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+    }
+}
+
+#[test]
+fn ambiguous_prose_leaves_a_string() {
+    let text = generated_text();
+    for expected in [
+        "pub placement: ::std::option::Option<::std::string::String>,",
+        "pub origin: ::std::option::Option<::std::string::String>,",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+    }
+    for absent in ["HostSystemId", "DatastoreId", "ClusterComputeResourceId"] {
+        assert!(!text.contains(absent), "`{absent}` from ambiguous prose");
+    }
+}
