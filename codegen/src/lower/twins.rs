@@ -1,10 +1,16 @@
 //! Pairing the `/api` and `/rest` forms of one operation into one [`Operation`].
 
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
 use crate::diagnostic::Diagnostic;
-use crate::model::{BodyKind, Operation, Param, Place, SessionRole};
+use crate::model::{BodyKind, Operation, Param, Place, SessionRole, Ty, TypeKey};
+use crate::naming;
 
 use super::Lowering;
 use super::operation::{Draft, Style};
+use super::schema::Context;
 
 impl Lowering<'_> {
     /// Pairs the `/api` and `/rest` drafts of one operation. Twins named by
@@ -43,7 +49,9 @@ impl Lowering<'_> {
             (Some(api), Some(rest)) => {
                 let declared = api.declared || rest.declared;
                 let name = api.method_name.clone();
-                match pair(files, &api, &rest) {
+                let rest = self.rest_map_as_list(&api, rest);
+                let wraps = self.api_body_wraps_envelope(&api, &rest);
+                match pair(files, &api, &rest, wraps) {
                     Ok(operation) => Ok(vec![(name, operation)]),
                     Err(e) if declared => Err(e),
                     Err(_) => Ok(vec![
@@ -57,6 +65,96 @@ impl Lowering<'_> {
             }
             (None, None) => Ok(Vec::new()),
         }
+    }
+}
+
+impl Lowering<'_> {
+    /// VMware's `/rest` forms may spell a map result as a list of `{key, value}` structures of
+    /// their own where the `/api` form has the map itself. Both are one map, which the client
+    /// reads as a key/value list under `/rest` anyway, so the `/rest` draft takes the map type.
+    fn rest_map_as_list(&mut self, api: &Draft, mut rest: Draft) -> Draft {
+        let (Some(Ty::Map { key, value, .. }), Some(Ty::List(item))) = (&api.result, &rest.result)
+        else {
+            return rest;
+        };
+        let Ty::Named(item) = item.as_ref() else {
+            return rest;
+        };
+        let Some((item_key, item_value)) = self.key_value_item(item) else {
+            return rest;
+        };
+        // The list's keys may be typed less precisely (no resource type stated there).
+        let keys_agree = item_key == **key || item_key == Ty::String;
+        if keys_agree && item_value == **value {
+            rest.result = api.result.clone();
+        }
+        rest
+    }
+
+    /// The key and value types of a structure that has exactly the properties `key` and `value`.
+    fn key_value_item(&mut self, item: &TypeKey) -> Option<(Ty, Ty)> {
+        let (loc, _) = self.type_owners.get(item)?.clone();
+        let (target, schema) = self.files.follow(&loc).ok()?;
+        let properties: BTreeSet<&str> = schema
+            .get("properties")
+            .and_then(Value::as_object)?
+            .keys()
+            .map(String::as_str)
+            .collect();
+        if properties != BTreeSet::from(["key", "value"]) {
+            return None;
+        }
+        let mut member = |json: &str| {
+            let ctx = Context {
+                module: item.module.clone(),
+                name: format!("{}{}", item.name, naming::camel(json)),
+            };
+            self.ty_of(&target.child("properties").child(json), &ctx)
+                .ok()
+        };
+        Some((member("key")?, member("value")?))
+    }
+
+    /// Whether the `/api` body is a structure whose properties are exactly the members of the
+    /// `/rest` envelope (`{duration}` sent bare as `Renew {duration}`): then the two carry the
+    /// same object and pair as one envelope, even when the envelope has a single member.
+    fn api_body_wraps_envelope(&self, api: &Draft, rest: &Draft) -> bool {
+        if api.endpoint.body != BodyKind::Bare || rest.endpoint.body != BodyKind::Envelope {
+            return false;
+        }
+        let rest_members: Vec<&Param> = rest
+            .params
+            .iter()
+            .filter(|p| p.place == Place::Body)
+            .collect();
+        let Some(Ty::Named(body)) = api
+            .params
+            .iter()
+            .find(|p| p.place == Place::Body)
+            .map(|p| &p.ty)
+        else {
+            return false;
+        };
+        if let [only] = rest_members.as_slice()
+            && only.ty == Ty::Named(body.clone())
+        {
+            return false;
+        }
+        let Some((loc, _)) = self.type_owners.get(body) else {
+            return false;
+        };
+        let Ok((_, schema)) = self.files.follow(loc) else {
+            return false;
+        };
+        let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+            return false;
+        };
+        let wire: BTreeSet<&str> = rest_members.iter().map(|p| p.wire.as_str()).collect();
+        properties
+            .keys()
+            .map(String::as_str)
+            .collect::<BTreeSet<_>>()
+            == wire
     }
 }
 
@@ -99,6 +197,7 @@ fn pair(
     files: &crate::load::SpecFiles,
     api: &Draft,
     rest: &Draft,
+    wraps: bool,
 ) -> Result<Operation, Diagnostic> {
     let mut api = api.clone();
     let rest_body: Vec<&Param> = rest
@@ -108,7 +207,7 @@ fn pair(
         .collect();
     if api.endpoint.body == BodyKind::Bare && rest.endpoint.body == BodyKind::Envelope {
         let api_body = api.params.iter().position(|p| p.place == Place::Body);
-        if rest_body.len() == 1 {
+        if rest_body.len() == 1 && !wraps {
             // The bare `/api` body takes the name of the single `/rest` envelope member (`spec`).
             if let Some(body) = api_body.map(|i| &mut api.params[i]) {
                 body.rust = rest_body[0].rust.clone();
@@ -117,7 +216,7 @@ fn pair(
             }
         }
         if let Some(i) = api_body
-            && api.params[i].rust != rest_body.first().map_or("", |p| p.rust.as_str())
+            && (wraps || api.params[i].rust != rest_body.first().map_or("", |p| p.rust.as_str()))
         {
             // `/api` wraps several (or non-structure) body parameters in one object whose
             // members are exactly the `/rest` envelope's: the same envelope, under another name.
