@@ -109,10 +109,10 @@ fn generated_text() -> String {
 fn prose_resource_types_become_typed_ids() {
     let text = generated_text();
     for expected in [
-        "pub struct VirtualMachineId(",
-        "pub struct FolderId(",
-        "pub struct HardwareDiskId(",
-        "pub struct HardwareEthernetId(",
+        "type `VirtualMachine`.\"] VirtualMachineId }",
+        "type `Folder`.\"] FolderId }",
+        "type `vcenter.vm.hardware.Disk`.\"] HardwareDiskId }",
+        "type `vcenter.vm.hardware.Ethernet`.\"] HardwareEthernetId }",
         "vm: &crate::ids::VirtualMachineId,",
         "pub folder: crate::ids::FolderId,",
         "::std::vec::Vec<crate::ids::HardwareDiskId>",

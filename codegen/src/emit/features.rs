@@ -36,6 +36,40 @@ pub fn features(model: &Model) -> BTreeMap<String, BTreeSet<String>> {
     features
 }
 
+/// Id type → the features of the namespaces whose structures or operations use it.
+pub fn id_users(model: &Model) -> BTreeMap<String, BTreeSet<String>> {
+    let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (path, module) in &model.modules {
+        let mut tys: Vec<&Ty> = Vec::new();
+        for def in module.types.values() {
+            if let TypeKind::Struct { fields, .. } = &def.kind {
+                tys.extend(fields.iter().map(|f| &f.ty));
+            }
+        }
+        for op in module.operations.values() {
+            tys.extend(op.params.iter().map(|p| &p.ty));
+            tys.extend(op.result.as_ref());
+        }
+        while let Some(ty) = tys.pop() {
+            match ty {
+                Ty::Id(name) => {
+                    users
+                        .entry(name.clone())
+                        .or_default()
+                        .insert(feature_name(path));
+                }
+                Ty::List(item) => tys.push(item),
+                Ty::Map { key, value, .. } => {
+                    tys.push(key);
+                    tys.push(value);
+                }
+                _ => {}
+            }
+        }
+    }
+    users
+}
+
 fn operation_refs<'m>(op: &'m Operation, refs: &mut BTreeSet<&'m ModPath>) {
     for param in &op.params {
         collect(&param.ty, refs);

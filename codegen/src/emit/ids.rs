@@ -6,41 +6,33 @@ use quote::quote;
 use crate::model::Model;
 use crate::naming;
 
-/// The `ids` module.
+use super::features;
+
+/// The `ids` module. Each id compiles only with a feature of a namespace that uses it.
 pub fn ids_rs(model: &Model) -> TokenStream {
+    let users = features::id_users(model);
     let ids = model.ids.iter().map(|(name, id)| {
         let ident = naming::ident(name);
-        let doc = format!(" An identifier of a vSphere resource of type `{}`.", id.resource_type);
+        let doc = format!(
+            " An identifier of a vSphere resource of type `{}`.",
+            id.resource_type
+        );
+        let gate = users.get(name).map(|features| match features.len() {
+            1 => {
+                let feature = features.iter();
+                quote!(#[cfg(#(feature = #feature)*)])
+            }
+            _ => {
+                let features = features.iter();
+                quote!(#[cfg(any(#(feature = #features),*))])
+            }
+        });
         quote! {
-            #[doc = #doc]
-            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
-            #[serde(transparent)]
-            pub struct #ident(::std::string::String);
-
-            impl #ident {
-                /// Wraps an id as the server wrote it.
-                pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    Self(id.into())
-                }
-
-                /// The id as it travels on the wire.
-                pub fn as_str(&self) -> &str {
-                    &self.0
-                }
-
-                /// The id as a `String`.
-                pub fn into_string(self) -> ::std::string::String {
-                    self.0
-                }
+            #gate
+            crate::id_type! {
+                #[doc = #doc]
+                #ident
             }
-
-            impl ::std::fmt::Display for #ident {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(&self.0)
-                }
-            }
-
-            impl crate::runtime::RestForm for #ident {}
         }
     });
     quote! {

@@ -15,6 +15,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "error.rs",
         include_str!("../../runtime/src/runtime/error.rs"),
     ),
+    ("id.rs", include_str!("../../runtime/src/runtime/id.rs")),
     ("mod.rs", include_str!("../../runtime/src/runtime/mod.rs")),
     (
         "operation.rs",

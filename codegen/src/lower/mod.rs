@@ -7,6 +7,7 @@
 mod graph;
 mod operation;
 mod prose;
+mod prune;
 mod schema;
 mod twins;
 
@@ -82,6 +83,7 @@ pub fn lower(files: &SpecFiles, source: &str) -> Result<(Model, Vec<Diagnostic>)
     if let Err(e) = lowering.check_accessors() {
         return Err(e.into());
     }
+    prune::unreachable(&mut lowering.model);
     graph::decide(&mut lowering.model);
     Ok((lowering.model, lowering.warnings))
 }

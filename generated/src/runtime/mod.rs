@@ -10,6 +10,7 @@ mod call;
 mod client;
 mod codec;
 mod error;
+mod id;
 mod operation;
 mod path;
 mod session;

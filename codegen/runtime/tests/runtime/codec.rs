@@ -316,3 +316,30 @@ fn clients_errors_and_call_futures_can_cross_threads() {
     let login = client.login();
     send(&login);
 }
+
+vsphere_runtime::id_type! {
+    /// An identifier used only by this test.
+    TestVmId
+}
+
+#[test]
+fn id_types_travel_as_plain_strings_and_key_maps() {
+    let vm = TestVmId::new("vm-42");
+    assert_eq!(vm.as_str(), "vm-42");
+    assert_eq!(vm.to_string(), "vm-42");
+    assert_eq!(serde_json::to_value(&vm).unwrap(), json!("vm-42"));
+    let back: TestVmId = serde_json::from_value(json!("vm-42")).unwrap();
+    assert_eq!(back, vm);
+    assert!(serde_json::from_value::<TestVmId>(json!(42)).is_err());
+
+    // As a map key, under /rest too: a key/value list whose keys are the plain strings.
+    let map = BTreeMap::from([(TestVmId::new("vm-2"), 2), (TestVmId::new("vm-1"), 1)]);
+    let mut value = serde_json::to_value(&map).unwrap();
+    assert_eq!(value, json!({"vm-1": 1, "vm-2": 2}));
+    <BTreeMap<TestVmId, i64> as RestForm>::to_rest(&mut value);
+    assert_eq!(
+        value,
+        json!([{"key": "vm-1", "value": 1}, {"key": "vm-2", "value": 2}])
+    );
+    assert_eq!(vm.clone().into_string(), "vm-42");
+}

@@ -1,0 +1,55 @@
+//! Dropping what no operation reaches.
+//!
+//! Types are registered as operations are read, so a schema no operation uses never enters the
+//! model. Pairing twins can still leave types behind: the `/rest` form's own `{key, value}` list
+//! item, or its envelope's wrapper, once the pair takes the `/api` form's types. They, and the id
+//! types only they used, are dropped here rather than emitted as API nothing returns or takes.
+
+use std::collections::BTreeSet;
+
+use crate::model::{Model, Ty, TypeKey, TypeKind};
+
+/// Removes the types, id types and then-empty modules that no operation reaches.
+pub fn unreachable(model: &mut Model) {
+    let mut types: BTreeSet<TypeKey> = BTreeSet::new();
+    let mut ids: BTreeSet<String> = BTreeSet::new();
+    let mut pending: Vec<&Ty> = model
+        .modules
+        .values()
+        .flat_map(|m| m.operations.values())
+        .flat_map(|op| op.params.iter().map(|p| &p.ty).chain(op.result.as_ref()))
+        .collect();
+    while let Some(ty) = pending.pop() {
+        match ty {
+            Ty::Id(name) => {
+                ids.insert(name.clone());
+            }
+            Ty::Named(key) => {
+                if types.insert(key.clone())
+                    && let Some(TypeKind::Struct { fields, .. }) =
+                        model.type_def(key).map(|t| &t.kind)
+                {
+                    pending.extend(fields.iter().map(|f| &f.ty));
+                }
+            }
+            Ty::List(item) => pending.push(item),
+            Ty::Map { key, value, .. } => {
+                pending.push(key);
+                pending.push(value);
+            }
+            _ => {}
+        }
+    }
+    for (path, module) in &mut model.modules {
+        module.types.retain(|name, _| {
+            types.contains(&TypeKey {
+                module: path.clone(),
+                name: name.clone(),
+            })
+        });
+    }
+    model
+        .modules
+        .retain(|_, m| !m.types.is_empty() || !m.operations.is_empty());
+    model.ids.retain(|name, _| ids.contains(name));
+}
