@@ -8,7 +8,8 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostic, unescape_token};
 use crate::load::{Loc, SpecFiles, collect_refs};
 
-/// Errors and warnings about the files as a whole.
+/// Errors and warnings about the files as a whole. They carry JSON pointers; their lines and
+/// columns are filled in by [`SpecFiles::place`] (as [`crate::generate`] does).
 pub fn validate(files: &SpecFiles) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let root = Loc {

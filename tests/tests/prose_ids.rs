@@ -136,3 +136,73 @@ fn ambiguous_prose_leaves_a_string() {
         assert!(!text.contains(absent), "`{absent}` from ambiguous prose");
     }
 }
+
+/// An extension and a statement that would give one id name to two resource types: the
+/// extension keeps it, the statement leaves a string, and the run succeeds, whatever the order
+/// the operations are read in.
+#[test]
+fn an_extension_wins_an_id_name_over_prose() {
+    for (first, second) in [("a", "b"), ("b", "a")] {
+        let spec = format!(
+            r#"openapi: 3.0.3
+info:
+  title: Contested
+  version: 1.0.0
+paths:
+  /api/{first}:
+    get:
+      operationId: get
+      parameters:
+        - name: disk
+          in: query
+          required: true
+          description: "The parameter must be an identifier for the resource type: x.vm.Disk."
+          schema:
+            type: string
+      responses:
+        '204':
+          description: Done.
+        '404':
+          description: if it is not found.
+  /api/{second}:
+    get:
+      operationId: get
+      parameters:
+        - name: disk
+          in: query
+          required: true
+          x-vsphere-resource-type: y.vm.Disk
+          schema:
+            type: string
+      responses:
+        '204':
+          description: Done.
+        '404':
+          description: if it is not found.
+"#
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("openapi.yaml");
+        std::fs::write(&path, spec).expect("write");
+        let generated =
+            codegen::generate(&path).unwrap_or_else(|e| panic!("{first}/{second}: {e}"));
+        let ids = &generated.files["src/ids.rs"];
+        assert!(ids.contains("`y.vm.Disk`"), "{ids}");
+        assert!(!ids.contains("`x.vm.Disk`"), "{ids}");
+        let file = |module: &str| {
+            generated
+                .files
+                .get(&format!("src/{module}.rs"))
+                .unwrap_or_else(|| panic!("no src/{module}.rs: {:?}", generated.files.keys()))
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert!(file(first).contains("disk: &str"), "{}", file(first));
+        assert!(
+            file(second).contains("disk: &crate::ids::VmDiskId"),
+            "{}",
+            file(second)
+        );
+    }
+}

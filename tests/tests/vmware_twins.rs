@@ -91,8 +91,92 @@ paths:
           description: Mounted.
         '401':
           description: if the user can not be authenticated.
+  /api/vcenter/tls?action=set:
+    post:
+      operationId: set
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/VcenterTlsSet'
+      responses:
+        '204':
+          description: Set.
+        '401':
+          description: if the user can not be authenticated.
+  /rest/vcenter/tls?action=set:
+    post:
+      operationId: set
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/vcenter.tls_set'
+      responses:
+        '200':
+          description: Set.
+        '401':
+          description: if the user can not be authenticated.
+  /api/vcenter/host/{host}:
+    get:
+      operationId: get
+      parameters:
+        - name: host
+          in: path
+          required: true
+          description: >-
+            Host identifier.
+
+            The parameter must be an identifier for the resource type: HostSystem.
+          schema:
+            type: string
+      responses:
+        '200':
+          description: The host's name.
+          content:
+            application/json:
+              schema:
+                type: string
+        '401':
+          description: if the user can not be authenticated.
+  /rest/vcenter/host/{host}:
+    get:
+      operationId: get
+      parameters:
+        - name: host
+          in: path
+          required: true
+          description: Host identifier.
+          schema:
+            type: string
+      responses:
+        '200':
+          description: The host's name.
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  value:
+                    type: string
+        '401':
+          description: if the user can not be authenticated.
 components:
   schemas:
+    VcenterTlsSet:
+      type: object
+      required: [duration]
+      properties:
+        duration:
+          type: string
+    vcenter.tls_set:
+      type: object
+      properties:
+        duration:
+          type: integer
+          format: int64
     VcenterTlsRenew:
       type: object
       properties:
@@ -218,4 +302,28 @@ fn forms_with_different_parameters_stay_two_methods() {
     );
     assert!(api.contains("rest: ::std::option::Option::None"), "{api}");
     assert!(rest.contains("api: ::std::option::Option::None"), "{rest}");
+}
+
+#[test]
+fn a_wrapper_whose_members_differ_in_type_does_not_pair() {
+    let text = generated_text();
+    let api = method(&text, "set");
+    let rest = method(&text, "set_rest");
+    assert!(api.contains("rest: ::std::option::Option::None"), "{api}");
+    assert!(
+        rest.contains("duration: ::std::option::Option<i64>"),
+        "{rest}"
+    );
+}
+
+#[test]
+fn an_id_stated_in_one_form_only_types_the_paired_method() {
+    let text = generated_text();
+    assert!(!text.contains("fn get_rest("), "{text}");
+    let get = method(&text, "get");
+    assert!(get.contains("host: &crate::ids::HostSystemId"), "{get}");
+    assert!(
+        get.contains(r#"path: "/rest/vcenter/host/{host}""#),
+        "{get}"
+    );
 }

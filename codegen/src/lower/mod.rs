@@ -29,6 +29,8 @@ pub struct Lowering<'a> {
     type_locs: BTreeMap<Loc, TypeKey>,
     /// Type → the schema that claimed it, to report two schemas with one Rust name.
     type_owners: BTreeMap<TypeKey, (Loc, String)>,
+    /// Id names that description prose may not claim (two resource types would share them).
+    prose_contested: BTreeSet<String>,
     /// Structures registered but whose fields are not read yet.
     pending: Vec<(Loc, TypeKey)>,
     /// Known namespaces as lower-case joined words (`vcentervmhardware`), longest first, to place
@@ -40,7 +42,9 @@ pub struct Lowering<'a> {
     warnings: Vec<Diagnostic>,
 }
 
-/// Lowers the spec into the model; warnings come back alongside it.
+/// Lowers the spec into the model; warnings come back alongside it. Diagnostics carry JSON
+/// pointers; their lines and columns are filled in by [`SpecFiles::place`] (as
+/// [`crate::generate`] does).
 pub fn lower(files: &SpecFiles, source: &str) -> Result<(Model, Vec<Diagnostic>), Diagnostics> {
     let root = files.root();
     let info = root.get("info");
@@ -65,6 +69,7 @@ pub fn lower(files: &SpecFiles, source: &str) -> Result<(Model, Vec<Diagnostic>)
         pending: Vec::new(),
         wrapper_schemas: BTreeSet::new(),
         module_index: module_index(files),
+        prose_contested: prose::contested_names(files),
         warnings: Vec::new(),
     };
     let mut errors = Vec::new();

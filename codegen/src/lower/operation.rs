@@ -472,6 +472,7 @@ impl Lowering<'_> {
                 },
             )?;
             let docs = docs_of(Some(member));
+            let ty = self.with_stated_ids(ty, docs.description.as_deref(), &member_loc);
             params.push(Param {
                 rust: naming::snake(name),
                 wire: name.to_owned(),
@@ -531,7 +532,12 @@ impl Lowering<'_> {
                 self.wrapper_schemas.insert(object_loc.clone());
                 let properties = object.get("properties").and_then(Value::as_object);
                 match properties {
-                    Some(p) if p.len() == 1 && p.contains_key("value") => self.ty_of(&object_loc.child("properties").child("value"), &result_ctx)?,
+                    Some(p) if p.len() == 1 && p.contains_key("value") => {
+                        let value_loc = object_loc.child("properties").child("value");
+                        let ty = self.ty_of(&value_loc, &result_ctx)?;
+                        let value_description = p.get("value").and_then(|v| v.get("description")).and_then(Value::as_str);
+                        self.with_stated_ids(ty, value_description, &value_loc)
+                    }
                     _ => return Err(files.diagnostic(&schema_loc, "a `/rest` success body must be an object with the single property `value`").help("wrap the result: `{type: object, properties: {value: ...}}`")),
                 }
             }

@@ -7,8 +7,13 @@
 //! the same typed ids as spec/'s extensions. Only a `string` (or a list of strings, or a map's
 //! string key) becomes an id; anything ambiguous stays a string.
 
-use crate::load::Loc;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::load::{Loc, SpecFiles};
 use crate::model::Ty;
+use crate::naming;
 
 use super::Lowering;
 
@@ -36,7 +41,10 @@ pub fn stated(description: &str) -> Stated<'_> {
         let after = &description[at + MARKER.len()..];
         let name = resource_name(after);
         let sentence_start = description[..at].rfind(['.', '\n']).map_or(0, |i| i + 1);
-        let about_key = description[sentence_start..at].contains("key");
+        // VMware's phrasing: "the key in the field map", "The key in the result map".
+        let about_key = description[sentence_start..at]
+            .to_ascii_lowercase()
+            .contains("the key in the ");
         let alternatives = after[name.len()..]
             .trim_start_matches('.')
             .starts_with(" or ");
@@ -72,16 +80,67 @@ fn resource_name(text: &str) -> &str {
     &text[..end]
 }
 
+/// Id names that prose must not claim because two different resource types would share them,
+/// between two statements or a statement and an `x-vsphere-resource-type` or
+/// `x-vsphere-key-resource-type` extension. Worked out over every file before lowering, so which
+/// statements give ids never depends on the order operations are read in; an extension's own
+/// clashes stay errors of lowering.
+pub fn contested_names(files: &SpecFiles) -> BTreeSet<String> {
+    fn walk<'v>(value: &'v Value, found: &mut BTreeMap<String, BTreeSet<&'v str>>) {
+        match value {
+            Value::Object(object) => {
+                let mut claim = |resource: &'v str| {
+                    found
+                        .entry(naming::id_type(resource))
+                        .or_default()
+                        .insert(resource);
+                };
+                if let Some(description) = object.get("description").and_then(Value::as_str) {
+                    let stated = stated(description);
+                    stated
+                        .value
+                        .into_iter()
+                        .chain(stated.key)
+                        .for_each(&mut claim);
+                }
+                for extension in ["x-vsphere-resource-type", "x-vsphere-key-resource-type"] {
+                    if let Some(resource) = object.get(extension).and_then(Value::as_str) {
+                        claim(resource);
+                    }
+                }
+                object.values().for_each(|v| walk(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = BTreeMap::new();
+    for document in files.documents() {
+        walk(&document.root, &mut found);
+    }
+    found
+        .into_iter()
+        .filter(|(_, resources)| resources.len() > 1)
+        .map(|(name, _)| name)
+        .collect()
+}
+
 impl Lowering<'_> {
-    /// `ty` with the ids its description states, where it has none of its own yet. An id name
-    /// that another resource type already holds keeps the string: prose is a hint, not a
-    /// declaration, so it never fails the run.
+    /// `ty` with the ids its description states, where it has none of its own yet. A contested
+    /// id name (see [`contested_names`]) keeps the string: prose is a hint, not a declaration,
+    /// so it never fails the run.
     pub(super) fn with_stated_ids(&mut self, ty: Ty, description: Option<&str>, at: &Loc) -> Ty {
         let Some(description) = description else {
             return ty;
         };
         let stated = stated(description);
-        let mut id = |resource: Option<&str>| self.id_ty(resource?, at).ok();
+        let mut id = |resource: Option<&str>| {
+            let resource = resource?;
+            if self.prose_contested.contains(&naming::id_type(resource)) {
+                return None;
+            }
+            self.id_ty(resource, at).ok()
+        };
         match ty {
             Ty::String => id(stated.value).unwrap_or(Ty::String),
             Ty::List(item) if *item == Ty::String => {

@@ -73,7 +73,14 @@ impl Lowering<'_> {
     /// their own where the `/api` form has the map itself. Both are one map, which the client
     /// reads as a key/value list under `/rest` anyway, so the `/rest` draft takes the map type.
     fn rest_map_as_list(&mut self, api: &Draft, mut rest: Draft) -> Draft {
-        let (Some(Ty::Map { key, value, .. }), Some(Ty::List(item))) = (&api.result, &rest.result)
+        let (
+            Some(Ty::Map {
+                key,
+                value,
+                rest_list: true,
+            }),
+            Some(Ty::List(item)),
+        ) = (&api.result, &rest.result)
         else {
             return rest;
         };
@@ -84,8 +91,7 @@ impl Lowering<'_> {
             return rest;
         };
         // The list's keys may be typed less precisely (no resource type stated there).
-        let keys_agree = item_key == **key || item_key == Ty::String;
-        if keys_agree && item_value == **value {
+        if unify(&item_key, key).is_some() && unify(&item_value, value).is_some() {
             rest.result = api.result.clone();
         }
         rest
@@ -116,9 +122,10 @@ impl Lowering<'_> {
     }
 
     /// Whether the `/api` body is a structure whose properties are exactly the members of the
-    /// `/rest` envelope (`{duration}` sent bare as `Renew {duration}`): then the two carry the
-    /// same object and pair as one envelope, even when the envelope has a single member.
-    fn api_body_wraps_envelope(&self, api: &Draft, rest: &Draft) -> bool {
+    /// `/rest` envelope, with the same types and required-ness (`{duration}` sent bare as
+    /// `Renew {duration}`): then the two carry the same object and pair as one envelope, even
+    /// when the envelope has a single member.
+    fn api_body_wraps_envelope(&mut self, api: &Draft, rest: &Draft) -> bool {
         if api.endpoint.body != BodyKind::Bare || rest.endpoint.body != BodyKind::Envelope {
             return false;
         }
@@ -140,21 +147,64 @@ impl Lowering<'_> {
         {
             return false;
         }
-        let Some((loc, _)) = self.type_owners.get(body) else {
+        let Some((loc, _)) = self.type_owners.get(body).cloned() else {
             return false;
         };
-        let Ok((_, schema)) = self.files.follow(loc) else {
+        let Ok((target, schema)) = self.files.follow(&loc) else {
             return false;
         };
         let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
             return false;
         };
+        let names: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
         let wire: BTreeSet<&str> = rest_members.iter().map(|p| p.wire.as_str()).collect();
-        properties
-            .keys()
-            .map(String::as_str)
-            .collect::<BTreeSet<_>>()
-            == wire
+        if names != wire {
+            return false;
+        }
+        let required: BTreeSet<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        rest_members.iter().all(|member| {
+            let ctx = Context {
+                module: body.module.clone(),
+                name: format!("{}{}", body.name, naming::camel(&member.wire)),
+            };
+            let at = target.child("properties").child(&member.wire);
+            let same_type = self
+                .ty_of(&at, &ctx)
+                .is_ok_and(|ty| unify(&ty, &member.ty).is_some());
+            same_type && required.contains(member.wire.as_str()) == member.required
+        })
+    }
+}
+
+/// The one type that two twins' types stand for: the same type, or one typed by an id where the
+/// other is a plain string (its description stated no resource type).
+fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
+    match (a, b) {
+        _ if a == b => Some(a.clone()),
+        (Ty::Id(_), Ty::String) => Some(a.clone()),
+        (Ty::String, Ty::Id(_)) => Some(b.clone()),
+        (Ty::List(x), Ty::List(y)) => Some(Ty::List(Box::new(unify(x, y)?))),
+        (
+            Ty::Map {
+                key: k1,
+                value: v1,
+                rest_list: r1,
+            },
+            Ty::Map {
+                key: k2,
+                value: v2,
+                rest_list: r2,
+            },
+        ) if r1 == r2 => Some(Ty::Map {
+            key: Box::new(unify(k1, k2)?),
+            value: Box::new(unify(v1, v2)?),
+            rest_list: *r1,
+        }),
+        _ => None,
     }
 }
 
@@ -241,7 +291,12 @@ fn pair(
             api.endpoint.body = BodyKind::Envelope;
         }
     }
-    if api.result != rest.result {
+    let result = match (&api.result, &rest.result) {
+        (Some(a), Some(b)) => unify(a, b).map(Some),
+        (None, None) => Some(None),
+        _ => None,
+    };
+    let Some(result) = result else {
         return Err(files
             .diagnostic(
                 &rest.loc,
@@ -251,16 +306,20 @@ fn pair(
                 ),
             )
             .help("twins must return the same structure"));
-    }
+    };
+    api.result = result;
     for param in &rest.params {
-        match api.params.iter_mut().find(|p| p.rust == param.rust) {
-            Some(twin) if twin.ty == param.ty => {
+        let twin = api.params.iter_mut().find(|p| p.rust == param.rust);
+        let unified = twin.as_ref().and_then(|t| unify(&t.ty, &param.ty));
+        match (twin, unified) {
+            (Some(twin), Some(ty)) => {
+                twin.ty = ty;
                 twin.required &= param.required;
                 if twin.place == Place::Query && twin.wire != param.wire {
                     twin.rest_wire = Some(param.wire.clone());
                 }
             }
-            Some(twin) => {
+            (Some(twin), None) => {
                 return Err(files
                     .diagnostic(
                         &rest.loc,
@@ -271,7 +330,7 @@ fn pair(
                     )
                     .help("twins must share their structures"));
             }
-            None => {
+            (None, _) => {
                 return Err(files
                     .diagnostic(
                         &rest.loc,

@@ -13,6 +13,7 @@
 ///     VirtualMachineId
 /// }
 /// ```
+#[doc(hidden)]
 #[macro_export]
 macro_rules! id_type {
     ($(#[$attr:meta])* $name:ident) => {

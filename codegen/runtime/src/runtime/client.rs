@@ -436,20 +436,26 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-/// Checks a base URL and returns it without a trailing `/`.
-/// Whether a normalized base URL names this machine.
+/// Whether a normalized base URL names this machine: `localhost` (and names under it), or a
+/// loopback address, IPv4-mapped IPv6 included.
 fn is_loopback(base_url: &str) -> bool {
     let Some(url) = reqwest::Url::parse(base_url).ok() else {
         return false;
     };
     let host = url.host_str().unwrap_or_default();
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
         || host
             .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+            .is_ok_and(|ip| ip.to_canonical().is_loopback())
 }
 
+/// Checks a base URL and returns it without a trailing `/`.
 fn normalize_base_url(raw: &str) -> Result<String, Error> {
     let with_scheme = if raw.contains("://") {
         raw.to_owned()

@@ -11,6 +11,7 @@
 ///     VirtualMachineId
 /// }
 /// ```
+#[doc(hidden)]
 #[macro_export]
 macro_rules! id_type {
     ($(#[$attr:meta])* $name:ident) => {
