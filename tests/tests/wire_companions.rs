@@ -17,7 +17,7 @@ use vsphere_client::vcenter::ovf::export_session::State;
 use vsphere_client::vcenter::ovf::ovf_file_info::FileType;
 use vsphere_client::vcenter::ovf::ovf_message::Category;
 use vsphere_client::vcenter::vm::hardware::{disk, ethernet};
-use vsphere_client::vcenter::vm::power;
+use vsphere_client::vcenter::vm::{ListQuery, power};
 use vsphere_client::vcenter::vm_template::library_items::check_outs::CheckInSpec;
 use vsphere_client::{Client, Style};
 use vsphere_tests::standin::{Recorded, Reply, StandIn, fixture, within};
@@ -478,9 +478,7 @@ async fn vm_list_without_filters_sends_no_query_and_decodes_the_summaries() {
         standin.push(documented_ok("vcenter.vm.list", style));
         let vms = within(
             LIMIT,
-            client(&standin, style)
-                .vcenter_vm()
-                .list(None, None, None, None, None, None, None, None),
+            client(&standin, style).vcenter_vm().list(&ListQuery::new()),
         )
         .await
         .unwrap_or_else(|e| panic!("{style:?}: list: {e:?}"));
@@ -511,6 +509,15 @@ async fn vm_list_sends_every_filter_value_as_its_own_pair_named_per_style() {
     let clusters = [ClusterComputeResourceId::new("domain-c8")];
     let pools = [ResourcePoolId::new("resgroup-9")];
     let states = [power::State::PoweredOn, power::State::Suspended];
+    let mut query = ListQuery::new();
+    query.vms = Some(vms.to_vec());
+    query.names = Some(names.to_vec());
+    query.folders = Some(folders.to_vec());
+    query.datacenters = Some(datacenters.to_vec());
+    query.hosts = Some(hosts.to_vec());
+    query.clusters = Some(clusters.to_vec());
+    query.resource_pools = Some(pools.to_vec());
+    query.power_states = Some(states.to_vec());
     for (style, expected) in [
         (
             Style::Api,
@@ -528,21 +535,9 @@ async fn vm_list_sends_every_filter_value_as_its_own_pair_named_per_style() {
     ] {
         let standin = StandIn::start().await;
         standin.push(documented_ok("vcenter.vm.list", style));
-        within(
-            LIMIT,
-            client(&standin, style).vcenter_vm().list(
-                Some(&vms),
-                Some(&names),
-                Some(&folders),
-                Some(&datacenters),
-                Some(&hosts),
-                Some(&clusters),
-                Some(&pools),
-                Some(&states),
-            ),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{style:?}: list: {e:?}"));
+        within(LIMIT, client(&standin, style).vcenter_vm().list(&query))
+            .await
+            .unwrap_or_else(|e| panic!("{style:?}: list: {e:?}"));
         let request = standin.only_request();
         request.assert_target(
             "GET",
@@ -567,21 +562,11 @@ async fn vm_list_names_filter_alone_and_its_encoding() {
         ] {
             let standin = StandIn::start().await;
             standin.push(documented_ok("vcenter.vm.list", style));
-            within(
-                LIMIT,
-                client(&standin, style).vcenter_vm().list(
-                    None,
-                    Some(values),
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                ),
-            )
-            .await
-            .unwrap_or_else(|e| panic!("{style:?}: list: {e:?}"));
+            let mut query = ListQuery::new();
+            query.names = Some(values.to_vec());
+            within(LIMIT, client(&standin, style).vcenter_vm().list(&query))
+                .await
+                .unwrap_or_else(|e| panic!("{style:?}: list: {e:?}"));
             standin.only_request().assert_target(
                 "GET",
                 &format!("{}/vcenter/vm", prefix(style)),
@@ -692,9 +677,7 @@ async fn vm_documented_errors_decode_in_both_styles() {
         ));
         let error = within(
             LIMIT,
-            client(&standin, style)
-                .vcenter_vm()
-                .list(None, None, None, None, None, None, None, None),
+            client(&standin, style).vcenter_vm().list(&ListQuery::new()),
         )
         .await
         .expect_err("invalid argument");

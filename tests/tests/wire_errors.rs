@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use vsphere_client::ids::{LibraryItemId, VcenterOvfExportSessionId, VirtualMachineId};
 use vsphere_client::runtime::ErrorKind;
 use vsphere_client::vcenter::ovf::export_session::{CreateSpec, SourceInfo, TargetType};
-use vsphere_client::vcenter::vm::InstantCloneSpec;
+use vsphere_client::vcenter::vm::{InstantCloneSpec, ListQuery};
 use vsphere_client::vcenter::vm_template::library_items::check_outs::CheckInSpec;
 use vsphere_client::{Client, Error, Style};
 use vsphere_tests::schema_check::spec_dir;
@@ -119,11 +119,7 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
             .get(&VirtualMachineId::new(VM))
             .await
             .map(drop),
-        "vcenter.vm.list" => client
-            .vcenter_vm()
-            .list(None, None, None, None, None, None, None, None)
-            .await
-            .map(drop),
+        "vcenter.vm.list" => client.vcenter_vm().list(&ListQuery::new()).await.map(drop),
         "vcenter.vm_template.library_items.check_outs.check_out" => client
             .vcenter_vm_template_library_items_check_outs()
             .check_out(&LibraryItemId::new(ITEM), None)

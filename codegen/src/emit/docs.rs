@@ -51,6 +51,27 @@ fn is_list_item(line: &str) -> bool {
 
 /// Escapes one line of prose.
 pub fn escape(line: &str) -> String {
+    // Code spans are shown verbatim by rustdoc, so only the text between them is escaped; with
+    // an unmatched backtick there are no code spans and everything is escaped.
+    if line.matches('`').count() % 2 == 0 {
+        return line
+            .split('`')
+            .enumerate()
+            .map(|(i, part)| {
+                if i % 2 == 1 {
+                    part.to_owned()
+                } else {
+                    escape_text(part)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("`");
+    }
+    escape_text(line)
+}
+
+/// Escapes text outside code spans: brackets and angle brackets, URLs made autolinks.
+fn escape_text(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     for (i, word) in line.split(' ').enumerate() {
         if i > 0 {
@@ -95,6 +116,15 @@ pub fn cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_spans_stay_verbatim() {
+        assert_eq!(
+            escape("sent as `filter.<name>` pairs, not <name> or [x]"),
+            "sent as `filter.<name>` pairs, not &lt;name&gt; or \\[x\\]"
+        );
+        assert_eq!(escape("a ` b <c>"), "a ` b &lt;c&gt;");
+    }
 
     #[test]
     fn escapes_what_rustdoc_would_misread() {

@@ -42,7 +42,11 @@ pub fn handle(model: &Model, module: &ModPath) -> TokenStream {
         accessor_name(module)
     );
     let accessor_doc = format!(" Operations of the `{dotted}` namespace.");
-    let methods = ops.iter().map(|(name, op)| method(model, name, op));
+    let methods = ops.iter().map(|(name, op)| method(model, module, name, op));
+    let queries = ops.iter().filter_map(|(name, op)| {
+        let query = query_struct(model, module, name, op)?;
+        Some(query_item(&handle_name(module), name, &query, op))
+    });
     quote! {
         #[doc = #handle_doc]
         #[derive(Clone, Copy, Debug)]
@@ -60,12 +64,90 @@ pub fn handle(model: &Model, module: &ModPath) -> TokenStream {
         impl #handle<'_> {
             #(#methods)*
         }
+
+        #(#queries)*
     }
 }
 
-fn method(model: &Model, name: &str, op: &Operation) -> TokenStream {
+/// Optional query parameters are gathered into one structure from this many on, so that a call
+/// names the filters it sets (`query.names = ...`) instead of passing a row of `None`s.
+const QUERY_STRUCT_MIN: usize = 2;
+
+/// The optional query parameters of an operation.
+fn optional_query(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params
+        .iter()
+        .filter(|p| p.place == Place::Query && !p.required && !p.idempotency_token)
+}
+
+/// The name of the structure holding `op`'s optional query parameters (`ListQuery` for `list`),
+/// when it gets one: enough of them, and a name free in the namespace and among the arguments.
+fn query_struct(model: &Model, module: &ModPath, method: &str, op: &Operation) -> Option<String> {
+    if op.session.is_some() || optional_query(op).count() < QUERY_STRUCT_MIN {
+        return None;
+    }
+    let name = format!("{}Query", naming::camel(method));
+    let taken = model
+        .modules
+        .get(module)
+        .is_some_and(|m| m.types.contains_key(&name))
+        || name == handle_name(module)
+        || op.params.iter().any(|p| p.rust == "query");
+    (!taken).then_some(name)
+}
+
+/// The structure of an operation's optional query parameters: every field optional, `Default`
+/// sends none.
+fn query_item(handle: &str, method: &str, name: &str, op: &Operation) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let doc = format!(
+        " Optional query parameters of [`{handle}::{method}`]; each one left `None` is not sent."
+    );
+    let fields = optional_query(op).map(|p| {
+        let field = naming::ident(&p.rust);
+        let ty = match &p.ty {
+            Ty::List(item) => {
+                let item = ty_tokens(item);
+                quote!(::std::vec::Vec<#item>)
+            }
+            ty => ty_tokens(ty),
+        };
+        let doc = docs::attrs(
+            &p.docs
+                .description
+                .as_deref()
+                .map(docs::prose)
+                .unwrap_or_else(|| vec![format!("The `{}` query parameter.", p.wire)]),
+        );
+        quote! {
+            #doc
+            pub #field: ::std::option::Option<#ty>,
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct #ident {
+            #(#fields)*
+        }
+
+        impl #ident {
+            /// No parameters set, the same as `default()`.
+            pub fn new() -> Self {
+                Self::default()
+            }
+        }
+    }
+}
+
+fn method(model: &Model, module: &ModPath, name: &str, op: &Operation) -> TokenStream {
     let ident = naming::ident(name);
-    let doc = docs::attrs(&method_docs(op));
+    let query = query_struct(model, module, name, op);
+    let grouped = |p: &Param| {
+        query.is_some() && p.place == Place::Query && !p.required && !p.idempotency_token
+    };
+    let doc = docs::attrs(&method_docs(op, &grouped));
     if let Some(role) = op.session {
         // The runtime owns the session: it keeps the token and logs in again after a 401.
         return match role {
@@ -83,12 +165,27 @@ fn method(model: &Model, name: &str, op: &Operation) -> TokenStream {
             },
         };
     }
-    let args = op.params.iter().map(|p| {
-        let ident = naming::ident(&p.rust);
-        let ty = param_ty(p);
-        quote!(#ident: #ty)
+    let query_arg = query.as_ref().map(|name| {
+        let ty = format_ident!("{}", name);
+        quote!(query: &#ty)
     });
-    let steps = op.params.iter().map(|p| param_step(model, p));
+    let args = op
+        .params
+        .iter()
+        .filter(|p| !grouped(p))
+        .map(|p| {
+            let ident = naming::ident(&p.rust);
+            let ty = param_ty(p);
+            quote!(#ident: #ty)
+        })
+        .chain(query_arg);
+    let steps = op.params.iter().map(|p| {
+        if grouped(p) {
+            query_field_step(p)
+        } else {
+            param_step(model, p)
+        }
+    });
     let (result, send) = match &op.result {
         Some(ty) => {
             let ty = ty_tokens(ty);
@@ -104,8 +201,9 @@ fn method(model: &Model, name: &str, op: &Operation) -> TokenStream {
     };
     let api = endpoint(op.api.as_ref());
     let rest = endpoint(op.rest.as_ref());
-    // One argument per documented parameter: a list operation with eight filters takes eight.
-    let many = (op.params.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    // One argument per path, body and required query parameter, which can still be many.
+    let arity = op.params.iter().filter(|p| !grouped(p)).count() + usize::from(query.is_some());
+    let many = (arity > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #doc
         #many
@@ -230,6 +328,35 @@ fn param_step(model: &Model, p: &Param) -> TokenStream {
     }
 }
 
+/// Sends one field of the query structure, when set.
+fn query_field_step(p: &Param) -> TokenStream {
+    let ident = naming::ident(&p.rust);
+    let wire = &p.wire;
+    let (key_setup, query_name) = match &p.rest_wire {
+        Some(rest) => (
+            quote!(let key = if call.style() == crate::runtime::Style::Rest { #rest } else { #wire };),
+            quote!(key),
+        ),
+        None => (TokenStream::new(), quote!(#wire)),
+    };
+    let send = match &p.ty {
+        Ty::List(item) => {
+            let text = scalar_text(item, quote!(item));
+            quote!(for item in #ident { call.query_param(#query_name, #text); })
+        }
+        ty => {
+            let text = scalar_text(ty, quote!(#ident));
+            quote!(call.query_param(#query_name, #text);)
+        }
+    };
+    quote! {
+        if let ::std::option::Option::Some(#ident) = &query.#ident {
+            #key_setup
+            #send
+        }
+    }
+}
+
 fn needs_validate(model: &Model, ty: &Ty) -> bool {
     match ty {
         Ty::Named(key) => model.type_def(key).is_some_and(|d| d.needs_validate),
@@ -238,7 +365,7 @@ fn needs_validate(model: &Model, ty: &Ty) -> bool {
     }
 }
 
-fn method_docs(op: &Operation) -> Vec<String> {
+fn method_docs(op: &Operation, grouped: &dyn Fn(&Param) -> bool) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(summary) = &op.summary
         && op.docs.description.as_deref() != Some(summary.as_str())
@@ -278,7 +405,12 @@ fn method_docs(op: &Operation) -> Vec<String> {
                 .as_deref()
                 .map(docs::cell)
                 .unwrap_or_default();
-            lines.push(format!("- `{}`: {text}", p.rust));
+            let name = if grouped(p) {
+                format!("query.{}", p.rust)
+            } else {
+                p.rust.clone()
+            };
+            lines.push(format!("- `{name}`: {text}"));
         }
     }
     if !op.privileges.is_empty() {

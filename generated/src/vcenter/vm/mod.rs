@@ -673,7 +673,7 @@ impl VmApi<'_> {
     }
     /// Lists the virtual machines that match a filter.
     ///
-    /// Returns the commonly used facts (the Summary) of the virtual machines visible to the user (subject to permission checks) that match every given filter; without filters, of all of them. At most 4000 virtual machines are returned (1000 on vSphere 6.x); if more match, the call fails with UNABLE_TO_ALLOCATE_RESOURCE. Under /rest the filters are the members of the `filter` parameter, sent as `filter.&lt;name&gt;` query parameters.
+    /// Returns the commonly used facts (the Summary) of the virtual machines visible to the user (subject to permission checks) that match every given filter; without filters, of all of them. At most 4000 virtual machines are returned (1000 on vSphere 6.x); if more match, the call fails with UNABLE_TO_ALLOCATE_RESOURCE. Under /rest the filters are the members of the `filter` parameter, sent as `filter.<name>` query parameters.
     ///
     /// vAPI operation `vcenter.vm.list`.
     ///
@@ -683,14 +683,14 @@ impl VmApi<'_> {
     /// | `/rest` | `GET /rest/vcenter/vm` |
     ///
     /// # Parameters
-    /// - `vms`: Identifiers of virtual machines that can match. If unset or empty, virtual machines with any identifier match. Each value is sent as its own `vms=&lt;value&gt;` pair.
-    /// - `names`: Names that virtual machines must have to match (see Info.name). If unset or empty, virtual machines with any name match. Each value is sent as its own `names=&lt;value&gt;` pair.
-    /// - `folders`: Folders that must contain the virtual machine for it to match. If unset or empty, virtual machines in any folder match. Each value is sent as its own `folders=&lt;value&gt;` pair.
-    /// - `datacenters`: Datacenters that must contain the virtual machine for it to match. If unset or empty, virtual machines in any datacenter match. Each value is sent as its own `datacenters=&lt;value&gt;` pair.
-    /// - `hosts`: Hosts that must run the virtual machine for it to match. If unset or empty, virtual machines on any host match. Each value is sent as its own `hosts=&lt;value&gt;` pair.
-    /// - `clusters`: Clusters that must contain the virtual machine for it to match. If unset or empty, virtual machines in any cluster match. Each value is sent as its own `clusters=&lt;value&gt;` pair.
-    /// - `resource_pools`: Resource pools that must contain the virtual machine for it to match. If unset or empty, virtual machines in any resource pool match. Each value is sent as its own `resource_pools=&lt;value&gt;` pair.
-    /// - `power_states`: Power states that the virtual machine must be in to match. If unset or empty, virtual machines in any power state match. Each value is sent as its own `power_states=&lt;value&gt;` pair.
+    /// - `query.vms`: Identifiers of virtual machines that can match. If unset or empty, virtual machines with any identifier match. Each value is sent as its own `vms=<value>` pair.
+    /// - `query.names`: Names that virtual machines must have to match (see Info.name). If unset or empty, virtual machines with any name match. Each value is sent as its own `names=<value>` pair.
+    /// - `query.folders`: Folders that must contain the virtual machine for it to match. If unset or empty, virtual machines in any folder match. Each value is sent as its own `folders=<value>` pair.
+    /// - `query.datacenters`: Datacenters that must contain the virtual machine for it to match. If unset or empty, virtual machines in any datacenter match. Each value is sent as its own `datacenters=<value>` pair.
+    /// - `query.hosts`: Hosts that must run the virtual machine for it to match. If unset or empty, virtual machines on any host match. Each value is sent as its own `hosts=<value>` pair.
+    /// - `query.clusters`: Clusters that must contain the virtual machine for it to match. If unset or empty, virtual machines in any cluster match. Each value is sent as its own `clusters=<value>` pair.
+    /// - `query.resource_pools`: Resource pools that must contain the virtual machine for it to match. If unset or empty, virtual machines in any resource pool match. Each value is sent as its own `resource_pools=<value>` pair.
+    /// - `query.power_states`: Power states that the virtual machine must be in to match. If unset or empty, virtual machines in any power state match. Each value is sent as its own `power_states=<value>` pair.
     ///
     /// # Errors
     ///
@@ -701,17 +701,9 @@ impl VmApi<'_> {
     /// | 503 | `SERVICE_UNAVAILABLE` | if the system is unable to communicate with a service to complete the request. |
     /// | 401 | `UNAUTHENTICATED` | if the user can not be authenticated. |
     /// | 403 | `UNAUTHORIZED` | if the user doesn't have the required privileges. |
-    #[allow(clippy::too_many_arguments)]
     pub async fn list(
         self,
-        vms: ::std::option::Option<&[crate::ids::VirtualMachineId]>,
-        names: ::std::option::Option<&[::std::string::String]>,
-        folders: ::std::option::Option<&[crate::ids::FolderId]>,
-        datacenters: ::std::option::Option<&[crate::ids::DatacenterId]>,
-        hosts: ::std::option::Option<&[crate::ids::HostSystemId]>,
-        clusters: ::std::option::Option<&[crate::ids::ClusterComputeResourceId]>,
-        resource_pools: ::std::option::Option<&[crate::ids::ResourcePoolId]>,
-        power_states: ::std::option::Option<&[crate::vcenter::vm::power::State]>,
+        query: &ListQuery,
     ) -> ::std::result::Result<
         ::std::vec::Vec<crate::vcenter::vm::Summary>,
         crate::runtime::Error,
@@ -732,7 +724,7 @@ impl VmApi<'_> {
             }),
         };
         let mut call = self.client.call(&OPERATION);
-        if let ::std::option::Option::Some(vms) = vms {
+        if let ::std::option::Option::Some(vms) = &query.vms {
             let key = if call.style() == crate::runtime::Style::Rest {
                 "filter.vms"
             } else {
@@ -742,7 +734,7 @@ impl VmApi<'_> {
                 call.query_param(key, item.as_str());
             }
         }
-        if let ::std::option::Option::Some(names) = names {
+        if let ::std::option::Option::Some(names) = &query.names {
             let key = if call.style() == crate::runtime::Style::Rest {
                 "filter.names"
             } else {
@@ -752,7 +744,7 @@ impl VmApi<'_> {
                 call.query_param(key, item);
             }
         }
-        if let ::std::option::Option::Some(folders) = folders {
+        if let ::std::option::Option::Some(folders) = &query.folders {
             let key = if call.style() == crate::runtime::Style::Rest {
                 "filter.folders"
             } else {
@@ -762,7 +754,7 @@ impl VmApi<'_> {
                 call.query_param(key, item.as_str());
             }
         }
-        if let ::std::option::Option::Some(datacenters) = datacenters {
+        if let ::std::option::Option::Some(datacenters) = &query.datacenters {
             let key = if call.style() == crate::runtime::Style::Rest {
                 "filter.datacenters"
             } else {
@@ -772,7 +764,7 @@ impl VmApi<'_> {
                 call.query_param(key, item.as_str());
             }
         }
-        if let ::std::option::Option::Some(hosts) = hosts {
+        if let ::std::option::Option::Some(hosts) = &query.hosts {
             let key = if call.style() == crate::runtime::Style::Rest {
                 "filter.hosts"
             } else {
@@ -782,7 +774,7 @@ impl VmApi<'_> {
                 call.query_param(key, item.as_str());
             }
         }
-        if let ::std::option::Option::Some(clusters) = clusters {
+        if let ::std::option::Option::Some(clusters) = &query.clusters {
             let key = if call.style() == crate::runtime::Style::Rest {
                 "filter.clusters"
             } else {
@@ -792,7 +784,7 @@ impl VmApi<'_> {
                 call.query_param(key, item.as_str());
             }
         }
-        if let ::std::option::Option::Some(resource_pools) = resource_pools {
+        if let ::std::option::Option::Some(resource_pools) = &query.resource_pools {
             let key = if call.style() == crate::runtime::Style::Rest {
                 "filter.resource_pools"
             } else {
@@ -802,7 +794,7 @@ impl VmApi<'_> {
                 call.query_param(key, item.as_str());
             }
         }
-        if let ::std::option::Option::Some(power_states) = power_states {
+        if let ::std::option::Option::Some(power_states) = &query.power_states {
             let key = if call.style() == crate::runtime::Style::Rest {
                 "filter.power_states"
             } else {
@@ -813,5 +805,40 @@ impl VmApi<'_> {
             }
         }
         call.send::<::std::vec::Vec<crate::vcenter::vm::Summary>>().await
+    }
+}
+/// Optional query parameters of [`VmApi::list`]; each one left `None` is not sent.
+#[cfg(feature = "vcenter-vm")]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ListQuery {
+    /// Identifiers of virtual machines that can match. If unset or empty, virtual machines with any identifier match. Each value is sent as its own `vms=<value>` pair.
+    pub vms: ::std::option::Option<::std::vec::Vec<crate::ids::VirtualMachineId>>,
+    /// Names that virtual machines must have to match (see Info.name). If unset or empty, virtual machines with any name match. Each value is sent as its own `names=<value>` pair.
+    pub names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Folders that must contain the virtual machine for it to match. If unset or empty, virtual machines in any folder match. Each value is sent as its own `folders=<value>` pair.
+    pub folders: ::std::option::Option<::std::vec::Vec<crate::ids::FolderId>>,
+    /// Datacenters that must contain the virtual machine for it to match. If unset or empty, virtual machines in any datacenter match. Each value is sent as its own `datacenters=<value>` pair.
+    pub datacenters: ::std::option::Option<::std::vec::Vec<crate::ids::DatacenterId>>,
+    /// Hosts that must run the virtual machine for it to match. If unset or empty, virtual machines on any host match. Each value is sent as its own `hosts=<value>` pair.
+    pub hosts: ::std::option::Option<::std::vec::Vec<crate::ids::HostSystemId>>,
+    /// Clusters that must contain the virtual machine for it to match. If unset or empty, virtual machines in any cluster match. Each value is sent as its own `clusters=<value>` pair.
+    pub clusters: ::std::option::Option<
+        ::std::vec::Vec<crate::ids::ClusterComputeResourceId>,
+    >,
+    /// Resource pools that must contain the virtual machine for it to match. If unset or empty, virtual machines in any resource pool match. Each value is sent as its own `resource_pools=<value>` pair.
+    pub resource_pools: ::std::option::Option<
+        ::std::vec::Vec<crate::ids::ResourcePoolId>,
+    >,
+    /// Power states that the virtual machine must be in to match. If unset or empty, virtual machines in any power state match. Each value is sent as its own `power_states=<value>` pair.
+    pub power_states: ::std::option::Option<
+        ::std::vec::Vec<crate::vcenter::vm::power::State>,
+    >,
+}
+#[cfg(feature = "vcenter-vm")]
+impl ListQuery {
+    /// No parameters set, the same as `default()`.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
