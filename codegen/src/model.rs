@@ -258,6 +258,9 @@ pub struct Param {
     pub required: bool,
     /// Where it travels.
     pub place: Place,
+    /// Where it travels under `/rest` when that differs: `client_token` goes in the `/api` query
+    /// but in the `/rest` envelope.
+    pub rest_place: Option<Place>,
     /// Documentation.
     pub docs: Docs,
     /// Filled with a fresh UUID when the caller gives none.

@@ -163,8 +163,71 @@ paths:
                     type: string
         '401':
           description: if the user can not be authenticated.
+  /api/vcenter/registry:
+    post:
+      operationId: create
+      parameters:
+        - name: client_token
+          in: query
+          required: false
+          schema:
+            type: string
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/VcenterRegistryCreateSpec'
+      responses:
+        '201':
+          description: The registry's identifier.
+          content:
+            application/json:
+              schema:
+                type: string
+        '401':
+          description: if the user can not be authenticated.
+  /rest/vcenter/registry:
+    post:
+      operationId: create
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [spec]
+              properties:
+                client_token:
+                  type: string
+                spec:
+                  $ref: '#/components/schemas/vcenter.registry.create_spec'
+      responses:
+        '200':
+          description: The registry's identifier.
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  value:
+                    type: string
+        '401':
+          description: if the user can not be authenticated.
 components:
   schemas:
+    VcenterRegistryCreateSpec:
+      type: object
+      required: [name]
+      properties:
+        name:
+          type: string
+    vcenter.registry.create_spec:
+      type: object
+      required: [name]
+      properties:
+        name:
+          type: string
     VcenterTlsSet:
       type: object
       required: [duration]
@@ -325,5 +388,39 @@ fn an_id_stated_in_one_form_only_types_the_paired_method() {
     assert!(
         get.contains(r#"path: "/rest/vcenter/host/{host}""#),
         "{get}"
+    );
+}
+
+#[test]
+fn a_query_parameter_of_api_that_rest_sends_in_its_envelope_pairs() {
+    let text = generated_text();
+    assert!(!text.contains("fn create_rest("), "{text}");
+    let create = method(&text, "create");
+    assert!(
+        create.contains("client_token: ::std::option::Option<&str>"),
+        "{create}"
+    );
+    assert!(
+        create.contains("spec: &crate::vcenter::registry::CreateSpec"),
+        "{create}"
+    );
+    // The bare spec under /api, the envelope under /rest; the token in the query or envelope.
+    assert!(
+        create.contains("body: crate::runtime::BodyKind::Bare"),
+        "{create}"
+    );
+    assert!(
+        create.contains("body: crate::runtime::BodyKind::Envelope"),
+        "{create}"
+    );
+    assert!(
+        create.contains(
+            r#"if call.style() == crate::runtime::Style::Rest { call.body_param("client_token", &client_token.to_owned())?; } else { call.query_param("client_token", client_token); }"#
+        ),
+        "{create}"
+    );
+    assert!(
+        create.contains(r#"call.body_param("spec", spec)?;"#),
+        "{create}"
     );
 }

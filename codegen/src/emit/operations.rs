@@ -75,9 +75,13 @@ const QUERY_STRUCT_MIN: usize = 2;
 
 /// The optional query parameters of an operation.
 fn optional_query(op: &Operation) -> impl Iterator<Item = &Param> {
-    op.params
-        .iter()
-        .filter(|p| p.place == Place::Query && !p.required && !p.idempotency_token)
+    op.params.iter().filter(|p| in_query_struct(p))
+}
+
+/// Whether a parameter belongs in its operation's query structure (when it has one): optional,
+/// and only ever in the query.
+fn in_query_struct(p: &Param) -> bool {
+    p.place == Place::Query && p.rest_place.is_none() && !p.required && !p.idempotency_token
 }
 
 /// The name of the structure holding `op`'s optional query parameters (`ListQuery` for `list`),
@@ -144,9 +148,7 @@ fn query_item(handle: &str, method: &str, name: &str, op: &Operation) -> TokenSt
 fn method(model: &Model, module: &ModPath, name: &str, op: &Operation) -> TokenStream {
     let ident = naming::ident(name);
     let query = query_struct(model, module, name, op);
-    let grouped = |p: &Param| {
-        query.is_some() && p.place == Place::Query && !p.required && !p.idempotency_token
-    };
+    let grouped = |p: &Param| query.is_some() && in_query_struct(p);
     let doc = docs::attrs(&method_docs(op, &grouped));
     if let Some(role) = op.session {
         // The runtime owns the session: it keeps the token and logs in again after a 401.
@@ -289,7 +291,7 @@ fn param_step(model: &Model, p: &Param) -> TokenStream {
     };
     let rust = &p.rust;
     let value = quote!(#ident);
-    let step = match p.place {
+    let step_for = |place: Place| match place {
         Place::Path => {
             let text = scalar_text(&p.ty, value.clone());
             quote!(call.path_param(#rust, #text);)
@@ -310,10 +312,19 @@ fn param_step(model: &Model, p: &Param) -> TokenStream {
             let value = match p.ty {
                 Ty::String => quote!(&#value.to_owned()),
                 Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 => quote!(&#value),
-                _ => value,
+                _ => value.clone(),
             };
             quote! { #check call.body_param(#wire, #value)?; }
         }
+    };
+    let step = match p.rest_place {
+        Some(rest_place) => {
+            let (api, rest) = (step_for(p.place), step_for(rest_place));
+            quote! {
+                if call.style() == crate::runtime::Style::Rest { #rest } else { #api }
+            }
+        }
+        None => step_for(p.place),
     };
     if p.idempotency_token {
         // A fresh token per call; a retry inside the runtime resends the same body, hence the same token.

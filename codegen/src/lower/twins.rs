@@ -180,6 +180,44 @@ impl Lowering<'_> {
     }
 }
 
+/// `/api` sends the body bare and the envelope's other members in the query, as VMware's
+/// `client_token` of create operations: the bare body is the one envelope member of its type,
+/// and every other member is an `/api` query parameter of the same name and type. Then the body
+/// takes that member's name and those query parameters travel in the envelope under `/rest`.
+/// Returns whether `api` was rewritten so.
+fn query_members_of_envelope(api: &mut Draft, rest_body: &[&Param]) -> bool {
+    if api.endpoint.body != BodyKind::Bare || rest_body.len() < 2 {
+        return false;
+    }
+    let Some(body) = api.params.iter().position(|p| p.place == Place::Body) else {
+        return false;
+    };
+    let body_ty = api.params[body].ty.clone();
+    let (members, others): (Vec<&Param>, Vec<&Param>) =
+        rest_body.iter().partition(|r| r.ty == body_ty);
+    let [member] = members.as_slice() else {
+        return false;
+    };
+    let in_query = |r: &Param| {
+        !r.idempotency_token
+            && api.params.iter().any(|p| {
+                p.rust == r.rust && p.place == Place::Query && unify(&p.ty, &r.ty).is_some()
+            })
+    };
+    if !others.iter().all(|r| in_query(r)) {
+        return false;
+    }
+    let body = &mut api.params[body];
+    body.rust = member.rust.clone();
+    body.wire = member.wire.clone();
+    for param in api.params.iter_mut() {
+        if param.place == Place::Query && others.iter().any(|r| r.rust == param.rust) {
+            param.rest_place = Some(Place::Body);
+        }
+    }
+    true
+}
+
 /// The one type that two twins' types stand for: the same type, or one typed by an id where the
 /// other is a plain string (its description stated no resource type).
 fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
@@ -255,7 +293,8 @@ fn pair(
         .iter()
         .filter(|p| p.place == Place::Body)
         .collect();
-    if api.endpoint.body == BodyKind::Bare && rest.endpoint.body == BodyKind::Envelope {
+    let split = !wraps && query_members_of_envelope(&mut api, &rest_body);
+    if !split && api.endpoint.body == BodyKind::Bare && rest.endpoint.body == BodyKind::Envelope {
         let api_body = api.params.iter().position(|p| p.place == Place::Body);
         if rest_body.len() == 1 && !wraps {
             // The bare `/api` body takes the name of the single `/rest` envelope member (`spec`).

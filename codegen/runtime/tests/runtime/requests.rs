@@ -330,3 +330,58 @@ async fn a_literal_query_in_the_template_is_kept_before_the_parameters() {
     );
     assert_eq!(request.json(), json!({"used_by_entity": "me"}));
 }
+
+/// A create operation whose token is a query parameter under `/api` and an envelope member under
+/// `/rest` (VMware's `client_token`), as the generated method sends it.
+static CREATE_REGISTRY: vsphere_runtime::runtime::Operation = vsphere_runtime::runtime::Operation {
+    name: "vcenter.registry.create",
+    api: Some(vsphere_runtime::runtime::Endpoint {
+        method: vsphere_runtime::runtime::Method::Post,
+        path: "/api/vcenter/registry",
+        action: None,
+        body: vsphere_runtime::runtime::BodyKind::Bare,
+    }),
+    rest: Some(vsphere_runtime::runtime::Endpoint {
+        method: vsphere_runtime::runtime::Method::Post,
+        path: "/rest/vcenter/registry",
+        action: None,
+        body: vsphere_runtime::runtime::BodyKind::Envelope,
+    }),
+};
+
+#[tokio::test]
+async fn a_token_travels_in_the_api_query_and_the_rest_envelope() {
+    for style in [Style::Api, Style::Rest] {
+        let reply = match style {
+            Style::Api => r#""registry-1""#,
+            Style::Rest => r#"{"value": "registry-1"}"#,
+        };
+        let server = Server::start(move |_| Reply::json(200, reply)).await;
+        let client = plain_client(&server.url(), style);
+        let mut call = client.call(&CREATE_REGISTRY);
+        let spec = json!({"name": "harbor"});
+        if call.style() == Style::Rest {
+            call.body_param("client_token", &"tok-1".to_owned())
+                .unwrap();
+        } else {
+            call.query_param("client_token", "tok-1");
+        }
+        call.body_param("spec", &spec).unwrap();
+        let id: String = call.send().await.unwrap();
+        assert_eq!(id, "registry-1");
+        let request = server.request(0);
+        match style {
+            Style::Api => {
+                assert_eq!(request.target, "/api/vcenter/registry?client_token=tok-1");
+                assert_eq!(request.json(), json!({"name": "harbor"}));
+            }
+            Style::Rest => {
+                assert_eq!(request.target, "/rest/vcenter/registry");
+                assert_eq!(
+                    request.json(),
+                    json!({"client_token": "tok-1", "spec": {"name": "harbor"}})
+                );
+            }
+        }
+    }
+}
