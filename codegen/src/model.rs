@@ -176,6 +176,45 @@ pub enum Ty {
     },
 }
 
+impl Ty {
+    /// Calls `visit` on this type and every type it is made of (list items, map keys and values).
+    pub fn walk<'t>(&'t self, visit: &mut impl FnMut(&'t Ty)) {
+        visit(self);
+        match self {
+            Ty::List(item) => item.walk(visit),
+            Ty::Map { key, value, .. } => {
+                key.walk(visit);
+                value.walk(visit);
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Module {
+    /// Every type the namespace's structures and operations use directly (field, parameter and
+    /// result types, not what they are made of).
+    pub fn used_types(&self) -> impl Iterator<Item = &Ty> {
+        let fields = self.types.values().flat_map(|def| match &def.kind {
+            TypeKind::Struct { fields, .. } => fields.as_slice(),
+            _ => &[],
+        });
+        fields
+            .map(|f| &f.ty)
+            .chain(self.operations.values().flat_map(Operation::used_types))
+    }
+}
+
+impl Operation {
+    /// The types of the operation's parameters and result.
+    pub fn used_types(&self) -> impl Iterator<Item = &Ty> {
+        self.params
+            .iter()
+            .map(|p| &p.ty)
+            .chain(self.result.as_ref())
+    }
+}
+
 /// A documented privilege requirement.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Privilege {

@@ -16,6 +16,11 @@ use std::sync::Once;
 
 use codegen::Diagnostic;
 
+#[path = "support/inline.rs"]
+mod inline;
+
+use inline::generate_inline;
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -360,13 +365,6 @@ paths:
           type: string
 "
     )
-}
-
-fn generate_inline(text: &str) -> Result<codegen::Generated, codegen::Diagnostics> {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let spec = dir.path().join("openapi.yaml");
-    std::fs::write(&spec, text).expect("write");
-    codegen::generate(&spec)
 }
 
 /// The spec must be refused with located errors that say what to do.

@@ -2,6 +2,11 @@
 //! state only in description prose still give typed ids, for parameters, fields, list items,
 //! map keys and results; ambiguous or contradicting prose leaves a string.
 
+#[path = "support/inline.rs"]
+mod inline;
+
+use inline::{generate_inline, generated_rust};
+
 const SPEC: &str = r#"openapi: 3.0.3
 info:
   title: Prose ids
@@ -89,20 +94,7 @@ components:
 "#;
 
 fn generated_text() -> String {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let spec = dir.path().join("openapi.yaml");
-    std::fs::write(&spec, SPEC).expect("write");
-    let generated = codegen::generate(&spec).unwrap_or_else(|e| panic!("{e}"));
-    generated
-        .files
-        .iter()
-        .filter(|(name, _)| name.ends_with(".rs"))
-        .map(|(name, text)| format!("// FILE {name}\n{text}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    generated_rust(SPEC)
 }
 
 #[test]
@@ -181,11 +173,7 @@ paths:
           description: if it is not found.
 "#
         );
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("openapi.yaml");
-        std::fs::write(&path, spec).expect("write");
-        let generated =
-            codegen::generate(&path).unwrap_or_else(|e| panic!("{first}/{second}: {e}"));
+        let generated = generate_inline(&spec).unwrap_or_else(|e| panic!("{first}/{second}: {e}"));
         let ids = &generated.files["src/ids.rs"];
         assert!(ids.contains("`y.vm.Disk`"), "{ids}");
         assert!(!ids.contains("`x.vm.Disk`"), "{ids}");

@@ -4,6 +4,11 @@
 //! list of `{key, value}` structures and where `/api` wraps a one-member envelope in a structure
 //! of its own; forms that take different parameters stay two methods.
 
+#[path = "support/inline.rs"]
+mod inline;
+
+use inline::generated_rust;
+
 const SPEC: &str = r#"openapi: 3.0.3
 info:
   title: VMware-style twins
@@ -282,22 +287,8 @@ components:
           $ref: '#/components/schemas/vcenter.inventory.datastore.info'
 "#;
 
-/// Every generated `.rs` file, whitespace collapsed so that matches do not depend on layout.
 fn generated_text() -> String {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let spec = dir.path().join("openapi.yaml");
-    std::fs::write(&spec, SPEC).expect("write");
-    let generated = codegen::generate(&spec).unwrap_or_else(|e| panic!("{e}"));
-    generated
-        .files
-        .iter()
-        .filter(|(name, _)| name.ends_with(".rs"))
-        .map(|(_, text)| text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    generated_rust(SPEC)
 }
 
 /// The text of the method `name` up to the next method.

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{ModPath, Model, Operation, Ty, TypeKind};
+use crate::model::{ModPath, Model, Ty};
 
 /// The feature of a namespace: its module path joined by `-` (`vcenter-vm_template`).
 pub fn feature_name(module: &ModPath) -> String {
@@ -15,15 +15,12 @@ pub fn features(model: &Model) -> BTreeMap<String, BTreeSet<String>> {
     let mut features = BTreeMap::new();
     for (path, module) in &model.modules {
         let mut refs: BTreeSet<&ModPath> = BTreeSet::new();
-        for def in module.types.values() {
-            if let TypeKind::Struct { fields, .. } = &def.kind {
-                for field in fields {
-                    collect(&field.ty, &mut refs);
+        for ty in module.used_types() {
+            ty.walk(&mut |part| {
+                if let Ty::Named(key) = part {
+                    refs.insert(&key.module);
                 }
-            }
-        }
-        for op in module.operations.values() {
-            operation_refs(op, &mut refs);
+            });
         }
         refs.remove(path);
         let deps = refs
@@ -40,54 +37,18 @@ pub fn features(model: &Model) -> BTreeMap<String, BTreeSet<String>> {
 pub fn id_users(model: &Model) -> BTreeMap<String, BTreeSet<String>> {
     let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (path, module) in &model.modules {
-        let mut tys: Vec<&Ty> = Vec::new();
-        for def in module.types.values() {
-            if let TypeKind::Struct { fields, .. } = &def.kind {
-                tys.extend(fields.iter().map(|f| &f.ty));
-            }
-        }
-        for op in module.operations.values() {
-            tys.extend(op.params.iter().map(|p| &p.ty));
-            tys.extend(op.result.as_ref());
-        }
-        while let Some(ty) = tys.pop() {
-            match ty {
-                Ty::Id(name) => {
+        for ty in module.used_types() {
+            ty.walk(&mut |part| {
+                if let Ty::Id(name) = part {
                     users
                         .entry(name.clone())
                         .or_default()
                         .insert(feature_name(path));
                 }
-                Ty::List(item) => tys.push(item),
-                Ty::Map { key, value, .. } => {
-                    tys.push(key);
-                    tys.push(value);
-                }
-                _ => {}
-            }
+            });
         }
     }
     users
-}
-
-fn operation_refs<'m>(op: &'m Operation, refs: &mut BTreeSet<&'m ModPath>) {
-    for param in &op.params {
-        collect(&param.ty, refs);
-    }
-    if let Some(result) = &op.result {
-        collect(result, refs);
-    }
-}
-
-fn collect<'m>(ty: &'m Ty, refs: &mut BTreeSet<&'m ModPath>) {
-    match ty {
-        Ty::Named(key) => {
-            refs.insert(&key.module);
-        }
-        Ty::List(item) => collect(item, refs),
-        Ty::Map { value, .. } => collect(value, refs),
-        _ => {}
-    }
 }
 
 /// Puts `#[cfg(feature = "...")]` on every item of a parsed module file except its child

@@ -277,18 +277,33 @@ fn scalar_text(ty: &Ty, value: TokenStream) -> TokenStream {
     }
 }
 
-fn param_step(model: &Model, p: &Param) -> TokenStream {
-    let ident = naming::ident(&p.rust);
+/// Sends the query parameter `p` holding `value`: each item of a list as its own pair. `/rest`
+/// may name the parameter differently (`filter.names`); the key is chosen first so that `call`
+/// is not borrowed inside its own argument list.
+fn query_send(p: &Param, value: &TokenStream) -> TokenStream {
     let wire = &p.wire;
-    // `/rest` may name a query parameter differently (`filter.names`); the key is chosen first so
-    // that `call` is not borrowed inside its own argument list.
-    let (key_setup, query_name) = match &p.rest_wire {
+    let (key_setup, name) = match &p.rest_wire {
         Some(rest) => (
             quote!(let key = if call.style() == crate::runtime::Style::Rest { #rest } else { #wire };),
             quote!(key),
         ),
         None => (TokenStream::new(), quote!(#wire)),
     };
+    match &p.ty {
+        Ty::List(item) => {
+            let text = scalar_text(item, quote!(item));
+            quote!(#key_setup for item in #value { call.query_param(#name, #text); })
+        }
+        ty => {
+            let text = scalar_text(ty, value.clone());
+            quote!(#key_setup call.query_param(#name, #text);)
+        }
+    }
+}
+
+fn param_step(model: &Model, p: &Param) -> TokenStream {
+    let ident = naming::ident(&p.rust);
+    let wire = &p.wire;
     let rust = &p.rust;
     let value = quote!(#ident);
     let step_for = |place: Place| match place {
@@ -296,16 +311,7 @@ fn param_step(model: &Model, p: &Param) -> TokenStream {
             let text = scalar_text(&p.ty, value.clone());
             quote!(call.path_param(#rust, #text);)
         }
-        Place::Query => match &p.ty {
-            Ty::List(item) => {
-                let text = scalar_text(item, quote!(item));
-                quote!(#key_setup for item in #value { call.query_param(#query_name, #text); })
-            }
-            ty => {
-                let text = scalar_text(ty, value.clone());
-                quote!(#key_setup call.query_param(#query_name, #text);)
-            }
-        },
+        Place::Query => query_send(p, &value),
         Place::Body => {
             let check = needs_validate(model, &p.ty)
                 .then(|| quote!(crate::runtime::Validate::validate(#value, #wire)?;));
@@ -342,27 +348,9 @@ fn param_step(model: &Model, p: &Param) -> TokenStream {
 /// Sends one field of the query structure, when set.
 fn query_field_step(p: &Param) -> TokenStream {
     let ident = naming::ident(&p.rust);
-    let wire = &p.wire;
-    let (key_setup, query_name) = match &p.rest_wire {
-        Some(rest) => (
-            quote!(let key = if call.style() == crate::runtime::Style::Rest { #rest } else { #wire };),
-            quote!(key),
-        ),
-        None => (TokenStream::new(), quote!(#wire)),
-    };
-    let send = match &p.ty {
-        Ty::List(item) => {
-            let text = scalar_text(item, quote!(item));
-            quote!(for item in #ident { call.query_param(#query_name, #text); })
-        }
-        ty => {
-            let text = scalar_text(ty, quote!(#ident));
-            quote!(call.query_param(#query_name, #text);)
-        }
-    };
+    let send = query_send(p, &quote!(#ident));
     quote! {
         if let ::std::option::Option::Some(#ident) = &query.#ident {
-            #key_setup
             #send
         }
     }

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Model, Ty, TypeKey, TypeKind};
+use crate::model::{Model, Operation, Ty, TypeKey, TypeKind};
 
 /// Removes the types, id types and then-empty modules that no operation reaches.
 pub fn unreachable(model: &mut Model) {
@@ -17,27 +17,21 @@ pub fn unreachable(model: &mut Model) {
         .modules
         .values()
         .flat_map(|m| m.operations.values())
-        .flat_map(|op| op.params.iter().map(|p| &p.ty).chain(op.result.as_ref()))
+        .flat_map(Operation::used_types)
         .collect();
     while let Some(ty) = pending.pop() {
-        match ty {
+        let mut reached = Vec::new();
+        ty.walk(&mut |part| match part {
             Ty::Id(name) => {
                 ids.insert(name.clone());
             }
-            Ty::Named(key) => {
-                if types.insert(key.clone())
-                    && let Some(TypeKind::Struct { fields, .. }) =
-                        model.type_def(key).map(|t| &t.kind)
-                {
-                    pending.extend(fields.iter().map(|f| &f.ty));
-                }
-            }
-            Ty::List(item) => pending.push(item),
-            Ty::Map { key, value, .. } => {
-                pending.push(key);
-                pending.push(value);
-            }
+            Ty::Named(key) if types.insert(key.clone()) => reached.push(key),
             _ => {}
+        });
+        for key in reached {
+            if let Some(TypeKind::Struct { fields, .. }) = model.type_def(key).map(|t| &t.kind) {
+                pending.extend(fields.iter().map(|f| &f.ty));
+            }
         }
     }
     for (path, module) in &mut model.modules {

@@ -497,11 +497,7 @@ impl Lowering<'_> {
     fn fields_of(&mut self, loc: &Loc, key: &TypeKey) -> Result<Vec<Field>, Diagnostic> {
         let files = self.files;
         let schema = files.get(loc).cloned().unwrap_or(Value::Null);
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
+        let required = required_of(&schema);
         let properties = schema
             .get("properties")
             .and_then(Value::as_object)
@@ -537,11 +533,7 @@ impl Lowering<'_> {
                     )
                     .help("rename one of them"));
             }
-            let ctx = Context {
-                module: key.module.clone(),
-                name: format!("{}{}", key.name, naming::camel(json)),
-            };
-            let ty = self.ty_of(&at, &ctx)?;
+            let ty = self.property_ty(key, loc, json)?;
             let mut docs = docs_of(Some(property));
             if docs.description.is_none() || docs.since.is_none() {
                 let (_, target) = files.follow(&at)?;
@@ -567,6 +559,21 @@ impl Lowering<'_> {
             });
         }
         Ok(fields)
+    }
+
+    /// The type of the property `json` of the structure `owner` whose schema is at `loc`, with
+    /// the names its inline types get (`OwnerJson`).
+    pub(super) fn property_ty(
+        &mut self,
+        owner: &TypeKey,
+        loc: &Loc,
+        json: &str,
+    ) -> Result<Ty, Diagnostic> {
+        let ctx = Context {
+            module: owner.module.clone(),
+            name: format!("{}{}", owner.name, naming::camel(json)),
+        };
+        self.ty_of(&loc.child("properties").child(json), &ctx)
     }
 
     fn required_if(
@@ -627,6 +634,15 @@ fn schema_name_of(loc: &Loc) -> Option<String> {
 }
 
 /// A string-valued extension of a node.
+/// The names a schema's `required` lists, in its order.
+pub fn required_of(schema: &Value) -> Vec<&str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
 pub fn extension_str<'v>(node: &'v Value, name: &str) -> Option<&'v str> {
     node.get(name).and_then(Value::as_str)
 }

@@ -5,12 +5,12 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
+use crate::load::Loc;
 use crate::model::{BodyKind, Operation, Param, Place, SessionRole, Ty, TypeKey};
-use crate::naming;
 
 use super::Lowering;
 use super::operation::{Draft, Style};
-use super::schema::Context;
+use super::schema::required_of;
 
 impl Lowering<'_> {
     /// Pairs the `/api` and `/rest` drafts of one operation. Twins named by
@@ -68,7 +68,7 @@ impl Lowering<'_> {
     }
 }
 
-impl Lowering<'_> {
+impl<'a> Lowering<'a> {
     /// VMware's `/rest` forms may spell a map result as a list of `{key, value}` structures of
     /// their own where the `/api` form has the map itself. Both are one map, which the client
     /// reads as a key/value list under `/rest` anyway, so the `/rest` draft takes the map type.
@@ -99,26 +99,13 @@ impl Lowering<'_> {
 
     /// The key and value types of a structure that has exactly the properties `key` and `value`.
     fn key_value_item(&mut self, item: &TypeKey) -> Option<(Ty, Ty)> {
-        let (loc, _) = self.type_owners.get(item)?.clone();
-        let (target, schema) = self.files.follow(&loc).ok()?;
-        let properties: BTreeSet<&str> = schema
-            .get("properties")
-            .and_then(Value::as_object)?
-            .keys()
-            .map(String::as_str)
-            .collect();
-        if properties != BTreeSet::from(["key", "value"]) {
+        let (loc, schema) = self.struct_schema(item)?;
+        if property_names(schema) != BTreeSet::from(["key", "value"]) {
             return None;
         }
-        let mut member = |json: &str| {
-            let ctx = Context {
-                module: item.module.clone(),
-                name: format!("{}{}", item.name, naming::camel(json)),
-            };
-            self.ty_of(&target.child("properties").child(json), &ctx)
-                .ok()
-        };
-        Some((member("key")?, member("value")?))
+        let key = self.property_ty(item, &loc, "key").ok()?;
+        let value = self.property_ty(item, &loc, "value").ok()?;
+        Some((key, value))
     }
 
     /// Whether the `/api` body is a structure whose properties are exactly the members of the
@@ -147,37 +134,36 @@ impl Lowering<'_> {
         {
             return false;
         }
-        let Some((loc, _)) = self.type_owners.get(body).cloned() else {
+        let Some((loc, schema)) = self.struct_schema(body) else {
             return false;
         };
-        let Ok((target, schema)) = self.files.follow(&loc) else {
-            return false;
-        };
-        let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
-            return false;
-        };
-        let names: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
         let wire: BTreeSet<&str> = rest_members.iter().map(|p| p.wire.as_str()).collect();
-        if names != wire {
+        if property_names(schema) != wire {
             return false;
         }
-        let required: BTreeSet<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
+        let required = required_of(schema);
         rest_members.iter().all(|member| {
-            let ctx = Context {
-                module: body.module.clone(),
-                name: format!("{}{}", body.name, naming::camel(&member.wire)),
-            };
-            let at = target.child("properties").child(&member.wire);
             let same_type = self
-                .ty_of(&at, &ctx)
+                .property_ty(body, &loc, &member.wire)
                 .is_ok_and(|ty| unify(&ty, &member.ty).is_some());
-            same_type && required.contains(member.wire.as_str()) == member.required
+            same_type && required.contains(&member.wire.as_str()) == member.required
         })
     }
+
+    /// The schema of a registered structure, and where it is.
+    fn struct_schema(&self, key: &TypeKey) -> Option<(Loc, &'a Value)> {
+        let (loc, _) = self.type_owners.get(key)?;
+        self.files.follow(loc).ok()
+    }
+}
+
+/// The property names of a schema.
+fn property_names(schema: &Value) -> BTreeSet<&str> {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default()
 }
 
 /// `/api` sends the body bare and the envelope's other members in the query, as VMware's
