@@ -11,11 +11,46 @@ pub enum Severity {
     Error,
 }
 
+/// What a warning reports, for summaries and tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Finding {
+    /// Anything not listed below (every error).
+    #[default]
+    General,
+    /// An operation is not generated.
+    Skipped,
+    /// Something is generated less precisely than the spec states (a type becomes
+    /// `serde_json::Value`, a condition is not checked, a field becomes optional).
+    Degraded,
+    /// A name had to change to stay unique or legal.
+    Renamed,
+    /// A schema no operation uses.
+    Unused,
+    /// An operation documents no errors.
+    Undocumented,
+}
+
+impl Finding {
+    /// A short label (`skipped`, `degraded`, ...).
+    pub fn label(self) -> &'static str {
+        match self {
+            Finding::General => "general",
+            Finding::Skipped => "skipped",
+            Finding::Degraded => "degraded",
+            Finding::Renamed => "renamed",
+            Finding::Unused => "unused",
+            Finding::Undocumented => "undocumented",
+        }
+    }
+}
+
 /// One finding about the spec: what is wrong, where, and what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
+    /// What kind of finding it is.
+    pub kind: Finding,
     /// What is wrong, in one sentence.
     pub message: String,
     /// The file as the user named it (or as a `$ref` named it relative to the root).
@@ -33,6 +68,7 @@ impl Diagnostic {
     pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Error,
+            kind: Finding::General,
             message: message.into(),
             file: file.into(),
             line_column: None,
@@ -58,6 +94,12 @@ impl Diagnostic {
     /// Adds the line and column.
     pub fn line(mut self, line: usize, column: usize) -> Self {
         self.line_column = Some((line, column));
+        self
+    }
+
+    /// Says what kind of finding it is.
+    pub fn kind(mut self, kind: Finding) -> Self {
+        self.kind = kind;
         self
     }
 

@@ -26,6 +26,7 @@ pub mod locate;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod support;
 pub mod validate;
 pub mod write;
 
@@ -58,11 +59,17 @@ pub fn generate(spec: &Path) -> Result<Generated, Diagnostics> {
         files.place(&mut errors);
         return Err(Diagnostics(errors));
     }
-    let (model, lowering_warnings) =
-        lower::lower(&files, &source_name(spec)).map_err(|Diagnostics(mut errors)| {
+    let support = support::Support::classify(&files);
+    warnings.extend(support.warnings.iter().cloned());
+    let (model, lowering_warnings) = match lower::lower(&files, &support, &source_name(spec)) {
+        Ok(lowered) => lowered,
+        Err(Diagnostics(mut errors)) => {
+            // The warnings found so far still say something about the spec.
+            errors.extend(warnings);
             files.place(&mut errors);
-            Diagnostics(errors)
-        })?;
+            return Err(Diagnostics(errors));
+        }
+    };
     warnings.extend(lowering_warnings);
     // One pass over each file locates every warning.
     files.place(&mut warnings);

@@ -5,7 +5,10 @@
 
 use std::collections::BTreeMap;
 
-/// A module path of snake_case segments (`["vcenter", "vm"]`).
+use crate::load::Loc;
+
+/// A module path of snake_case segments (`["vcenter", "vm"]`): the module's identity. The
+/// identifiers the crate spells it with are in [`Model::namespaces`].
 pub type ModPath = Vec<String>;
 
 /// The whole client to generate.
@@ -25,6 +28,44 @@ pub struct Model {
     pub modules: BTreeMap<ModPath, Module>,
     /// Id newtypes by Rust name.
     pub ids: BTreeMap<String, IdType>,
+    /// The names of every module of the crate (those holding something and their ancestors),
+    /// decided by the naming pass.
+    pub namespaces: BTreeMap<ModPath, NamespaceNames>,
+    /// Names of the runtime's own items that the naming pass reserved in the crate root.
+    pub root: RootNames,
+}
+
+/// How the crate spells one module, decided by the naming pass.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NamespaceNames {
+    /// The module's identifier (`vm`, `r#type`).
+    pub ident: String,
+    /// Its file stem (`vm`, `type`).
+    pub file: String,
+    /// Its Cargo feature (`vcenter-vm`), when it holds something.
+    pub feature: Option<String>,
+    /// The operations handle of the namespace: present when it or a namespace below it has
+    /// operations, so the tree `client.vcenter().vm()` reaches every operation.
+    pub handle: Option<HandleNames>,
+}
+
+/// The handle of a namespace and how its parent reaches it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HandleNames {
+    /// The handle struct (`VmApi`).
+    pub ident: String,
+    /// The method on the parent's handle (or on `Client` for a top-level namespace) that returns
+    /// it (`vm`).
+    pub accessor: String,
+    /// The features under which the handle exists: its own and every descendant's.
+    pub features: Vec<String>,
+}
+
+/// Names the crate root holds besides the namespaces.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RootNames {
+    /// The id module (`ids`).
+    pub ids: String,
 }
 
 impl Model {
@@ -58,6 +99,8 @@ pub struct Module {
 pub struct IdType {
     /// The vSphere resource type (`VirtualMachine`, `com.vmware.content.library.Item`).
     pub resource_type: String,
+    /// The Rust identifier, decided by the naming pass.
+    pub ident: String,
 }
 
 /// Where a named type lives.
@@ -85,6 +128,10 @@ pub struct Docs {
 pub struct TypeDef {
     /// The schema's name in the spec (`Vcenter.VM.InstantCloneSpec`).
     pub schema_name: String,
+    /// Where the schema is, for diagnostics.
+    pub origin: Loc,
+    /// The Rust identifier, decided by the naming pass.
+    pub ident: String,
     /// Its documentation.
     pub docs: Docs,
     /// What it is.
@@ -109,16 +156,33 @@ pub enum TypeKind {
     Enum {
         /// Known values in spec order.
         variants: Vec<Variant>,
-        /// The variant that keeps unknown values: `Unknown`, or `Other` when a value is `UNKNOWN`.
+        /// The variant that keeps unknown values (`Unknown`, or `Other` when a value is
+        /// `UNKNOWN`), decided by the naming pass.
         catch_all: String,
     },
+    /// A value that is one of several schemas, told apart by their JSON shape.
+    Union {
+        /// The alternatives, in spec order.
+        members: Vec<UnionMember>,
+    },
+}
+
+/// One alternative of a [`TypeKind::Union`].
+#[derive(Clone, Debug)]
+pub struct UnionMember {
+    /// The variant's identifier, decided by the naming pass.
+    pub ident: String,
+    /// What the naming pass derives the identifier from (the member's schema name or type).
+    pub hint: String,
+    /// Its type.
+    pub ty: Ty,
 }
 
 /// A known value of an enum.
 #[derive(Clone, Debug)]
 pub struct Variant {
-    /// Rust variant name.
-    pub rust: String,
+    /// Rust variant name, decided by the naming pass.
+    pub ident: String,
     /// The string on the wire.
     pub value: String,
 }
@@ -126,10 +190,10 @@ pub struct Variant {
 /// A field of a structure.
 #[derive(Clone, Debug)]
 pub struct Field {
-    /// Name in JSON.
+    /// Name in JSON: the field's identity.
     pub json: String,
-    /// Rust field name (unescaped).
-    pub rust: String,
+    /// Rust field name as written (`r#type`), decided by the naming pass.
+    pub ident: String,
     /// Its type (without the `Option` of optional fields).
     pub ty: Ty,
     /// Required fields are plain, optional ones `Option`.
@@ -163,6 +227,8 @@ pub enum Ty {
     Id(String),
     /// A generated structure or enum.
     Named(TypeKey),
+    /// Raw bytes (`Vec<u8>`): a binary request or response body.
+    Bytes,
     /// `Vec<T>`.
     List(Box<Ty>),
     /// `BTreeMap<K, V>`.
@@ -186,7 +252,16 @@ impl Ty {
                 key.walk(visit);
                 value.walk(visit);
             }
-            _ => {}
+            Ty::String
+            | Ty::Bool
+            | Ty::I32
+            | Ty::I64
+            | Ty::F32
+            | Ty::F64
+            | Ty::Any
+            | Ty::Bytes
+            | Ty::Id(_)
+            | Ty::Named(_) => {}
         }
     }
 }
@@ -195,13 +270,21 @@ impl Module {
     /// Every type the namespace's structures and operations use directly (field, parameter and
     /// result types, not what they are made of).
     pub fn used_types(&self) -> impl Iterator<Item = &Ty> {
-        let fields = self.types.values().flat_map(|def| match &def.kind {
-            TypeKind::Struct { fields, .. } => fields.as_slice(),
-            _ => &[],
-        });
-        fields
-            .map(|f| &f.ty)
+        self.types
+            .values()
+            .flat_map(TypeDef::member_types)
             .chain(self.operations.values().flat_map(Operation::used_types))
+    }
+}
+
+impl TypeDef {
+    /// The types of a structure's fields or a union's members.
+    pub fn member_types(&self) -> Box<dyn Iterator<Item = &Ty> + '_> {
+        match &self.kind {
+            TypeKind::Struct { fields, .. } => Box::new(fields.iter().map(|f| &f.ty)),
+            TypeKind::Union { members } => Box::new(members.iter().map(|m| &m.ty)),
+            TypeKind::Enum { .. } => Box::new(std::iter::empty()),
+        }
     }
 }
 
@@ -226,11 +309,56 @@ pub struct Privilege {
     pub via: Option<String>,
 }
 
+/// An HTTP status as a response key states it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// One code (`404`).
+    Code(u16),
+    /// A class of codes (`4XX` is `Class(4)`).
+    Class(u8),
+    /// Every status not listed (`default`).
+    Default,
+}
+
+impl Status {
+    /// Reads a response key (`"200"`, `"4XX"`, `"default"`); `None` when it is none of these.
+    pub fn parse(key: &str) -> Option<Status> {
+        if key.eq_ignore_ascii_case("default") {
+            return Some(Status::Default);
+        }
+        let bytes = key.as_bytes();
+        match bytes {
+            [d @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => Some(Status::Class(d - b'0')),
+            [b'1'..=b'5', b'0'..=b'9', b'0'..=b'9'] => key.parse().ok().map(Status::Code),
+            _ => None,
+        }
+    }
+
+    /// Whether the status is a success (2xx).
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Class(class) => class == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Code(code) => write!(f, "{code}"),
+            Status::Class(class) => write!(f, "{class}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
+}
+
 /// A documented error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ErrorDoc {
     /// HTTP status.
-    pub status: String,
+    pub status: Status,
     /// vAPI error type (`NOT_FOUND`), when documented.
     pub error_type: Option<String>,
     /// When it happens.
@@ -242,6 +370,13 @@ pub struct ErrorDoc {
 pub struct Operation {
     /// The vAPI name (`vcenter.vm.instant_clone`) or, in a plain spec, the operationId.
     pub name: String,
+    /// Where the operation is (its `/api` form when it has one), for diagnostics.
+    pub origin: Loc,
+    /// The method's identifier, decided by the naming pass.
+    pub ident: String,
+    /// The structure gathering its optional query parameters (`ListQuery`), when it gets one;
+    /// decided by the naming pass.
+    pub query: Option<String>,
     /// Documentation.
     pub docs: Docs,
     /// One-line summary.
@@ -260,6 +395,22 @@ pub struct Operation {
     pub rest: Option<Endpoint>,
     /// Session operations are carried out by the runtime.
     pub session: Option<SessionRole>,
+    /// What a success body is.
+    pub result_media: Media,
+    /// What the request body is, when there is one.
+    pub body_media: Media,
+}
+
+/// How a body travels.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Media {
+    /// JSON (`application/json`, with parameters, or `+json`).
+    #[default]
+    Json,
+    /// Text (`text/*`) of this content type: a `String`.
+    Text(String),
+    /// Anything else, of this content type: bytes.
+    Binary(String),
 }
 
 /// What a session operation does.
@@ -278,6 +429,10 @@ pub enum Place {
     Path,
     /// In the query string.
     Query,
+    /// In a request header.
+    Header,
+    /// In the `Cookie` header.
+    Cookie,
     /// In the body (the body itself, or one envelope member).
     Body,
 }
@@ -285,8 +440,13 @@ pub enum Place {
 /// A parameter of an operation.
 #[derive(Clone, Debug)]
 pub struct Param {
-    /// Rust name, also the name used in path templates and envelopes (unescaped).
-    pub rust: String,
+    /// The parameter's identity within its operation (snake case of its wire name), also the
+    /// placeholder name in path templates; not an identifier.
+    pub key: String,
+    /// Its Rust identifier as written (`r#type`), decided by the naming pass.
+    pub ident: String,
+    /// Where it is declared, for diagnostics.
+    pub origin: Loc,
     /// Name on the wire (envelope member, query key).
     pub wire: String,
     /// Name on the wire under `/rest` when it differs (`filter.names` for `/api`'s `names`).
@@ -317,11 +477,69 @@ pub enum BodyKind {
     Envelope,
 }
 
+/// An HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `PUT`
+    Put,
+    /// `POST`
+    Post,
+    /// `DELETE`
+    Delete,
+    /// `PATCH`
+    Patch,
+    /// `HEAD`
+    Head,
+    /// `OPTIONS`
+    Options,
+}
+
+impl HttpMethod {
+    /// Every method, in the order operations are read.
+    pub const ALL: [HttpMethod; 7] = [
+        HttpMethod::Get,
+        HttpMethod::Put,
+        HttpMethod::Post,
+        HttpMethod::Delete,
+        HttpMethod::Patch,
+        HttpMethod::Head,
+        HttpMethod::Options,
+    ];
+
+    /// The key of a path item (`get`).
+    pub fn key(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "get",
+            HttpMethod::Put => "put",
+            HttpMethod::Post => "post",
+            HttpMethod::Delete => "delete",
+            HttpMethod::Patch => "patch",
+            HttpMethod::Head => "head",
+            HttpMethod::Options => "options",
+        }
+    }
+
+    /// The name on the wire (`GET`).
+    pub fn wire(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Options => "OPTIONS",
+        }
+    }
+}
+
 /// One URL style of an operation.
 #[derive(Clone, Debug)]
 pub struct Endpoint {
-    /// Upper-case HTTP method.
-    pub method: String,
+    /// The HTTP method.
+    pub method: HttpMethod,
     /// Path template with Rust parameter names.
     pub path: String,
     /// The path key as written in the spec, for docs.

@@ -59,17 +59,73 @@ fn identifier_chars(name: &str) -> String {
 
 /// An UpperCamelCase name (type, variant). Leading digits get a `V` so the name stays an identifier.
 pub fn camel(name: &str) -> String {
-    let mut camel = name
-        .replace(['.', '-', ' ', '@', '/', '$', '~', '+'], "_")
-        .to_upper_camel_case();
+    let mut camel = identifier_chars(
+        &name
+            .replace(['.', '-', ' ', '@', '/', '$', '~', '+'], "_")
+            .to_upper_camel_case(),
+    )
+    .replace('_', "");
     if camel.is_empty() || camel.starts_with(|c: char| c.is_ascii_digit()) {
         camel.insert(0, 'V');
     }
     camel
 }
 
-/// The identifier for `name`, escaped when it is a keyword (`type` → `r#type`, `self` → `self_`).
+/// The snake_case identifier for any spec name, as written in Rust source: ASCII, never empty,
+/// never `_`, keywords escaped (`type` → `r#type`, `self` → `self_`). A name with no ASCII letter
+/// or digit is spelled by its code points (`$` → `u24`), so distinct names stay distinct.
+pub fn snake_ident(raw: &str) -> String {
+    escape_keyword(&with_word(snake(raw), raw, "u"))
+}
+
+/// The UpperCamelCase identifier for any spec name (see [`snake_ident`]).
+pub fn camel_ident(raw: &str) -> String {
+    escape_keyword(&with_word(camel(raw), raw, "U"))
+}
+
+/// `clean` when `raw` has an ASCII letter or digit, else the code points of `raw`.
+fn with_word(clean: String, raw: &str, prefix: &str) -> String {
+    if has_word(raw) && clean.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return clean;
+    }
+    let codes: Vec<String> = raw.chars().map(|c| format!("{:x}", u32::from(c))).collect();
+    if codes.is_empty() {
+        format!("{prefix}nnamed")
+    } else {
+        format!("{prefix}{}", codes.join("_"))
+    }
+}
+
+/// `type` → `r#type`, `self` → `self_`; other names unchanged.
+pub fn escape_keyword(name: &str) -> String {
+    if NOT_RAW.contains(&name) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name) {
+        format!("r#{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// The identifier as written without its raw prefix (`r#type` → `type`), for file names and
+/// for comparing names.
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// The `Ident` for a name the naming pass decided (`r#type` becomes a raw identifier).
 pub fn ident(name: &str) -> Ident {
+    if let Some(raw) = name.strip_prefix("r#")
+        && KEYWORDS.contains(&raw)
+        && !NOT_RAW.contains(&raw)
+    {
+        return Ident::new_raw(raw, Span::call_site());
+    }
+    plain_ident(name)
+}
+
+/// An identifier from a name that should already be one; a stray character never panics.
+fn plain_ident(name: &str) -> Ident {
     // Names reach here already cleaned; this keeps a stray character from ever panicking.
     let cleaned;
     let name = if !name.is_empty()

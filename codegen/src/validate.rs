@@ -22,39 +22,38 @@ pub fn validate(files: &SpecFiles) -> Vec<Diagnostic> {
         None if files.root().get("swagger").is_some() => found.push(files.diagnostic(&root.child("swagger"), "this is a Swagger 2.0 document").help("convert it to OpenAPI 3.0 first, e.g. with the npm package swagger2openapi")),
         None => found.push(files.diagnostic(&root, "the document has no `openapi` version").help("start the file with `openapi: 3.0.3`")),
     }
-    let mut targets = BTreeSet::new();
-    let mut broken = false;
     for (doc, document) in files.documents().iter().enumerate() {
         let mut refs = Vec::new();
         collect_refs(&document.root, String::new(), &mut refs);
         for (pointer, reference) in refs {
             let at = Loc { doc, pointer };
-            match files
+            if let Err(e) = files
                 .resolve_ref(&at, &reference)
                 .and_then(|_| files.follow(&at))
+                && !found.contains(&e)
             {
-                Ok((target, _)) => {
-                    targets.insert(target);
-                }
-                Err(e) => {
-                    broken = true;
-                    if !found.contains(&e) {
-                        found.push(e);
-                    }
-                }
+                found.push(e);
             }
         }
     }
-    if !broken {
-        let nested = nested_in_itself(files, &targets);
-        // A schema nested in itself is reported as such, not again as requiring itself.
-        if nested.is_empty() {
-            found.extend(required_cycles(files, &targets));
-        }
-        found.extend(nested);
-    }
     found.extend(operations_without_errors(files));
     found
+}
+
+/// The target of every `$ref` of every file (references that do not resolve are left out; they
+/// are errors of [`validate`]).
+pub fn ref_targets(files: &SpecFiles) -> BTreeSet<Loc> {
+    let mut targets = BTreeSet::new();
+    for (doc, document) in files.documents().iter().enumerate() {
+        let mut refs = Vec::new();
+        collect_refs(&document.root, String::new(), &mut refs);
+        for (pointer, _) in refs {
+            if let Ok((target, _)) = files.follow(&Loc { doc, pointer }) {
+                targets.insert(target);
+            }
+        }
+    }
+    targets
 }
 
 /// What the generator writes inline rather than as a type of its own: the items of a list, the
@@ -90,7 +89,8 @@ fn inline_part(files: &SpecFiles, loc: &Loc) -> Option<(Loc, &'static str)> {
 /// (`List: {type: array, items: {$ref: List}}`). The generator writes those inline (`Vec<T>`,
 /// `BTreeMap<String, T>`), so the Rust type would be infinite; a structure on the way breaks the
 /// chain. Each inline schema has one inline part, so following the chain finds every cycle.
-fn nested_in_itself(files: &SpecFiles, starts: &BTreeSet<Loc>) -> Vec<Diagnostic> {
+/// Returns, per cycle, the inline part to give up (the first member's) and what the cycle is.
+pub fn nested_in_itself(files: &SpecFiles, starts: &BTreeSet<Loc>) -> Vec<(Loc, String)> {
     let mut finite: BTreeSet<Loc> = BTreeSet::new();
     let mut cycles: BTreeSet<Vec<(Loc, &'static str)>> = BTreeSet::new();
     for start in starts {
@@ -128,16 +128,18 @@ fn nested_in_itself(files: &SpecFiles, starts: &BTreeSet<Loc>) -> Vec<Diagnostic
                 .collect();
             shown.push(schema_name(files, &cycle[0].0));
             let (loc, label) = &cycle[0];
-            files
-                .diagnostic(
-                    &loc.child(label),
-                    format!(
-                        "schema `{}` is nested in itself through lists, maps or `allOf` only: {}; the generator writes those inline (`Vec<T>`, `BTreeMap<String, T>`), so its Rust type would be infinite",
-                        schema_name(files, loc),
-                        shown.join(" → ")
-                    ),
-                )
-                .help("put a structure on the way: make the items (or map values) an object with `properties` that holds the nested list")
+            let part = match *label {
+                "allOf" => loc.child("allOf").child("0"),
+                other => loc.child(other),
+            };
+            (
+                part,
+                format!(
+                    "schema `{}` is nested in itself through lists, maps or `allOf` only: {}; the generator writes those inline (`Vec<T>`, `BTreeMap<String, T>`), so its Rust type would be infinite",
+                    schema_name(files, loc),
+                    shown.join(" → ")
+                ),
+            )
         })
         .collect()
 }
@@ -147,7 +149,8 @@ fn nested_in_itself(files: &SpecFiles, starts: &BTreeSet<Loc>) -> Vec<Diagnostic
 /// required fields, so no response could ever be decoded into the generated type.
 ///
 /// Every such cycle passes through a `$ref`, so the walk starts at each reference's target.
-fn required_cycles(files: &SpecFiles, starts: &BTreeSet<Loc>) -> Vec<Diagnostic> {
+/// Returns, per cycle, the required property to make optional and what the cycle is.
+pub fn required_cycles(files: &SpecFiles, starts: &BTreeSet<Loc>) -> Vec<(Loc, String)> {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         OnPath,
@@ -223,16 +226,14 @@ fn required_cycles(files: &SpecFiles, starts: &BTreeSet<Loc>) -> Vec<Diagnostic>
                 Some(property) => loc.child("properties").child(property),
                 None => loc.clone(),
             };
-            files
-                .diagnostic(
-                    &at,
-                    format!(
-                        "structure `{}` requires itself: {} are all required, so no finite JSON value fits the schema",
-                        schema_name(files, loc),
-                        chain.join(" → ")
-                    ),
-                )
-                .help("make one of these properties optional (remove it from `required`) or a list")
+            (
+                at,
+                format!(
+                    "structure `{}` requires itself: {} are all required, so no finite JSON value fits the schema",
+                    schema_name(files, loc),
+                    chain.join(" → ")
+                ),
+            )
         })
         .collect()
 }
@@ -309,7 +310,7 @@ fn operations_without_errors(files: &SpecFiles) -> Vec<Diagnostic> {
                     .and_then(Value::as_object)
                     .is_some_and(|r| r.keys().any(|c| !c.starts_with('2')));
             if op.is_object() && op.get("responses").is_some() && !documented {
-                found.push(files.warning(&paths_loc.child(path).child(method), format!("`{} {path}` documents no errors", method.to_uppercase())).help("add its error responses (and `x-vsphere-errors`) so the client docs list them"));
+                found.push(files.warning(&paths_loc.child(path).child(method), format!("`{} {path}` documents no errors", method.to_uppercase())).kind(crate::diagnostic::Finding::Undocumented).help("add its error responses (and `x-vsphere-errors`) so the client docs list them"));
             }
         }
     }

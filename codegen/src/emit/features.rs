@@ -5,9 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{ModPath, Model, Ty};
 
-/// The feature of a namespace: its module path joined by `-` (`vcenter-vm_template`).
-pub fn feature_name(module: &ModPath) -> String {
-    module.join("-")
+/// The feature of a namespace (`vcenter-vm_template`), as the naming pass decided it.
+fn feature_name(model: &Model, module: &ModPath) -> String {
+    model
+        .namespaces
+        .get(module)
+        .and_then(|n| n.feature.clone())
+        .unwrap_or_else(|| module.join("-"))
 }
 
 /// Feature → the features it enables, for every namespace that holds something.
@@ -26,9 +30,9 @@ pub fn features(model: &Model) -> BTreeMap<String, BTreeSet<String>> {
         let deps = refs
             .into_iter()
             .filter(|m| model.modules.contains_key(*m))
-            .map(feature_name)
+            .map(|m| feature_name(model, m))
             .collect();
-        features.insert(feature_name(path), deps);
+        features.insert(feature_name(model, path), deps);
     }
     features
 }
@@ -43,7 +47,7 @@ pub fn id_users(model: &Model) -> BTreeMap<String, BTreeSet<String>> {
                     users
                         .entry(name.clone())
                         .or_default()
-                        .insert(feature_name(path));
+                        .insert(feature_name(model, path));
                 }
             });
         }
@@ -57,6 +61,9 @@ pub fn gate(file: &mut syn::File, feature: &str) {
     let cfg: syn::Attribute = syn::parse_quote!(#[cfg(feature = #feature)]);
     for item in &mut file.items {
         let attrs = match item {
+            // The handle and its accessors say themselves when they exist.
+            syn::Item::Struct(i) if has_cfg(&i.attrs) => continue,
+            syn::Item::Impl(i) if has_cfg(&i.attrs) => continue,
             syn::Item::Struct(i) => &mut i.attrs,
             syn::Item::Enum(i) => &mut i.attrs,
             syn::Item::Impl(i) => &mut i.attrs,
@@ -69,6 +76,10 @@ pub fn gate(file: &mut syn::File, feature: &str) {
             .count();
         attrs.insert(after_docs, cfg.clone());
     }
+}
+
+fn has_cfg(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("cfg"))
 }
 
 /// The `[features]` table of the manifest.

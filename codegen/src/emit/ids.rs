@@ -12,7 +12,7 @@ use super::features;
 pub fn ids_rs(model: &Model) -> TokenStream {
     let users = features::id_users(model);
     let ids = model.ids.iter().map(|(name, id)| {
-        let ident = naming::ident(name);
+        let ident = naming::ident(&id.ident);
         let doc = format!(
             " An identifier of a vSphere resource of type `{}`.",
             id.resource_type

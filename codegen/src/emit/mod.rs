@@ -21,10 +21,9 @@ use quote::quote;
 
 use crate::diagnostic::Diagnostic;
 use crate::format;
-use crate::model::{ModPath, Model, Ty};
+use crate::model::{ModPath, Model, Ty, TypeKey};
 use crate::naming;
 
-pub use features::feature_name;
 pub use runtime::RUNTIME_FILES;
 
 /// Emits every file of the crate, keyed by path relative to the crate root (`src/lib.rs`).
@@ -101,15 +100,19 @@ fn module_file(
     path: &ModPath,
     header: &str,
 ) -> Result<(String, String), Diagnostic> {
-    let file = tree.file_path(path);
+    let file = tree.file_path(model, path);
     let tokens = module::module_rs(model, tree, path)?;
-    let feature = features::feature_name(path);
-    let text = format::rust_with(tokens, header, &file, |f| features::gate(f, &feature))?;
+    let feature = model.namespaces.get(path).and_then(|n| n.feature.clone());
+    let text = format::rust_with(tokens, header, &file, |f| {
+        if let Some(feature) = &feature {
+            features::gate(f, feature);
+        }
+    })?;
     Ok((file, text))
 }
 
 /// The fully qualified Rust type of a model type.
-pub fn ty_tokens(ty: &Ty) -> TokenStream {
+pub fn ty_tokens(model: &Model, ty: &Ty) -> TokenStream {
     match ty {
         Ty::String => quote!(::std::string::String),
         Ty::Bool => quote!(bool),
@@ -118,26 +121,37 @@ pub fn ty_tokens(ty: &Ty) -> TokenStream {
         Ty::F32 => quote!(f32),
         Ty::F64 => quote!(f64),
         Ty::Any => quote!(::serde_json::Value),
+        Ty::Bytes => quote!(::std::vec::Vec<u8>),
         Ty::Id(name) => {
-            let name = naming::ident(name);
-            quote!(crate::ids::#name)
+            let ids = naming::ident(&model.root.ids);
+            let name = naming::ident(model.ids.get(name).map_or(name.as_str(), |id| &id.ident));
+            quote!(crate::#ids::#name)
         }
-        Ty::Named(key) => type_path(&key.module, &key.name),
+        Ty::Named(key) => type_path(model, key),
         Ty::List(item) => {
-            let item = ty_tokens(item);
+            let item = ty_tokens(model, item);
             quote!(::std::vec::Vec<#item>)
         }
         Ty::Map { key, value, .. } => {
-            let key = ty_tokens(key);
-            let value = ty_tokens(value);
+            let key = ty_tokens(model, key);
+            let value = ty_tokens(model, value);
             quote!(::std::collections::BTreeMap<#key, #value>)
         }
     }
 }
 
-/// `crate::a::b::Name`.
-pub fn type_path(module: &ModPath, name: &str) -> TokenStream {
-    let segments = module.iter().map(|s| naming::ident(s));
-    let name = naming::ident(name);
-    quote!(crate #(:: #segments)* :: #name)
+/// `crate::a::b::Name` for a type of the model.
+pub fn type_path(model: &Model, key: &TypeKey) -> TokenStream {
+    let module = module_path(model, &key.module);
+    let name = naming::ident(model.type_def(key).map_or(key.name.as_str(), |d| &d.ident));
+    quote!(#module :: #name)
+}
+
+/// `crate::a::b` for a module of the model, spelled with the names the naming pass chose.
+pub fn module_path(model: &Model, path: &ModPath) -> TokenStream {
+    let segments = (1..=path.len()).map(|len| {
+        let names = model.namespaces.get(&path[..len]);
+        naming::ident(names.map_or(path[len - 1].as_str(), |n| &n.ident))
+    });
+    quote!(crate #(:: #segments)*)
 }

@@ -23,7 +23,7 @@ impl Tree {
     pub fn of(model: &Model) -> Tree {
         let mut children: BTreeMap<ModPath, Vec<String>> = BTreeMap::new();
         children.insert(Vec::new(), Vec::new());
-        for path in model.modules.keys() {
+        for path in model.namespaces.keys() {
             for len in 1..=path.len() {
                 let prefix = &path[..len];
                 if !children.contains_key(prefix) {
@@ -51,8 +51,15 @@ impl Tree {
 
     /// `src/vcenter/vm/mod.rs` for a module with children, `src/vcenter/ovf/export_session.rs`
     /// otherwise.
-    pub fn file_path(&self, path: &[String]) -> String {
-        let parts: Vec<String> = path.iter().map(|p| naming::module_file(p)).collect();
+    pub fn file_path(&self, model: &Model, path: &[String]) -> String {
+        let parts: Vec<String> = (1..=path.len())
+            .map(|len| {
+                model
+                    .namespaces
+                    .get(&path[..len])
+                    .map_or_else(|| path[len - 1].clone(), |n| n.file.clone())
+            })
+            .collect();
         if self.children(path).is_empty() {
             format!("src/{}.rs", parts.join("/"))
         } else {
@@ -73,23 +80,19 @@ pub fn module_rs(model: &Model, tree: &Tree, path: &ModPath) -> Result<TokenStre
         None => format!(" Namespaces under `{dotted}`."),
     };
     let children = tree.children(path).iter().map(|c| {
-        let ident = naming::ident(c);
+        let mut child = path.clone();
+        child.push(c.clone());
+        let ident = naming::ident(model.namespaces.get(&child).map_or(c.as_str(), |n| &n.ident));
         let child_doc = format!(" The `{dotted}.{c}` namespace.");
         quote!(#[doc = #child_doc] pub mod #ident;)
     });
     let mut items = Vec::new();
     if let Some(module) = module {
-        if !module.operations.is_empty() {
-            let handle = operations::handle_name(path);
-            if module.types.contains_key(&handle) {
-                return Err(Diagnostic::error(&model.source, format!("the structure `{dotted}.{handle}` has the name of the namespace's operations handle")).help("rename the schema"));
-            }
-        }
         for (name, def) in &module.types {
             items.push(types::type_item(model, name, def));
         }
-        items.push(operations::handle(model, path));
     }
+    items.push(operations::handle(model, tree, path));
     Ok(quote! {
         #![doc = #doc]
         #(#children)*

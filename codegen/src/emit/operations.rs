@@ -1,121 +1,156 @@
 //! A namespace's handle struct and one async method per operation.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use crate::model::{BodyKind, Endpoint, ModPath, Model, Operation, Param, Place, SessionRole, Ty};
+use crate::lower::names::in_query_struct;
+use crate::model::{
+    BodyKind, Endpoint, HttpMethod, Media, ModPath, Model, Operation, Param, Place, SessionRole,
+    Ty, TypeKind,
+};
 use crate::naming;
 
 use super::docs;
+use super::module::Tree;
 use super::ty_tokens;
 use super::types::description;
 
-/// Name of a namespace's handle struct (`vcenter::vm` → `VmApi`).
-pub fn handle_name(module: &ModPath) -> String {
-    format!(
-        "{}Api",
-        naming::camel(module.last().map_or("root", String::as_str))
-    )
-}
-
-/// Name of the `Client` method that returns the handle (`vcenter::vm` → `vcenter_vm`).
-pub fn accessor_name(module: &ModPath) -> String {
-    module.join("_")
-}
-
-/// The handle, its accessor on `Client`, and the operations.
-pub fn handle(model: &Model, module: &ModPath) -> TokenStream {
-    let Some(ops) = model
-        .modules
-        .get(module)
-        .map(|m| &m.operations)
-        .filter(|o| !o.is_empty())
-    else {
+/// The namespace's handle: the struct, how its parent (or `Client`) returns it, the accessors
+/// of the namespaces below it, and one method per operation.
+pub fn handle(model: &Model, tree: &Tree, path: &ModPath) -> TokenStream {
+    let Some(names) = model.namespaces.get(path).and_then(|n| n.handle.as_ref()) else {
         return TokenStream::new();
     };
-    let handle = format_ident!("{}", handle_name(module));
-    let accessor = naming::ident(&accessor_name(module));
-    let dotted = module.join(".");
-    let handle_doc = format!(
-        " Operations of the `{dotted}` namespace; get one with [`Client::{}`](crate::runtime::Client::{}).",
-        accessor_name(module),
-        accessor_name(module)
-    );
-    let accessor_doc = format!(" Operations of the `{dotted}` namespace.");
-    let methods = ops.iter().map(|(name, op)| method(model, module, name, op));
-    let queries = ops.iter().filter_map(|(name, op)| {
-        let query = query_struct(model, module, name, op)?;
-        Some(query_item(&handle_name(module), name, &query, op))
+    let handle = naming::ident(&names.ident);
+    let dotted = path.join(".");
+    let any_feature = cfg_any(&names.features);
+    let reach = reach_path(model, path);
+    let below = if tree.children(path).is_empty() {
+        ""
+    } else {
+        " and the namespaces below it"
+    };
+    let handle_doc = format!(" Operations of the `{dotted}` namespace{below}; get one with `{reach}`.");
+    // A top-level namespace is reached from `Client` itself.
+    let root_accessor = (path.len() == 1).then(|| {
+        let accessor = naming::ident(&names.accessor);
+        let doc = format!(" Operations of the `{dotted}` namespace{below}.");
+        quote! {
+            #any_feature
+            impl crate::runtime::Client {
+                #[doc = #doc]
+                pub fn #accessor(&self) -> #handle<'_> {
+                    #handle { client: self }
+                }
+            }
+        }
+    });
+    let child_accessors: Vec<TokenStream> = tree
+        .children(path)
+        .iter()
+        .filter_map(|c| {
+            let mut child = path.clone();
+            child.push(c.clone());
+            let child_names = model.namespaces.get(&child)?.handle.as_ref()?;
+            let accessor = naming::ident(&child_names.accessor);
+            let child_module = super::module_path(model, &child);
+            let child_handle = naming::ident(&child_names.ident);
+            let cfg = cfg_any(&child_names.features);
+            let below = if tree.children(&child).is_empty() {
+                ""
+            } else {
+                " and the namespaces below it"
+            };
+            let doc = format!(" Operations of the `{dotted}.{c}` namespace{below}.");
+            Some(quote! {
+                #[doc = #doc]
+                #cfg
+                pub fn #accessor(self) -> #child_module::#child_handle<'a> {
+                    #child_module::#child_handle { client: self.client }
+                }
+            })
+        })
+        .collect();
+    let accessors = (!child_accessors.is_empty()).then(|| {
+        quote! {
+            #any_feature
+            impl<'a> #handle<'a> {
+                #(#child_accessors)*
+            }
+        }
+    });
+    let ops = model
+        .modules
+        .get(path)
+        .map(|m| &m.operations)
+        .filter(|o| !o.is_empty());
+    let operations = ops.map(|ops| {
+        let methods = ops.values().map(|op| method(model, &names.ident, op));
+        let queries = ops.values().filter_map(|op| {
+            let query = op.query.as_ref()?;
+            Some(query_item(model, &names.ident, query, op))
+        });
+        // Gated with the namespace's own feature (the file's gate), unlike the handle.
+        quote! {
+            impl #handle<'_> {
+                #(#methods)*
+            }
+            #(#queries)*
+        }
     });
     quote! {
         #[doc = #handle_doc]
+        #any_feature
         #[derive(Clone, Copy, Debug)]
         pub struct #handle<'a> {
-            client: &'a crate::runtime::Client,
+            pub(crate) client: &'a crate::runtime::Client,
         }
 
-        impl crate::runtime::Client {
-            #[doc = #accessor_doc]
-            pub fn #accessor(&self) -> #handle<'_> {
-                #handle { client: self }
-            }
-        }
-
-        impl #handle<'_> {
-            #(#methods)*
-        }
-
-        #(#queries)*
+        #root_accessor
+        #accessors
+        #operations
     }
 }
 
-/// Optional query parameters are gathered into one structure from this many on, so that a call
-/// names the filters it sets (`query.names = ...`) instead of passing a row of `None`s.
-const QUERY_STRUCT_MIN: usize = 2;
+/// `#[cfg(any(feature = "a", feature = "b"))]` (or the one feature alone).
+fn cfg_any(features: &[String]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// How a user reaches a namespace's handle: `client.vcenter().vm()`.
+fn reach_path(model: &Model, path: &ModPath) -> String {
+    let mut out = "client".to_owned();
+    for len in 1..=path.len() {
+        let accessor = model
+            .namespaces
+            .get(&path[..len])
+            .and_then(|n| n.handle.as_ref())
+            .map_or(path[len - 1].as_str(), |h| h.accessor.as_str());
+        out.push_str(&format!(".{}()", naming::unraw(accessor)));
+    }
+    out
+}
 
 /// The optional query parameters of an operation.
 fn optional_query(op: &Operation) -> impl Iterator<Item = &Param> {
     op.params.iter().filter(|p| in_query_struct(p))
 }
 
-/// Whether a parameter belongs in its operation's query structure (when it has one): optional,
-/// and only ever in the query.
-fn in_query_struct(p: &Param) -> bool {
-    p.place == Place::Query && p.rest_place.is_none() && !p.required && !p.idempotency_token
-}
-
-/// The name of the structure holding `op`'s optional query parameters (`ListQuery` for `list`),
-/// when it gets one: enough of them, and a name free in the namespace and among the arguments.
-fn query_struct(model: &Model, module: &ModPath, method: &str, op: &Operation) -> Option<String> {
-    if op.session.is_some() || optional_query(op).count() < QUERY_STRUCT_MIN {
-        return None;
-    }
-    let name = format!("{}Query", naming::camel(method));
-    let taken = model
-        .modules
-        .get(module)
-        .is_some_and(|m| m.types.contains_key(&name))
-        || name == handle_name(module)
-        || op.params.iter().any(|p| p.rust == "query");
-    (!taken).then_some(name)
-}
-
 /// The structure of an operation's optional query parameters: every field optional, `Default`
 /// sends none.
-fn query_item(handle: &str, method: &str, name: &str, op: &Operation) -> TokenStream {
-    let ident = format_ident!("{}", name);
+fn query_item(model: &Model, handle: &str, name: &str, op: &Operation) -> TokenStream {
+    let ident = naming::ident(name);
     let doc = format!(
-        " Optional query parameters of [`{handle}::{method}`]; each one left `None` is not sent."
+        " Optional query parameters of [`{handle}::{}`]; each one left `None` is not sent.",
+        naming::unraw(&op.ident)
     );
     let fields = optional_query(op).map(|p| {
-        let field = naming::ident(&p.rust);
-        let ty = match &p.ty {
-            Ty::List(item) => {
-                let item = ty_tokens(item);
-                quote!(::std::vec::Vec<#item>)
-            }
-            ty => ty_tokens(ty),
-        };
+        let field = naming::ident(&p.ident);
+        let ty = ty_tokens(model, &p.ty);
         let doc = docs::attrs(
             &p.docs
                 .description
@@ -145,9 +180,10 @@ fn query_item(handle: &str, method: &str, name: &str, op: &Operation) -> TokenSt
     }
 }
 
-fn method(model: &Model, module: &ModPath, name: &str, op: &Operation) -> TokenStream {
-    let ident = naming::ident(name);
-    let query = query_struct(model, module, name, op);
+fn method(model: &Model, handle: &str, op: &Operation) -> TokenStream {
+    let _ = handle;
+    let ident = naming::ident(&op.ident);
+    let query = op.query.as_ref();
     let grouped = |p: &Param| query.is_some() && in_query_struct(p);
     let doc = docs::attrs(&method_docs(op, &grouped));
     if let Some(role) = op.session {
@@ -167,8 +203,8 @@ fn method(model: &Model, module: &ModPath, name: &str, op: &Operation) -> TokenS
             },
         };
     }
-    let query_arg = query.as_ref().map(|name| {
-        let ty = format_ident!("{}", name);
+    let query_arg = query.map(|name| {
+        let ty = naming::ident(name);
         quote!(query: &#ty)
     });
     let args = op
@@ -176,24 +212,32 @@ fn method(model: &Model, module: &ModPath, name: &str, op: &Operation) -> TokenS
         .iter()
         .filter(|p| !grouped(p))
         .map(|p| {
-            let ident = naming::ident(&p.rust);
-            let ty = param_ty(p);
+            let ident = naming::ident(&p.ident);
+            let ty = param_ty(model, p);
             quote!(#ident: #ty)
         })
         .chain(query_arg);
     let steps = op.params.iter().map(|p| {
         if grouped(p) {
-            query_field_step(p)
+            query_field_step(model, p)
         } else {
-            param_step(model, p)
+            param_step(model, op, p)
         }
     });
-    let (result, send) = match &op.result {
-        Some(ty) => {
-            let ty = ty_tokens(ty);
+    let (result, send) = match (&op.result, &op.result_media) {
+        (None, _) => (quote!(()), quote!(call.send_empty().await)),
+        (Some(_), Media::Text(_)) => (
+            quote!(::std::string::String),
+            quote!(call.send_text().await),
+        ),
+        (Some(_), Media::Binary(_)) => (
+            quote!(::std::vec::Vec<u8>),
+            quote!(call.send_bytes().await),
+        ),
+        (Some(ty), Media::Json) => {
+            let ty = ty_tokens(model, ty);
             (quote!(#ty), quote!(call.send::<#ty>().await))
         }
-        None => (quote!(()), quote!(call.send_empty().await)),
     };
     let name_str = &op.name;
     let call = if op.params.is_empty() {
@@ -226,7 +270,15 @@ fn endpoint(endpoint: Option<&Endpoint>) -> TokenStream {
     let Some(e) = endpoint else {
         return quote!(::std::option::Option::None);
     };
-    let method = format_ident!("{}", naming::camel(&e.method.to_lowercase()));
+    let method = match e.method {
+        HttpMethod::Get => quote!(Get),
+        HttpMethod::Put => quote!(Put),
+        HttpMethod::Post => quote!(Post),
+        HttpMethod::Delete => quote!(Delete),
+        HttpMethod::Patch => quote!(Patch),
+        HttpMethod::Head => quote!(Head),
+        HttpMethod::Options => quote!(Options),
+    };
     let path = &e.path;
     let action = match &e.action {
         Some(action) => quote!(::std::option::Option::Some(#action)),
@@ -247,17 +299,29 @@ fn endpoint(endpoint: Option<&Endpoint>) -> TokenStream {
     }
 }
 
+/// Whether values of `ty` travel as one text (strings, numbers, booleans, ids, enums).
+fn is_scalar(model: &Model, ty: &Ty) -> bool {
+    match ty {
+        Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Id(_) => true,
+        Ty::Named(key) => model
+            .type_def(key)
+            .is_some_and(|d| matches!(d.kind, TypeKind::Enum { .. })),
+        Ty::Any | Ty::Bytes | Ty::List(_) | Ty::Map { .. } => false,
+    }
+}
+
 /// How a parameter is taken: ids and structures by reference, strings as `&str`.
-fn param_ty(p: &Param) -> TokenStream {
+fn param_ty(model: &Model, p: &Param) -> TokenStream {
     let inner = match &p.ty {
         Ty::String => quote!(&str),
-        Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 => ty_tokens(&p.ty),
+        Ty::Bytes => quote!(&[u8]),
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 => ty_tokens(model, &p.ty),
         Ty::List(item) if p.place == Place::Query => {
-            let item = ty_tokens(item);
+            let item = ty_tokens(model, item);
             quote!(&[#item])
         }
         ty => {
-            let ty = ty_tokens(ty);
+            let ty = ty_tokens(model, ty);
             quote!(&#ty)
         }
     };
@@ -268,19 +332,23 @@ fn param_ty(p: &Param) -> TokenStream {
     }
 }
 
-/// The text form of a scalar for paths and queries.
+/// The text form of a scalar for paths, queries and headers.
 fn scalar_text(ty: &Ty, value: TokenStream) -> TokenStream {
     match ty {
         Ty::String => quote!(#value),
         Ty::Id(_) | Ty::Named(_) => quote!(#value.as_str()),
-        _ => quote!(&#value.to_string()),
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Any | Ty::Bytes | Ty::List(_) | Ty::Map { .. } => {
+            quote!(&#value.to_string())
+        }
     }
 }
 
-/// Sends the query parameter `p` holding `value`: each item of a list as its own pair. `/rest`
-/// may name the parameter differently (`filter.names`); the key is chosen first so that `call`
-/// is not borrowed inside its own argument list.
-fn query_send(p: &Param, value: &TokenStream) -> TokenStream {
+/// Sends the query parameter `p` holding `value`: each item of a list of scalars as its own
+/// pair, anything else flattened by the runtime (`name[field]=...` under `/api`,
+/// `name.field=...` under `/rest`). `/rest` may name the parameter differently
+/// (`filter.names`); the key is chosen first so that `call` is not borrowed inside its own
+/// argument list.
+fn query_send(model: &Model, p: &Param, value: &TokenStream) -> TokenStream {
     let wire = &p.wire;
     let (key_setup, name) = match &p.rest_wire {
         Some(rest) => (
@@ -290,38 +358,58 @@ fn query_send(p: &Param, value: &TokenStream) -> TokenStream {
         None => (TokenStream::new(), quote!(#wire)),
     };
     match &p.ty {
-        Ty::List(item) => {
+        Ty::List(item) if is_scalar(model, item) => {
             let text = scalar_text(item, quote!(item));
             quote!(#key_setup for item in #value { call.query_param(#name, #text); })
         }
-        ty => {
+        ty if is_scalar(model, ty) => {
             let text = scalar_text(ty, value.clone());
             quote!(#key_setup call.query_param(#name, #text);)
         }
+        _ => quote!(#key_setup call.query_value(#name, #value)?;),
     }
 }
 
-fn param_step(model: &Model, p: &Param) -> TokenStream {
-    let ident = naming::ident(&p.rust);
+fn param_step(model: &Model, op: &Operation, p: &Param) -> TokenStream {
+    let ident = naming::ident(&p.ident);
     let wire = &p.wire;
-    let rust = &p.rust;
+    let key = &p.key;
     let value = quote!(#ident);
     let step_for = |place: Place| match place {
         Place::Path => {
             let text = scalar_text(&p.ty, value.clone());
-            quote!(call.path_param(#rust, #text);)
+            quote!(call.path_param(#key, #text);)
         }
-        Place::Query => query_send(p, &value),
-        Place::Body => {
-            let check = needs_validate(model, &p.ty)
-                .then(|| quote!(crate::runtime::Validate::validate(#value, #wire)?;));
-            let value = match p.ty {
-                Ty::String => quote!(&#value.to_owned()),
-                Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 => quote!(&#value),
-                _ => value.clone(),
-            };
-            quote! { #check call.body_param(#wire, #value)?; }
+        Place::Query => query_send(model, p, &value),
+        Place::Header => {
+            let text = scalar_text(&p.ty, value.clone());
+            quote!(call.header_param(#wire, #text)?;)
         }
+        Place::Cookie => {
+            let text = scalar_text(&p.ty, value.clone());
+            quote!(call.cookie_param(#wire, #text);)
+        }
+        Place::Body => match &op.body_media {
+            Media::Text(content_type) => {
+                quote!(call.body_raw(#content_type, ::std::string::String::from(#value).into_bytes());)
+            }
+            Media::Binary(content_type) => {
+                quote!(call.body_raw(#content_type, #value.to_vec());)
+            }
+            Media::Json => {
+                let check = needs_validate(model, &p.ty)
+                    .then(|| quote!(crate::runtime::Validate::validate(#value, #wire)?;));
+                let value = match p.ty {
+                    Ty::String => quote!(&#value.to_owned()),
+                    Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 => quote!(&#value),
+                    Ty::Bytes => quote!(&#value.to_vec()),
+                    Ty::Any | Ty::Id(_) | Ty::Named(_) | Ty::List(_) | Ty::Map { .. } => {
+                        value.clone()
+                    }
+                };
+                quote! { #check call.body_param(#wire, #value)?; }
+            }
+        },
     };
     let step = match p.rest_place {
         Some(rest_place) => {
@@ -346,9 +434,9 @@ fn param_step(model: &Model, p: &Param) -> TokenStream {
 }
 
 /// Sends one field of the query structure, when set.
-fn query_field_step(p: &Param) -> TokenStream {
-    let ident = naming::ident(&p.rust);
-    let send = query_send(p, &quote!(#ident));
+fn query_field_step(model: &Model, p: &Param) -> TokenStream {
+    let ident = naming::ident(&p.ident);
+    let send = query_send(model, p, &quote!(#ident));
     quote! {
         if let ::std::option::Option::Some(#ident) = &query.#ident {
             #send
@@ -360,7 +448,7 @@ fn needs_validate(model: &Model, ty: &Ty) -> bool {
     match ty {
         Ty::Named(key) => model.type_def(key).is_some_and(|d| d.needs_validate),
         Ty::List(item) | Ty::Map { value: item, .. } => needs_validate(model, item),
-        _ => false,
+        Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Any | Ty::Bytes | Ty::Id(_) => false,
     }
 }
 
@@ -384,7 +472,7 @@ fn method_docs(op: &Operation, grouped: &dyn Fn(&Param) -> bool) -> Vec<String> 
         if let Some(e) = endpoint {
             lines.push(format!(
                 "| {style} | `{} {}` |",
-                e.method,
+                e.method.wire(),
                 e.spec_path.replace('|', "%7C")
             ));
         }
@@ -405,9 +493,9 @@ fn method_docs(op: &Operation, grouped: &dyn Fn(&Param) -> bool) -> Vec<String> 
                 .map(docs::cell)
                 .unwrap_or_default();
             let name = if grouped(p) {
-                format!("query.{}", p.rust)
+                format!("query.{}", naming::unraw(&p.ident))
             } else {
-                p.rust.clone()
+                naming::unraw(&p.ident).to_owned()
             };
             lines.push(format!("- `{name}`: {text}"));
         }
@@ -439,7 +527,7 @@ fn method_docs(op: &Operation, grouped: &dyn Fn(&Param) -> bool) -> Vec<String> 
                 .map(|t| format!("`{t}`"))
                 .unwrap_or_default();
             let when = e.description.as_deref().map(docs::cell).unwrap_or_default();
-            lines.push(format!("| {} | {kind} | {when} |", docs::cell(&e.status)));
+            lines.push(format!("| {} | {kind} | {when} |", docs::cell(&e.status.to_string())));
         }
     }
     lines

@@ -27,7 +27,14 @@ pub fn lib_rs(model: &Model, tree: &Tree) -> TokenStream {
         model.type_count(),
         model.ids.len()
     ));
-    lines.push("Start with [`Client::builder`], then call an operation through its namespace, e.g. `client.vcenter_vm()`.".to_owned());
+    let example = model
+        .namespaces
+        .iter()
+        .find_map(|(path, n)| (path.len() == 1).then_some(n.handle.as_ref()?.accessor.as_str()));
+    lines.push(match example {
+        Some(accessor) => format!("Start with [`Client::builder`], then reach an operation through the namespace tree, e.g. `client.{}()`.", crate::naming::unraw(accessor)),
+        None => "Start with [`Client::builder`].".to_owned(),
+    });
     let doc = lines.iter().map(|l| {
         if l.is_empty() {
             String::new()
@@ -36,16 +43,22 @@ pub fn lib_rs(model: &Model, tree: &Tree) -> TokenStream {
         }
     });
     let modules = tree.children(&[]).iter().map(|m| {
-        let ident = naming::ident(m);
+        let ident = naming::ident(
+            model
+                .namespaces
+                .get(std::slice::from_ref(m))
+                .map_or(m.as_str(), |n| &n.ident),
+        );
         let doc = format!(" The `{m}` namespace.");
         quote!(#[doc = #doc] pub mod #ident;)
     });
+    let ids = naming::ident(&model.root.ids);
     quote! {
         #( #![doc = #doc] )*
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
 
-        pub mod ids;
+        pub mod #ids;
         pub mod runtime;
         #(#modules)*
 

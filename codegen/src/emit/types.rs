@@ -1,16 +1,18 @@
 //! Structures and open enums, with their `/rest` rewriting and validation.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use crate::model::{Docs, Field, Model, Ty, TypeDef, TypeKind, Variant};
+use crate::model::{Docs, Field, Model, Ty, TypeDef, TypeKind, UnionMember, Variant};
 use crate::naming;
 
 use super::docs;
 use super::ty_tokens;
 
 /// One structure or enum with its impls.
-pub fn type_item(model: &Model, name: &str, def: &TypeDef) -> TokenStream {
+pub fn type_item(model: &Model, key_name: &str, def: &TypeDef) -> TokenStream {
+    let _ = key_name;
+    let name = def.ident.as_str();
     let mut lines = description(&def.docs);
     // Without a description the schema name is the summary line rustdoc shows in item lists.
     if !lines.is_empty() {
@@ -25,6 +27,7 @@ pub fn type_item(model: &Model, name: &str, def: &TypeDef) -> TokenStream {
             variants,
             catch_all,
         } => open_enum(name, &lines, variants, catch_all),
+        TypeKind::Union { members } => union(model, name, &lines, members),
     }
 }
 
@@ -48,8 +51,8 @@ pub fn description(d: &Docs) -> Vec<String> {
     lines
 }
 
-fn field_ty(field: &Field) -> TokenStream {
-    let inner = ty_tokens(&field.ty);
+fn field_ty(model: &Model, field: &Field) -> TokenStream {
+    let inner = ty_tokens(model, &field.ty);
     let inner = if field.boxed {
         quote!(::std::boxed::Box<#inner>)
     } else {
@@ -63,8 +66,8 @@ fn field_ty(field: &Field) -> TokenStream {
 }
 
 /// The field's type as the JSON sees it (no `Box`), for the `/rest` and validation helpers.
-fn field_wire_ty(field: &Field) -> TokenStream {
-    let inner = ty_tokens(&field.ty);
+fn field_wire_ty(model: &Model, field: &Field) -> TokenStream {
+    let inner = ty_tokens(model, &field.ty);
     if field.required {
         inner
     } else {
@@ -99,9 +102,9 @@ fn structure(
             lines.push(format!("The `{}` field.", field.json));
         }
         let doc = docs::attrs(&lines);
-        let ident = naming::ident(&field.rust);
-        let ty = field_ty(field);
-        let rename = (field.rust != field.json).then(|| {
+        let ident = naming::ident(&field.ident);
+        let ty = field_ty(model, field);
+        let rename = (naming::unraw(&field.ident) != field.json).then(|| {
             let json = &field.json;
             quote!(#[serde(rename = #json)])
         });
@@ -112,17 +115,17 @@ fn structure(
     });
     let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
     let args = required.iter().map(|f| {
-        let ident = naming::ident(&f.rust);
-        match (&f.ty, f.boxed) {
-            (Ty::String, _) => quote!(#ident: impl ::std::convert::Into<::std::string::String>),
-            (ty, _) => {
-                let ty = ty_tokens(ty);
+        let ident = naming::ident(&f.ident);
+        match &f.ty {
+            Ty::String => quote!(#ident: impl ::std::convert::Into<::std::string::String>),
+            ty => {
+                let ty = ty_tokens(model, ty);
                 quote!(#ident: #ty)
             }
         }
     });
     let inits = fields.iter().map(|f| {
-        let ident = naming::ident(&f.rust);
+        let ident = naming::ident(&f.ident);
         match (f.required, &f.ty, f.boxed) {
             (false, _, _) => quote!(#ident: ::std::option::Option::None),
             (true, Ty::String, _) => quote!(#ident: #ident.into()),
@@ -166,7 +169,15 @@ fn ty_needs_rest(model: &Model, ty: &Ty) -> bool {
         Ty::Map { value, .. } => ty_needs_rest(model, value),
         Ty::List(item) => ty_needs_rest(model, item),
         Ty::Named(key) => model.type_def(key).is_some_and(|d| d.needs_rest_form),
-        _ => false,
+        Ty::String
+        | Ty::Bool
+        | Ty::I32
+        | Ty::I64
+        | Ty::F32
+        | Ty::F64
+        | Ty::Any
+        | Ty::Bytes
+        | Ty::Id(_) => false,
     }
 }
 
@@ -175,7 +186,15 @@ fn ty_needs_validate(model: &Model, ty: &Ty) -> bool {
         Ty::Map { value, .. } => ty_needs_validate(model, value),
         Ty::List(item) => ty_needs_validate(model, item),
         Ty::Named(key) => model.type_def(key).is_some_and(|d| d.needs_validate),
-        _ => false,
+        Ty::String
+        | Ty::Bool
+        | Ty::I32
+        | Ty::I64
+        | Ty::F32
+        | Ty::F64
+        | Ty::Any
+        | Ty::Bytes
+        | Ty::Id(_) => false,
     }
 }
 
@@ -196,7 +215,7 @@ fn rest_form(
             .iter()
             .filter(|f| ty_needs_rest(model, &f.ty))
             .map(|f| {
-                let ty = field_wire_ty(f);
+                let ty = field_wire_ty(model, f);
                 let json = &f.json;
                 quote!(crate::runtime::rest_field::<#ty>(value, #json, #to_rest);)
             });
@@ -221,16 +240,21 @@ fn validate(model: &Model, ident: &proc_macro2::Ident, fields: &[Field]) -> Toke
     let checks = fields.iter().filter_map(|f| {
         let (sibling, values) = f.required_if.as_ref()?;
         let sibling_field = fields.iter().find(|s| &s.json == sibling)?;
-        let sibling_ident = naming::ident(&sibling_field.rust);
+        let sibling_ident = naming::ident(&sibling_field.ident);
+        // Every type a condition may name (strings, enums, ids, numbers, booleans) prints its
+        // wire value, so one comparison of texts covers them all.
         let sibling_value = match (&sibling_field.ty, sibling_field.required) {
-            (Ty::Named(_), true) => {
+            (Ty::Named(_) | Ty::Id(_) | Ty::String, true) => {
                 quote!(::std::option::Option::Some(self.#sibling_ident.as_str()))
             }
-            (Ty::Named(_), false) => quote!(self.#sibling_ident.as_ref().map(|v| v.as_str())),
-            (_, true) => quote!(::std::option::Option::Some(&*self.#sibling_ident)),
-            (_, false) => quote!(self.#sibling_ident.as_deref()),
+            (Ty::Named(_) | Ty::Id(_), false) => {
+                quote!(self.#sibling_ident.as_ref().map(|v| v.as_str()))
+            }
+            (Ty::String, false) => quote!(self.#sibling_ident.as_deref()),
+            (_, true) => quote!(::std::option::Option::Some(::std::string::ToString::to_string(&self.#sibling_ident)).as_deref()),
+            (_, false) => quote!(self.#sibling_ident.as_ref().map(::std::string::ToString::to_string).as_deref()),
         };
-        let ident = naming::ident(&f.rust);
+        let ident = naming::ident(&f.ident);
         let present = if f.required {
             quote!(true)
         } else {
@@ -245,7 +269,7 @@ fn validate(model: &Model, ident: &proc_macro2::Ident, fields: &[Field]) -> Toke
         })
     });
     let nested = fields.iter().filter(|f| ty_needs_validate(model, &f.ty)).map(|f| {
-        let ident = naming::ident(&f.rust);
+        let ident = naming::ident(&f.ident);
         let json = &f.json;
         quote!(crate::runtime::Validate::validate(&self.#ident, &::std::format!("{path}.{}", #json))?;)
     });
@@ -262,14 +286,14 @@ fn validate(model: &Model, ident: &proc_macro2::Ident, fields: &[Field]) -> Toke
 
 fn open_enum(name: &str, lines: &[String], variants: &[Variant], catch_all: &str) -> TokenStream {
     let ident = naming::ident(name);
-    let other = format_ident!("{catch_all}");
+    let other = naming::ident(catch_all);
     let open_doc = format!(
         " Open: a value this client does not know is kept in `{catch_all}` and written back unchanged."
     );
     let doc = docs::attrs(lines);
     let names: Vec<_> = variants
         .iter()
-        .map(|v| format_ident!("{}", v.rust))
+        .map(|v| naming::ident(&v.ident))
         .collect();
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = values.iter().map(|v| format!(" `{v}`."));
@@ -320,6 +344,29 @@ fn open_enum(name: &str, lines: &[String], variants: &[Variant], catch_all: &str
                 let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
                 ::std::result::Result::Ok(Self::from(value.as_str()))
             }
+        }
+
+        impl crate::runtime::RestForm for #ident {}
+    }
+}
+
+/// A `oneOf`/`anyOf` whose members differ in JSON shape: an untagged enum, which serde decodes
+/// by trying the members in order.
+fn union(model: &Model, name: &str, lines: &[String], members: &[UnionMember]) -> TokenStream {
+    let ident = naming::ident(name);
+    let doc = docs::attrs(lines);
+    let variants = members.iter().map(|m| {
+        let variant = naming::ident(&m.ident);
+        let ty = ty_tokens(model, &m.ty);
+        let doc = format!(" The `{}` alternative.", m.hint);
+        quote!(#[doc = #doc] #variant(#ty),)
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #ident {
+            #(#variants)*
         }
 
         impl crate::runtime::RestForm for #ident {}

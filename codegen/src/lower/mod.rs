@@ -5,6 +5,7 @@
 //! become one [`Operation`](crate::model::Operation) with two endpoints.
 
 mod graph;
+pub mod names;
 mod operation;
 mod prose;
 mod prune;
@@ -18,12 +19,15 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{Loc, SpecFiles};
 use crate::model::{Model, TypeKey};
+use crate::support::{Property, Support};
 
 pub use schema::{docs_of, extension_str};
 
 /// State of one lowering run.
 pub struct Lowering<'a> {
     files: &'a SpecFiles,
+    /// What the support stage decided for the whole document.
+    support: &'a Support,
     model: Model,
     /// Schema location → the type made from it, so each schema becomes one type.
     type_locs: BTreeMap<Loc, TypeKey>,
@@ -32,7 +36,7 @@ pub struct Lowering<'a> {
     /// Id names that description prose may not claim (two resource types would share them).
     prose_contested: BTreeSet<String>,
     /// Structures registered but whose fields are not read yet.
-    pending: Vec<(Loc, TypeKey)>,
+    pending: Vec<(Loc, TypeKey, Vec<Property>)>,
     /// Known namespaces as lower-case joined words (`vcentervmhardware`), longest first, to place
     /// undotted schema names.
     module_index: Vec<(String, crate::model::ModPath)>,
@@ -45,7 +49,11 @@ pub struct Lowering<'a> {
 /// Lowers the spec into the model; warnings come back alongside it. Diagnostics carry JSON
 /// pointers; their lines and columns are filled in by [`SpecFiles::place`] (as
 /// [`crate::generate`] does).
-pub fn lower(files: &SpecFiles, source: &str) -> Result<(Model, Vec<Diagnostic>), Diagnostics> {
+pub fn lower(
+    files: &SpecFiles,
+    support: &Support,
+    source: &str,
+) -> Result<(Model, Vec<Diagnostic>), Diagnostics> {
     let root = files.root();
     let info = root.get("info");
     let text = |key: &str| {
@@ -63,6 +71,7 @@ pub fn lower(files: &SpecFiles, source: &str) -> Result<(Model, Vec<Diagnostic>)
     };
     let mut lowering = Lowering {
         files,
+        support,
         model,
         type_locs: BTreeMap::new(),
         type_owners: BTreeMap::new(),
@@ -85,11 +94,10 @@ pub fn lower(files: &SpecFiles, source: &str) -> Result<(Model, Vec<Diagnostic>)
         return Err(Diagnostics(errors));
     }
     lowering.warn_unused_schemas();
-    if let Err(e) = lowering.check_accessors() {
-        return Err(e.into());
-    }
     prune::unreachable(&mut lowering.model);
     graph::decide(&mut lowering.model);
+    let renamed = names::decide(&mut lowering.model, files);
+    lowering.warnings.extend(renamed);
     Ok((lowering.model, lowering.warnings))
 }
 
@@ -122,6 +130,7 @@ impl Lowering<'_> {
                             &loc,
                             format!("schema `{name}` is not used by any operation"),
                         )
+                        .kind(crate::diagnostic::Finding::Unused)
                         .help("remove it, or refer to it from an operation"),
                 );
             }
@@ -176,29 +185,4 @@ fn module_index(files: &SpecFiles) -> Vec<(String, crate::model::ModPath)> {
     // Longest first, so `vcenter::vm::hardware` wins over `vcenter::vm`.
     index.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
     index
-}
-
-impl Lowering<'_> {
-    /// Two namespaces whose `Client` accessors would have one name (`vcenter::vm` and
-    /// `vcenter_vm` both give `vcenter_vm()`).
-    fn check_accessors(&self) -> Result<(), Diagnostic> {
-        let mut seen: BTreeMap<String, &crate::model::ModPath> = BTreeMap::new();
-        for (path, module) in &self.model.modules {
-            if module.operations.is_empty() {
-                continue;
-            }
-            let accessor = path.join("_");
-            if let Some(other) = seen.insert(accessor.clone(), path) {
-                let at = Loc {
-                    doc: 0,
-                    pointer: "/paths".to_owned(),
-                };
-                return Err(self
-                    .files
-                    .diagnostic(&at, format!("namespaces `{}` and `{}` would both be reached through `Client::{accessor}()`", other.join("."), path.join(".")))
-                    .help("rename one of the namespaces (its path or `x-vsphere-operation`)"));
-            }
-        }
-        Ok(())
-    }
 }

@@ -5,19 +5,31 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Finding};
 use crate::load::Loc;
-use crate::model::{BodyKind, Docs, Endpoint, ErrorDoc, ModPath, Param, Place, Privilege, Ty};
+use crate::model::{
+    BodyKind, Docs, Endpoint, ErrorDoc, HttpMethod, Media, ModPath, Param, Place, Privilege,
+    Status, Ty,
+};
 use crate::naming;
+use crate::support;
 
 use super::Lowering;
 use super::schema::{Context, docs_of, extension_str};
 
-/// Top-level modules of the generated crate that a namespace must not take.
-pub(super) const RESERVED_MODULES: &[&str] = &["lib", "ids", "runtime"];
+/// The session header, which the runtime sends itself.
+const SESSION_HEADER: &str = "vmware-api-session-id";
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
-const UNSUPPORTED_METHODS: &[&str] = &["head", "options", "trace"];
+/// A draft error becomes the warning that its operation is skipped.
+fn skipped(error: Diagnostic) -> Diagnostic {
+    Diagnostic {
+        severity: crate::diagnostic::Severity::Warning,
+        kind: Finding::Skipped,
+        message: format!("operation skipped: {}", error.message),
+        ..error
+    }
+}
+
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Style {
@@ -41,6 +53,8 @@ pub(super) struct Draft {
     pub(super) errors: Vec<ErrorDoc>,
     pub(super) params: Vec<Param>,
     pub(super) result: Option<Ty>,
+    pub(super) result_media: Media,
+    pub(super) body_media: Media,
     pub(super) endpoint: Endpoint,
 }
 
@@ -86,20 +100,16 @@ impl Lowering<'_> {
                 );
                 continue;
             };
-            for method in UNSUPPORTED_METHODS {
-                if item.contains_key(*method) {
-                    errors.push(
-                        files
-                            .diagnostic(
-                                &item_loc.child(method),
-                                format!("`{method}` operations are not supported"),
-                            )
-                            .help("vSphere uses get, put, post, patch and delete"),
-                    );
-                }
+            if item.contains_key("trace") {
+                self.warn(
+                    files
+                        .warning(&item_loc.child("trace"), "operation skipped: a `trace` request echoes the request back and has no typed result")
+                        .kind(Finding::Skipped)
+                        .help("call it by hand if you need it"),
+                );
             }
-            for method in METHODS {
-                if !item.contains_key(*method) {
+            for method in HttpMethod::ALL {
+                if !item.contains_key(method.key()) {
                     continue;
                 }
                 match self.draft(key, &item_loc, method) {
@@ -108,20 +118,19 @@ impl Lowering<'_> {
                         .entry((draft.module.clone(), draft.method_name.clone()))
                         .or_default()
                         .push(draft),
-                    Err(e) => errors.push(e),
+                    // One operation the generator cannot express costs that operation only.
+                    Err(e) => self.warn(skipped(e)),
                 }
             }
         }
-        for ((module, method_name), drafts) in groups {
-            let _ = method_name;
+        for ((module, _), drafts) in groups {
             match self.merge(drafts) {
                 Ok(operations) => {
-                    let module = self.model.modules.entry(module).or_default();
                     for (name, operation) in operations {
-                        module.operations.insert(name, operation);
+                        self.insert_operation(&module, name, operation);
                     }
                 }
-                Err(e) => errors.push(e),
+                Err(e) => self.warn(skipped(e)),
             }
         }
         if errors.is_empty() {
@@ -131,24 +140,60 @@ impl Lowering<'_> {
         }
     }
 
+    /// Adds an operation under `name`, or, when the name is taken (a `_rest` fallback meeting
+    /// an operation of that name), under the first free numbered form, with a warning.
+    fn insert_operation(&mut self, module: &ModPath, name: String, operation: crate::model::Operation) {
+        let operations = &mut self.model.modules.entry(module.clone()).or_default().operations;
+        let mut key = name.clone();
+        let mut n = 1;
+        while operations.contains_key(&key) {
+            n += 1;
+            key = format!("{name}_{n}");
+        }
+        if n > 1 {
+            let other = operations.get(&name).map(|o| o.name.clone()).unwrap_or_default();
+            let warning = self
+                .files
+                .warning(
+                    &operation.origin,
+                    format!("operations `{other}` and `{}` would both be the method `{name}`; this one is `{key}`", operation.name),
+                )
+                .kind(Finding::Renamed)
+                .help("give them different operationIds (or `x-vsphere-operation` names)");
+            self.warn(warning);
+        }
+        self.model
+            .modules
+            .entry(module.clone())
+            .or_default()
+            .operations
+            .insert(key, operation);
+    }
+
     /// One path × method; `None` when it is skipped with a warning.
     fn draft(
         &mut self,
         path_key: &str,
         item_loc: &Loc,
-        method: &str,
+        method: HttpMethod,
     ) -> Result<Option<Draft>, Diagnostic> {
         let files = self.files;
-        let loc = item_loc.child(method);
+        let loc = item_loc.child(method.key());
         let op = files.get(&loc).cloned().unwrap_or(Value::Null);
         if !op.is_object() {
             return Err(files
                 .diagnostic(&loc, "an operation must be a mapping")
                 .help("write `operationId`, `parameters`, `responses`, ... under the method"));
         }
-        let (path, action, literal_query) = split_query(path_key).ok_or_else(|| {
-            files.diagnostic(&item_loc.clone(), format!("the query part of `{path_key}` is not a list of `name=value` pairs")).help("vSphere path keys carry `?action=<name>` and fixed pairs such as `vmw-task=true`; model other query parameters as `in: query` parameters")
-        })?;
+        let Some(PathKey {
+            path,
+            action,
+            literal: literal_query,
+            bare,
+        }) = split_query(path_key)
+        else {
+            return Err(files.diagnostic(item_loc, format!("the query part of `{path_key}` is not a list of `name=value` pairs or bare names")).help("vSphere path keys carry `?action=<name>`, fixed pairs such as `vmw-task=true` and bare parameter names; model other query parameters as `in: query` parameters"));
+        };
         // `?vmw-task=true` is the asynchronous form of the same operation: it returns a task id.
         let task = literal_query
             .as_deref()
@@ -179,48 +224,58 @@ impl Lowering<'_> {
             }
             None => {
                 let module = module_from_path(path);
-                let method_name = match (operation_id, &action) {
+                let method_name = match (operation_id.filter(|id| naming::has_word(id)), &action) {
                     (Some(id), _) => naming::snake(id),
                     (None, Some(action)) => naming::snake(action),
-                    (None, None) => method.to_owned(),
+                    (None, None) => method.key().to_owned(),
                 } + if task { "_task" } else { "" };
                 let name = operation_id.map_or_else(
-                    || format!("{} {path_key}", method.to_uppercase()),
+                    || format!("{} {path_key}", method.wire()),
                     str::to_owned,
                 );
                 (module, method_name, name)
             }
         };
-        if !naming::has_word(&method_name) || module.iter().any(|m| !naming::has_word(m)) {
-            return Err(files
-                .diagnostic(
-                    &loc,
-                    format!("`{name}` gives no usable Rust name to this operation"),
-                )
-                .help("give it an operationId (or `x-vsphere-operation`) with letters or digits"));
-        }
-        if let [top] | [top, ..] = module.as_slice()
-            && RESERVED_MODULES.contains(&top.as_str())
-        {
-            return Err(files
-                .diagnostic(&loc, format!("the namespace `{}` would replace the crate's own `{top}` module", module.join(".")))
-                .help(format!("`{}` are the generated crate's own modules; give the operation another namespace", RESERVED_MODULES.join("`, `"))));
-        }
         let ctx = Context {
             module: module.clone(),
             name: naming::camel(&method_name),
         };
         let mut params = self.parameters(path, style, item_loc, &loc, &ctx)?;
-        let Some(body) = self.request_body(&loc, &op, style, &ctx, &mut params)? else {
+        // A bare name in the path key (`.../file?name`) tells this operation apart from others
+        // on the path: its parameter is always sent.
+        for name in &bare {
+            match params.iter_mut().find(|p| &p.wire == name) {
+                Some(param) => {
+                    param.place = Place::Query;
+                    param.required = true;
+                }
+                None => params.push(Param {
+                    key: naming::snake(name),
+                    ident: String::new(),
+                    origin: loc.clone(),
+                    wire: name.clone(),
+                    rest_wire: None,
+                    rest_place: None,
+                    ty: Ty::String,
+                    required: true,
+                    place: Place::Query,
+                    docs: Docs::default(),
+                    idempotency_token: false,
+                }),
+            }
+        }
+        params.sort_by_key(|p| p.place);
+        let Some((body, body_media)) = self.request_body(&loc, &op, style, &ctx, &mut params)?
+        else {
             return Ok(None);
         };
-        let result = self.result(&loc, &op, style, &ctx)?;
+        let (result, result_media) = self.result(&loc, &op, style, &ctx)?;
         let mut docs = docs_of(Some(&op));
         if docs.description.is_none() {
             docs.description = op.get("summary").and_then(Value::as_str).map(str::to_owned);
         }
         let endpoint = Endpoint {
-            method: method.to_uppercase(),
+            method,
             path: match &literal_query {
                 Some(query) => format!("{}?{query}", rust_template(path)),
                 None => rust_template(path),
@@ -242,6 +297,8 @@ impl Lowering<'_> {
             errors: self.error_docs(&loc, &op),
             params,
             result,
+            result_media,
+            body_media,
             endpoint,
         }))
     }
@@ -274,9 +331,21 @@ impl Lowering<'_> {
             let place = match param.get("in").and_then(Value::as_str) {
                 Some("path") => Place::Path,
                 Some("query") => Place::Query,
-                Some("header") if name.eq_ignore_ascii_case("vmware-api-session-id") => continue,
+                // The runtime sends the session header itself.
+                Some("header") if name.eq_ignore_ascii_case(SESSION_HEADER) => continue,
+                // Set by the HTTP client from the body and the response it accepts.
+                Some("header")
+                    if ["accept", "content-type", "authorization", "content-length"]
+                        .iter()
+                        .any(|h| name.eq_ignore_ascii_case(h))
+                        && !param.get("required").and_then(Value::as_bool).unwrap_or(false) =>
+                {
+                    continue;
+                }
+                Some("header") => Place::Header,
+                Some("cookie") => Place::Cookie,
                 Some(other) => {
-                    return Err(files.diagnostic(&param_loc.child("in"), format!("`in: {}` parameters are not supported", other)).help("the client sends the session header itself; use path or query parameters"));
+                    return Err(files.diagnostic(&param_loc.child("in"), format!("`in: {other}` is not a place a parameter can travel")).help("use path, query, header or cookie"));
                 }
                 None => {
                     return Err(files
@@ -284,38 +353,52 @@ impl Lowering<'_> {
                         .help("add `in: path` or `in: query`"));
                 }
             };
-            if param.get("content").is_some() {
-                return Err(files
-                    .diagnostic(
-                        &param_loc.child("content"),
-                        "parameters with `content` are not supported",
-                    )
-                    .help("use `schema`"));
-            }
-            if param.get("schema").is_none() {
-                return Err(files
-                    .diagnostic(&param_loc, format!("parameter `{name}` has no `schema`"))
-                    .help("add e.g. `schema: {type: string}`"));
-            }
-            let mut ty = self.ty_of(
-                &param_loc.child("schema"),
-                &Context {
-                    module: ctx.module.clone(),
-                    // Named like the Rust parameter, so both URL styles' inline enums are one type.
-                    name: format!(
-                        "{}{}",
-                        ctx.name,
-                        naming::camel(name.strip_prefix("filter.").unwrap_or(name))
-                    ),
-                },
-            )?;
+            let schema_loc = if param.get("schema").is_some() {
+                Some(param_loc.child("schema"))
+            } else {
+                param.get("content").and_then(Value::as_object).and_then(|c| c.keys().next()).map(|media| {
+                    param_loc.child("content").child(media).child("schema")
+                })
+            };
+            let ctx = Context {
+                module: ctx.module.clone(),
+                // Named like the Rust parameter, so both URL styles' inline enums are one type.
+                name: format!(
+                    "{}{}",
+                    ctx.name,
+                    naming::camel(name.strip_prefix("filter.").unwrap_or(name))
+                ),
+            };
+            let mut ty = match schema_loc {
+                // A `content` parameter is serialized text of its media type: the caller gives
+                // that text.
+                Some(_) if param.get("content").is_some() => {
+                    self.warn(
+                        files
+                            .warning(&param_loc.child("content"), format!("parameter `{name}` is described by `content`; it is taken as the text to send"))
+                            .kind(Finding::Degraded)
+                            .help("describe it with `schema` to get a typed argument"),
+                    );
+                    Ty::String
+                }
+                Some(schema_loc) if files.get(&schema_loc).is_some() => self.ty_of(&schema_loc, &ctx)?,
+                _ => {
+                    self.warn(
+                        files
+                            .warning(&param_loc, format!("parameter `{name}` has no `schema`; it is taken as a string"))
+                            .kind(Finding::Degraded)
+                            .help("add e.g. `schema: {type: string}`"),
+                    );
+                    Ty::String
+                }
+            };
             if let (Ty::String, Some(resource)) =
                 (&ty, extension_str(param, "x-vsphere-resource-type"))
             {
                 ty = self.id_ty(resource, &param_loc)?;
             }
             let description = param.get("description").and_then(Value::as_str);
-            let ty = self.with_stated_ids(ty, description, &param_loc);
+            let mut ty = self.with_stated_ids(ty, description, &param_loc);
             if place == Place::Path && !placeholders.iter().any(|p| p == name) {
                 return Err(files
                     .diagnostic(
@@ -328,8 +411,16 @@ impl Lowering<'_> {
                         "add `{{{name}}}` to the path or remove the parameter"
                     )));
             }
-            if place == Place::Query && !query_ty_supported(&ty) {
-                return Err(files.diagnostic(&param_loc.child("schema"), format!("query parameter `{name}` must be a string, number, boolean, id, enum or a list of those")).help("send structures in the request body"));
+            // Paths, headers and cookies carry one text value; the query also carries lists and
+            // structures (flattened by the runtime).
+            if place != Place::Query && !self.is_text(&ty) {
+                self.warn(
+                    files
+                        .warning(&param_loc, format!("{place:?} parameter `{name}` is not a string, number, boolean, id or enum; it is taken as the text to send").to_lowercase())
+                        .kind(Finding::Degraded)
+                        .help("give it a scalar schema"),
+                );
+                ty = Ty::String;
             }
             let required = place == Place::Path
                 || param
@@ -337,13 +428,15 @@ impl Lowering<'_> {
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
             // `/rest` list filters are `filter.<name>` where `/api` says `<name>`: one parameter.
-            let rust = match (style, place, name.strip_prefix("filter.")) {
+            let key = match (style, place, name.strip_prefix("filter.")) {
                 (Style::Rest, Place::Query, Some(bare)) => naming::snake(bare),
                 _ => naming::snake(name),
             };
             params.retain(|p| p.wire != name);
             params.push(Param {
-                rust,
+                key,
+                ident: String::new(),
+                origin: param_loc.clone(),
                 wire: name.to_owned(),
                 rest_wire: None,
                 rest_place: None,
@@ -373,31 +466,64 @@ impl Lowering<'_> {
         style: Style,
         ctx: &Context,
         params: &mut Vec<Param>,
-    ) -> Result<Option<BodyKind>, Diagnostic> {
+    ) -> Result<Option<(BodyKind, Media)>, Diagnostic> {
         let files = self.files;
         if op.get("requestBody").is_none() {
-            return Ok(Some(BodyKind::None));
+            return Ok(Some((BodyKind::None, Media::Json)));
         }
         let (body_loc, body) = files.follow(&loc.child("requestBody"))?;
-        let content = body.get("content").and_then(Value::as_object);
-        if let Some(content) =
-            content.filter(|c| !c.is_empty() && !c.contains_key("application/json"))
-        {
-            // A form or file upload is legal OpenAPI the client cannot send; the rest of the
-            // spec is still worth generating.
+        let content = body
+            .get("content")
+            .and_then(Value::as_object)
+            .filter(|c| !c.is_empty());
+        let Some(content) = content else {
+            return Err(files
+                .diagnostic(&body_loc, "a request body needs `content`")
+                .help("add `content: {application/json: {schema: ...}}`"));
+        };
+        let Some((media, media_type)) = support::media(content.keys()) else {
+            // A multipart form needs an encoder the client does not have; the rest of the spec
+            // is still worth generating.
             let found: Vec<&String> = content.keys().collect();
-            self.warnings.push(
+            self.warn(
                 files
-                    .warning(&body_loc.child("content"), format!("operation skipped: its request body is {found:?}, and the generated client sends only `application/json`"))
-                    .help("describe the body as application/json, or call this operation by hand"),
+                    .warning(&body_loc.child("content"), format!("operation skipped: its request body is {found:?}, a multipart form the generated client cannot encode"))
+                    .kind(Finding::Skipped)
+                    .help("describe the body as application/json or application/octet-stream, or call this operation by hand"),
             );
             return Ok(None);
-        }
-        let schema_loc = json_schema_loc(files, &body_loc, body)?;
+        };
         let required = body
             .get("required")
             .and_then(Value::as_bool)
             .unwrap_or(false);
+        if media != Media::Json {
+            let name = extension_str(op, "x-codegen-request-body-name").unwrap_or("body");
+            let ty = match media {
+                Media::Text(_) => Ty::String,
+                Media::Binary(_) | Media::Json => Ty::Bytes,
+            };
+            params.push(Param {
+                key: naming::snake(name),
+                ident: String::new(),
+                origin: body_loc.clone(),
+                wire: name.to_owned(),
+                rest_wire: None,
+                rest_place: None,
+                ty,
+                required: true,
+                place: Place::Body,
+                docs: docs_of(Some(body)),
+                idempotency_token: false,
+            });
+            return Ok(Some((BodyKind::Bare, media)));
+        }
+        let schema_loc = body_loc.child("content").child(&media_type).child("schema");
+        if files.get(&schema_loc).is_none() {
+            return Err(files
+                .diagnostic(&body_loc.child("content").child(&media_type), "the body has no `schema`")
+                .help("add `schema:` with a `$ref` or an inline schema"));
+        }
         // Under `/rest` the body is an object keyed by every body parameter, whether or not the
         // spec says so with `x-vsphere-envelope`.
         let implicit_envelope: Option<Value> = match (style, body.get("x-vsphere-envelope")) {
@@ -426,7 +552,9 @@ impl Lowering<'_> {
                 },
             )?;
             params.push(Param {
-                rust: naming::snake(name),
+                key: naming::snake(name),
+                ident: String::new(),
+                origin: body_loc.clone(),
                 wire: name.to_owned(),
                 rest_wire: None,
                 rest_place: None,
@@ -436,7 +564,7 @@ impl Lowering<'_> {
                 docs: docs_of(Some(body)),
                 idempotency_token: false,
             });
-            return Ok(Some(BodyKind::Bare));
+            return Ok(Some((BodyKind::Bare, Media::Json)));
         };
         let names: Vec<&str> = envelope
             .as_array()
@@ -476,7 +604,9 @@ impl Lowering<'_> {
             let docs = docs_of(Some(member));
             let ty = self.with_stated_ids(ty, docs.description.as_deref(), &member_loc);
             params.push(Param {
-                rust: naming::snake(name),
+                key: naming::snake(name),
+                ident: String::new(),
+                origin: member_loc.clone(),
                 wire: name.to_owned(),
                 rest_wire: None,
                 rest_place: None,
@@ -487,42 +617,75 @@ impl Lowering<'_> {
                 idempotency_token,
             });
         }
-        Ok(Some(BodyKind::Envelope))
+        Ok(Some((BodyKind::Envelope, Media::Json)))
     }
 
+    /// The result of the first success response (or of `default` when no 2xx is documented)
+    /// and how its body travels; no body is `None`.
     fn result(
         &mut self,
         loc: &Loc,
         op: &Value,
         style: Style,
         ctx: &Context,
-    ) -> Result<Option<Ty>, Diagnostic> {
+    ) -> Result<(Option<Ty>, Media), Diagnostic> {
         let files = self.files;
         let Some(responses) = op.get("responses").and_then(Value::as_object) else {
             return Err(files
                 .diagnostic(loc, "an operation needs `responses`")
                 .help("document at least the success response"));
         };
-        let mut codes: Vec<&String> = responses.keys().collect();
+        let mut codes: Vec<(Status, &String)> = responses
+            .keys()
+            .filter_map(|k| Status::parse(k).map(|s| (s, k)))
+            .collect();
         codes.sort();
-        let Some(success) = codes.iter().find(|c| c.starts_with('2')) else {
-            return Err(files
-                .diagnostic(&loc.child("responses"), "no 2xx response is documented")
-                .help("add the success response (e.g. `200` or `204`)"));
-        };
-        for code in codes.iter().filter(|c| !c.starts_with('2')) {
+        let success = codes
+            .iter()
+            .find(|(s, _)| s.is_success())
+            .or_else(|| codes.iter().find(|(s, _)| *s == Status::Default))
+            .map(|(_, k)| (*k).clone());
+        for (_, code) in codes.iter().filter(|(s, _)| !s.is_success()) {
             if let Ok((response_loc, response)) = files.follow(&loc.child("responses").child(code))
-                && let Ok(schema_loc) = json_schema_loc(files, &response_loc, response)
+                && let Some(schema_loc) = json_schema_loc(files, &response_loc, response)
                 && let Ok((target, _)) = files.follow(&schema_loc)
             {
                 self.wrapper_schemas.insert(target);
             }
         }
-        let (response_loc, response) = files.follow(&loc.child("responses").child(success))?;
-        if response.get("content").is_none() {
-            return Ok(None);
+        let Some(success) = success else {
+            return Ok((None, Media::Json));
+        };
+        let (response_loc, response) = files.follow(&loc.child("responses").child(&success))?;
+        let Some(content) = response
+            .get("content")
+            .and_then(Value::as_object)
+            .filter(|c| !c.is_empty())
+        else {
+            return Ok((None, Media::Json));
+        };
+        let Some((media, media_type)) = support::media(content.keys()) else {
+            self.warn(
+                files
+                    .warning(&response_loc.child("content"), "a multipart success body is read as bytes")
+                    .kind(Finding::Degraded)
+                    .help("split the parts yourself"),
+            );
+            return Ok((Some(Ty::Bytes), Media::Binary("multipart/mixed".to_owned())));
+        };
+        match media {
+            Media::Text(_) => return Ok((Some(Ty::String), media)),
+            Media::Binary(_) => return Ok((Some(Ty::Bytes), media)),
+            Media::Json => {}
         }
-        let schema_loc = json_schema_loc(files, &response_loc, response)?;
+        let schema_loc = response_loc
+            .child("content")
+            .child(&media_type)
+            .child("schema");
+        if files.get(&schema_loc).is_none() {
+            // JSON of no stated shape.
+            return Ok((Some(Ty::Any), Media::Json));
+        }
         let result_ctx = Context {
             module: ctx.module.clone(),
             name: format!("{}Result", ctx.name),
@@ -545,18 +708,34 @@ impl Lowering<'_> {
                 }
             }
         };
-        Ok(Some(self.with_stated_ids(ty, description, &response_loc)))
+        Ok((Some(self.with_stated_ids(ty, description, &response_loc)), Media::Json))
+    }
+
+    /// Whether values of `ty` have one text form (paths, headers, cookies).
+    fn is_text(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Id(_) => true,
+            Ty::Named(key) => self
+                .model
+                .type_def(key)
+                .is_some_and(|d| matches!(d.kind, crate::model::TypeKind::Enum { .. })),
+            Ty::Any | Ty::Bytes | Ty::List(_) | Ty::Map { .. } => false,
+        }
     }
 
     fn error_docs(&self, loc: &Loc, op: &Value) -> Vec<ErrorDoc> {
         if let Some(list) = op.get("x-vsphere-errors").and_then(Value::as_array) {
             return list
                 .iter()
-                .map(|e| ErrorDoc {
-                    status: e
+                .filter_map(|e| {
+                    let status = e
                         .get("status")
                         .map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_owned))
-                        .unwrap_or_default(),
+                        .and_then(|s| Status::parse(&s))?;
+                    Some((status, e))
+                })
+                .map(|(status, e)| ErrorDoc {
+                    status,
                     error_type: e.get("type").and_then(Value::as_str).map(str::to_owned),
                     description: e
                         .get("description")
@@ -571,9 +750,10 @@ impl Lowering<'_> {
             .and_then(Value::as_object)
             .map(|r| {
                 r.iter()
-                    .filter(|(code, _)| !code.starts_with('2'))
-                    .map(|(code, response)| ErrorDoc {
-                        status: code.clone(),
+                    .filter_map(|(code, response)| Some((Status::parse(code)?, response)))
+                    .filter(|(status, _)| !status.is_success())
+                    .map(|(status, response)| ErrorDoc {
+                        status,
                         error_type: None,
                         description: response
                             .get("description")
@@ -583,35 +763,56 @@ impl Lowering<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        docs.sort_by(|a, b| a.status.cmp(&b.status));
+        docs.sort_by_key(|d| d.status);
         docs
     }
 }
 
-/// `/api/x?action=deploy&vmw-task=true` → (`/api/x`, `Some("deploy")`, `Some("vmw-task=true")`):
-/// the action goes to the runtime's `?action=`, other fixed pairs stay in the path template.
-fn split_query(key: &str) -> Option<(&str, Option<String>, Option<String>)> {
+/// A path key taken apart.
+struct PathKey<'k> {
+    /// The path without its query part.
+    path: &'k str,
+    /// `?action=` value, sent by the runtime.
+    action: Option<String>,
+    /// Other fixed `name=value` pairs (`vmw-task=true`), kept in the path template.
+    literal: Option<String>,
+    /// Bare names (`?name`): query parameters that tell operations on one path apart.
+    bare: Vec<String>,
+}
+
+/// `/api/x?action=deploy&vmw-task=true` → (`/api/x`, `deploy`, `vmw-task=true`);
+/// `/api/x/file?name` → (`/api/x/file`, bare `name`). `None` for a query part that is neither.
+fn split_query(key: &str) -> Option<PathKey<'_>> {
     let Some((path, query)) = key.split_once('?') else {
-        return Some((key, None, None));
+        return Some(PathKey {
+            path: key,
+            action: None,
+            literal: None,
+            bare: Vec::new(),
+        });
     };
     let mut action = None;
     let mut literal = Vec::new();
+    let mut bare = Vec::new();
     for pair in query.split('&') {
-        let (name, value) = pair.split_once('=')?;
-        if name.is_empty() || value.is_empty() {
-            return None;
-        }
-        if name == "action" && action.is_none() {
-            action = Some(value.to_owned());
-        } else {
-            literal.push(pair);
+        match pair.split_once('=') {
+            None if !pair.is_empty() => bare.push(pair.to_owned()),
+            Some((name, value)) if !name.is_empty() && !value.is_empty() => {
+                if name == "action" && action.is_none() {
+                    action = Some(value.to_owned());
+                } else {
+                    literal.push(pair);
+                }
+            }
+            _ => return None,
         }
     }
-    Some((
+    Some(PathKey {
         path,
         action,
-        (!literal.is_empty()).then(|| literal.join("&")),
-    ))
+        literal: (!literal.is_empty()).then(|| literal.join("&")),
+        bare,
+    })
 }
 
 /// `/api/vcenter/vm-template/library-items/{item}/check-outs` → `vcenter::vm_template::library_items::check_outs`.
@@ -663,56 +864,18 @@ fn rust_template(path: &str) -> String {
     out
 }
 
-fn query_ty_supported(ty: &Ty) -> bool {
-    match ty {
-        Ty::String
-        | Ty::Bool
-        | Ty::I32
-        | Ty::I64
-        | Ty::F32
-        | Ty::F64
-        | Ty::Id(_)
-        | Ty::Named(_) => true,
-        Ty::List(item) => !matches!(**item, Ty::List(_)) && query_ty_supported(item),
-        Ty::Any | Ty::Map { .. } => false,
+/// The location of the JSON schema of a response, when it has one.
+fn json_schema_loc(files: &crate::load::SpecFiles, loc: &Loc, node: &Value) -> Option<Loc> {
+    let content = node.get("content").and_then(Value::as_object)?;
+    let (media, _) = support::media(content.keys())?;
+    if media != Media::Json {
+        return None;
     }
-}
-
-/// The location of the `application/json` schema of a request body or response.
-fn json_schema_loc(
-    files: &crate::load::SpecFiles,
-    loc: &Loc,
-    node: &Value,
-) -> Result<Loc, Diagnostic> {
-    let content = node
-        .get("content")
-        .and_then(Value::as_object)
-        .ok_or_else(|| {
-            files
-                .diagnostic(loc, "expected `content`")
-                .help("add `content: {application/json: {schema: ...}}`")
-        })?;
-    let Some(json) = content.get("application/json") else {
-        let found: Vec<&String> = content.keys().collect();
-        return Err(files
-            .diagnostic(
-                &loc.child("content"),
-                format!("only `application/json` bodies are supported, found {found:?}"),
-            )
-            .help("vSphere's REST API speaks JSON"));
-    };
-    if json.get("schema").is_none() {
-        return Err(files
-            .diagnostic(
-                &loc.child("content").child("application/json"),
-                "the body has no `schema`",
-            )
-            .help("add `schema:` with a `$ref` or an inline schema"));
-    }
-    Ok(loc
-        .child("content")
-        .child("application/json")
-        .child("schema"))
+    let key = content
+        .keys()
+        .find(|k| support::is_json(&k.split(';').next().unwrap_or(k).trim().to_ascii_lowercase()))?;
+    let schema = loc.child("content").child(key).child("schema");
+    files.get(&schema).map(|_| schema)
 }
 
 fn privileges(op: &Value) -> Vec<Privilege> {

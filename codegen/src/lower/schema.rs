@@ -3,10 +3,13 @@
 
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, unescape_token};
+use crate::diagnostic::{Diagnostic, Finding, unescape_token};
 use crate::load::Loc;
-use crate::model::{Docs, Field, IdType, ModPath, Ty, TypeDef, TypeKey, TypeKind, Variant};
+use crate::model::{
+    Docs, Field, IdType, ModPath, Ty, TypeDef, TypeKey, TypeKind, UnionMember, Variant,
+};
 use crate::naming;
+use crate::support::{self, Property, Shape};
 
 use super::Lowering;
 
@@ -19,41 +22,14 @@ pub struct Context {
     pub name: String,
 }
 
-/// Formats of `type: string` that stay `String`.
-const STRING_FORMATS: &[&str] = &[
-    "date-time",
-    "date",
-    "uri",
-    "url",
-    "uuid",
-    "password",
-    "byte",
-    "binary",
-    "email",
-    "hostname",
-    "ipv4",
-    "ipv6",
-    "secret",
-];
-
-/// Keywords that change what a schema means and that the generator cannot represent faithfully.
-const UNSUPPORTED: &[(&str, &str)] = &[
-    (
-        "oneOf",
-        "write one schema per alternative and pick one at the call site, or use a structure with optional fields",
-    ),
-    ("anyOf", "use a structure with optional fields"),
-    ("not", "describe what is allowed instead"),
-    (
-        "discriminator",
-        "use a structure with optional fields and an enum tag",
-    ),
-];
-
 impl Lowering<'_> {
-    /// The Rust type of the schema at `loc` (a schema node, possibly a `$ref`).
+    /// The Rust type of the schema at `loc` (a schema node, possibly a `$ref`), as
+    /// [`support::shape`] decides it.
     pub fn ty_of(&mut self, loc: &Loc, ctx: &Context) -> Result<Ty, Diagnostic> {
         let files = self.files;
+        if self.support.opaque_refs.contains(loc) {
+            return Ok(Ty::Any);
+        }
         let node = files.get(loc).ok_or_else(|| {
             files
                 .diagnostic(loc, "expected a schema here")
@@ -63,141 +39,75 @@ impl Lowering<'_> {
         let (target, schema) = files.follow(loc)?;
         let named = target != *loc;
         let Some(object) = schema.as_object() else {
-            return Err(files
-                .diagnostic(&target, "a schema must be a mapping")
-                .help("write e.g. `type: string`"));
+            self.warn(
+                files
+                    .warning(&target, "a schema must be a mapping; generated as `serde_json::Value`")
+                    .kind(Finding::Degraded)
+                    .help("write e.g. `type: string`"),
+            );
+            return Ok(Ty::Any);
         };
-        for (keyword, help) in UNSUPPORTED {
-            if object.contains_key(*keyword) {
-                return Err(files
-                    .diagnostic(
-                        &target.child(keyword),
-                        format!("`{keyword}` is not supported by the generator"),
-                    )
-                    .help(*help));
-            }
-        }
-        if let Some(all_of) = object.get("allOf") {
-            return match all_of.as_array().map(Vec::as_slice) {
-                Some([_]) => self.ty_of(&target.child("allOf").child("0"), ctx),
-                _ => Err(files
-                    .diagnostic(
-                        &target.child("allOf"),
-                        "`allOf` with more than one schema is not supported",
-                    )
-                    .help("merge the schemas into one structure")),
-            };
-        }
         let name_here = if named { schema_name_of(&target) } else { None };
         let resource = outer_resource.or_else(|| extension_str(schema, "x-vsphere-resource-type"));
-        let kind = object.get("type").map(|t| t.as_str().ok_or(t));
-        match kind {
-            Some(Err(_)) => Err(files
-                .diagnostic(&target.child("type"), "`type` must be a single string")
-                .help("OpenAPI 3.0 allows one of string, integer, number, boolean, array, object")),
-            Some(Ok("string")) | None if object.contains_key("enum") => {
-                self.enum_type(&target, name_here, ctx)
+        match support::shape(files, &target, object) {
+            Shape::Degraded(warning) => {
+                self.warn(warning);
+                Ok(Ty::Any)
             }
-            Some(Ok("string")) => {
-                if let Some(format) = object.get("format").and_then(Value::as_str)
-                    && !STRING_FORMATS.contains(&format)
-                {
-                    return Err(files
-                        .diagnostic(
-                            &target.child("format"),
-                            format!("unknown string format `{format}`"),
-                        )
-                        .help(format!(
-                            "use one of {}, or leave `format` out",
-                            STRING_FORMATS.join(", ")
-                        )));
-                }
-                match resource {
-                    Some(resource) => Ok(self.id_ty(resource, loc)?),
-                    None => Ok(Ty::String),
-                }
-            }
-            Some(Ok("integer")) => match object.get("format").and_then(Value::as_str) {
-                Some("int32") => Ok(Ty::I32),
-                Some("int64") | None => Ok(Ty::I64),
-                Some(other) => Err(files
-                    .diagnostic(
-                        &target.child("format"),
-                        format!("unknown integer format `{other}`"),
-                    )
-                    .help("use int32 or int64")),
+            Shape::Any => Ok(Ty::Any),
+            Shape::Alias(member) => self.ty_of(&member, ctx),
+            Shape::Enum(values) => self.enum_type(&target, name_here, ctx, values),
+            Shape::Scalar(Ty::String) => match resource {
+                Some(resource) => Ok(self.id_ty(resource, loc)?),
+                None => Ok(Ty::String),
             },
-            Some(Ok("number")) => match object.get("format").and_then(Value::as_str) {
-                Some("float") => Ok(Ty::F32),
-                Some("double") | None => Ok(Ty::F64),
-                Some(other) => Err(files
-                    .diagnostic(
-                        &target.child("format"),
-                        format!("unknown number format `{other}`"),
-                    )
-                    .help("use float or double")),
-            },
-            Some(Ok("boolean")) => Ok(Ty::Bool),
-            Some(Ok("array")) => {
-                if !object.contains_key("items") {
-                    return Err(files
-                        .diagnostic(&target, "an array schema needs `items`")
-                        .help("add `items: {type: string}` or a `$ref`"));
-                }
-                let item_ctx = Context {
-                    module: ctx.module.clone(),
-                    name: format!("{}Item", ctx.name),
-                };
+            Shape::Scalar(ty) => Ok(ty),
+            Shape::List => {
                 let item_ctx = match &name_here {
                     Some(name) => inline_ctx_for(name, "Item"),
-                    None => item_ctx,
+                    None => Context {
+                        module: ctx.module.clone(),
+                        name: format!("{}Item", ctx.name),
+                    },
                 };
                 Ok(Ty::List(Box::new(
                     self.ty_of(&target.child("items"), &item_ctx)?,
                 )))
             }
-            Some(Ok("object")) | None => {
-                let has_properties = object
-                    .get("properties")
-                    .and_then(Value::as_object)
-                    .is_some_and(|p| !p.is_empty());
-                if has_properties {
-                    return self.struct_type(&target, name_here, ctx);
-                }
-                match object.get("additionalProperties") {
-                    Some(Value::Object(_)) => {
-                        let value_ctx = match &name_here {
-                            Some(name) => inline_ctx_for(name, "Value"),
-                            None => Context {
-                                module: ctx.module.clone(),
-                                name: format!("{}Value", ctx.name),
-                            },
-                        };
-                        let value =
-                            self.ty_of(&target.child("additionalProperties"), &value_ctx)?;
-                        let key_resource = extension_str(node, "x-vsphere-key-resource-type")
-                            .or_else(|| extension_str(schema, "x-vsphere-key-resource-type"));
-                        let key = match key_resource {
-                            Some(resource) => self.id_ty(resource, loc)?,
-                            None => Ty::String,
-                        };
-                        // VMware's `/rest` sends every map as a key/value list; a schema may opt out.
-                        let rest_list = ![node, schema].iter().any(|n| {
-                            n.get("x-vsphere-rest-map-as-list").and_then(Value::as_bool)
-                                == Some(false)
-                        });
-                        Ok(Ty::Map {
-                            key: Box::new(key),
-                            value: Box::new(value),
-                            rest_list,
-                        })
-                    }
-                    _ => Ok(Ty::Any),
-                }
+            Shape::Map => {
+                let value_ctx = match &name_here {
+                    Some(name) => inline_ctx_for(name, "Value"),
+                    None => Context {
+                        module: ctx.module.clone(),
+                        name: format!("{}Value", ctx.name),
+                    },
+                };
+                let value = self.ty_of(&target.child("additionalProperties"), &value_ctx)?;
+                let key_resource = extension_str(node, "x-vsphere-key-resource-type")
+                    .or_else(|| extension_str(schema, "x-vsphere-key-resource-type"));
+                let key = match key_resource {
+                    Some(resource) => self.id_ty(resource, loc)?,
+                    None => Ty::String,
+                };
+                // VMware's `/rest` sends every map as a key/value list; a schema may opt out.
+                let rest_list = ![node, schema].iter().any(|n| {
+                    n.get("x-vsphere-rest-map-as-list").and_then(Value::as_bool) == Some(false)
+                });
+                Ok(Ty::Map {
+                    key: Box::new(key),
+                    value: Box::new(value),
+                    rest_list,
+                })
             }
-            Some(Ok(other)) => Err(files
-                .diagnostic(&target.child("type"), format!("unknown type `{other}`"))
-                .help("OpenAPI 3.0 types are string, integer, number, boolean, array and object")),
+            Shape::Struct(properties) => self.struct_type(&target, name_here, ctx, properties),
+            Shape::Union(members) => self.union_type(&target, name_here, ctx, members),
+        }
+    }
+
+    /// Records a warning once, however many times lowering reaches its schema.
+    pub(super) fn warn(&mut self, warning: Diagnostic) {
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
         }
     }
 
@@ -211,7 +121,7 @@ impl Lowering<'_> {
             .help("the id type is named from the last two parts of the resource type; rename one of them")),
             Some(_) => Ok(Ty::Id(name)),
             None => {
-                self.model.ids.insert(name.clone(), IdType { resource_type: resource.to_owned() });
+                self.model.ids.insert(name.clone(), IdType { resource_type: resource.to_owned(), ident: String::new() });
                 Ok(Ty::Id(name))
             }
         }
@@ -230,69 +140,69 @@ impl Lowering<'_> {
         }
         let mut key = key;
         if let Some((other_loc, other_name)) = self.type_owners.get(&key).cloned() {
+            let files = self.files;
+            let other = format!(
+                "`{}` (at {}#{})",
+                other_name,
+                files.name(&other_loc),
+                other_loc.pointer
+            );
+            if other_name == schema_name {
+                // Files merged into one crate define shared schemas (vAPI errors, task types)
+                // each for itself: the same content is one type.
+                if files.follow(&other_loc).ok().map(|(_, v)| v)
+                    == files.follow(loc).ok().map(|(_, v)| v)
+                {
+                    self.type_locs.insert(loc.clone(), key.clone());
+                    return Ok(key);
+                }
+                return Err(files
+                    .diagnostic(
+                        loc,
+                        format!("schema `{schema_name}` is defined twice with different content: here and as {other}"),
+                    )
+                    .help("make the two definitions identical, or rename one of them"));
+            }
             // VMware's captured specs name the `/rest` and `/api` forms of one structure
             // differently (`vcenter.VM.info`, `VcenterVmInfo`); the same shape is one type.
-            let twins =
-                other_name.contains('.') != schema_name.contains('.') || other_name == schema_name;
+            let twins = other_name.contains('.') != schema_name.contains('.');
             if twins && self.same_shape(&other_loc, loc) {
                 self.type_locs.insert(loc.clone(), key.clone());
                 return Ok(key);
             }
-            let suffixed = TypeKey {
-                module: key.module.clone(),
-                name: format!(
-                    "{}{}",
-                    key.name,
-                    if schema_name.contains('.') {
-                        "Rest"
-                    } else {
-                        "Api"
-                    }
-                ),
+            let suffix = if !twins {
+                String::new()
+            } else if schema_name.contains('.') {
+                "Rest".to_owned()
+            } else {
+                "Api".to_owned()
             };
-            if !twins || self.type_owners.contains_key(&suffixed) {
-                let other = format!(
-                    "`{}` (at {}#{})",
-                    other_name,
-                    self.files.name(&other_loc),
-                    other_loc.pointer
-                );
-                return Err(self
-                    .files
-                    .diagnostic(
-                        loc,
-                        format!(
-                            "schemas `{schema_name}` and {other} both become the Rust type `{}::{}`",
-                            key.module.join("::"),
-                            key.name
-                        ),
-                    )
-                    .help("rename one of the two schemas"));
+            let base = format!("{}{suffix}", key.name);
+            let mut n = 1;
+            let mut candidate = base.clone();
+            while self.type_owners.contains_key(&TypeKey {
+                module: key.module.clone(),
+                name: candidate.clone(),
+            }) {
+                n += 1;
+                candidate = format!("{base}{n}");
             }
-            key = suffixed;
-        }
-        if let [top, ..] = key.module.as_slice()
-            && super::operation::RESERVED_MODULES.contains(&top.as_str())
-        {
-            return Err(self
-                .files
-                .diagnostic(
-                    loc,
-                    format!("schema `{schema_name}` would live in the crate's own `{top}` module"),
-                )
-                .help(
-                    "rename the schema so that its first dotted part is not lib, ids or runtime",
-                ));
-        }
-        let handle = format!(
-            "{}Api",
-            naming::camel(key.module.last().map_or("root", String::as_str))
-        );
-        if key.name == handle {
-            return Err(self
-                .files
-                .diagnostic(loc, format!("schema `{schema_name}` has the name of its namespace's operations handle `{handle}`"))
-                .help("rename the schema"));
+            if !twins || n > 1 {
+                self.warnings.push(
+                    files
+                        .warning(
+                            loc,
+                            format!(
+                                "schemas `{schema_name}` and {other} would both be the Rust type `{}::{}`; this one is `{candidate}`",
+                                key.module.join("::"),
+                                key.name
+                            ),
+                        )
+                        .kind(Finding::Renamed)
+                        .help("rename one of the two schemas"),
+                );
+            }
+            key.name = candidate;
         }
         let docs = docs_of(self.files.get(loc));
         self.type_owners
@@ -303,6 +213,8 @@ impl Lowering<'_> {
             key.name.clone(),
             TypeDef {
                 schema_name,
+                origin: loc.clone(),
+                ident: String::new(),
                 docs,
                 kind,
                 needs_rest_form: false,
@@ -382,57 +294,21 @@ impl Lowering<'_> {
         loc: &Loc,
         name_here: Option<String>,
         ctx: &Context,
+        values: Vec<String>,
     ) -> Result<Ty, Diagnostic> {
         if let Some(key) = self.type_locs.get(loc) {
             return Ok(Ty::Named(key.clone()));
         }
-        let files = self.files;
-        let values = files
-            .get(&loc.child("enum"))
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
         let mut variants: Vec<Variant> = Vec::new();
-        for (i, value) in values.iter().enumerate() {
-            let Some(value) = value.as_str() else {
-                return Err(files
-                    .diagnostic(
-                        &loc.child("enum").child(&i.to_string()),
-                        "enum values must be strings",
-                    )
-                    .help("quote the value"));
-            };
-            let rust = naming::camel(value);
-            if let Some(clash) = variants.iter().find(|v| v.rust == rust) {
-                return Err(files
-                    .diagnostic(
-                        &loc.child("enum").child(&i.to_string()),
-                        format!(
-                            "enum values `{}` and `{value}` both become the variant `{rust}`",
-                            clash.value
-                        ),
-                    )
-                    .help("remove the duplicate value"));
+        for value in values {
+            // A repeated value says nothing new; the variant names are the naming pass's.
+            if !variants.iter().any(|v| v.value == value) {
+                variants.push(Variant {
+                    ident: String::new(),
+                    value,
+                });
             }
-            variants.push(Variant {
-                rust,
-                value: value.to_owned(),
-            });
         }
-        if variants.is_empty() {
-            return Err(files
-                .diagnostic(
-                    &loc.child("enum"),
-                    "an enum needs at least one string value",
-                )
-                .help("list the values: `enum: [A, B]`"));
-        }
-        let catch_all = ["Unknown", "Other", "UnknownValue"]
-            .into_iter()
-            .find(|c| variants.iter().all(|v| v.rust != *c));
-        let Some(catch_all) = catch_all else {
-            return Err(files.diagnostic(&loc.child("enum"), "the enum has values named UNKNOWN, OTHER and UNKNOWN_VALUE, leaving no name for the variant that keeps unknown values").help("rename one of them"));
-        };
         let (key, schema_name) = self.key_for(&name_here, ctx);
         let key = self.register(
             loc,
@@ -440,9 +316,66 @@ impl Lowering<'_> {
             schema_name,
             TypeKind::Enum {
                 variants,
-                catch_all: catch_all.to_owned(),
+                catch_all: String::new(),
             },
         )?;
+        Ok(Ty::Named(key))
+    }
+
+    /// `oneOf`/`anyOf` whose members [`support::shape`] found distinguishable: an untagged enum.
+    fn union_type(
+        &mut self,
+        loc: &Loc,
+        name_here: Option<String>,
+        ctx: &Context,
+        members: Vec<Loc>,
+    ) -> Result<Ty, Diagnostic> {
+        if let Some(key) = self.type_locs.get(loc) {
+            return Ok(Ty::Named(key.clone()));
+        }
+        let (key, schema_name) = self.key_for(&name_here, ctx);
+        let key = self.register(
+            loc,
+            key,
+            schema_name,
+            TypeKind::Union {
+                members: Vec::new(),
+            },
+        )?;
+        let mut lowered = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let (target, schema) = self.files.follow(member)?;
+            let hint = match schema_name_of(&target).filter(|_| target != *member) {
+                Some(name) => naming::schema_path(&name).1,
+                None => match schema.get("type").and_then(Value::as_str) {
+                    Some(t) => naming::camel(t),
+                    None => format!("Variant{i}"),
+                },
+            };
+            let ty = self.ty_of(
+                member,
+                &Context {
+                    module: key.module.clone(),
+                    name: format!("{}{hint}", key.name),
+                },
+            )?;
+            lowered.push(UnionMember {
+                ident: String::new(),
+                hint,
+                ty,
+            });
+        }
+        if let Some(TypeDef {
+            kind: TypeKind::Union { members: slot },
+            ..
+        }) = self
+            .model
+            .modules
+            .get_mut(&key.module)
+            .and_then(|m| m.types.get_mut(&key.name))
+        {
+            *slot = lowered;
+        }
         Ok(Ty::Named(key))
     }
 
@@ -451,6 +384,7 @@ impl Lowering<'_> {
         loc: &Loc,
         name_here: Option<String>,
         ctx: &Context,
+        properties: Vec<Property>,
     ) -> Result<Ty, Diagnostic> {
         if let Some(key) = self.type_locs.get(loc) {
             return Ok(Ty::Named(key.clone()));
@@ -471,14 +405,14 @@ impl Lowering<'_> {
             },
         )?;
         // Fields are filled after registration so that self-references find the type.
-        self.pending.push((loc.clone(), key.clone()));
+        self.pending.push((loc.clone(), key.clone(), properties));
         Ok(Ty::Named(key))
     }
 
     /// Fills the fields of every registered structure, including those found while doing so.
     pub fn fill_pending(&mut self) -> Result<(), Diagnostic> {
-        while let Some((loc, key)) = self.pending.pop() {
-            let fields = self.fields_of(&loc, &key)?;
+        while let Some((loc, key, properties)) = self.pending.pop() {
+            let fields = self.fields_of(&loc, &key, &properties)?;
             if let Some(TypeDef {
                 kind: TypeKind::Struct { fields: slot, .. },
                 ..
@@ -494,70 +428,50 @@ impl Lowering<'_> {
         Ok(())
     }
 
-    fn fields_of(&mut self, loc: &Loc, key: &TypeKey) -> Result<Vec<Field>, Diagnostic> {
+    fn fields_of(
+        &mut self,
+        loc: &Loc,
+        key: &TypeKey,
+        properties: &[Property],
+    ) -> Result<Vec<Field>, Diagnostic> {
         let files = self.files;
-        let schema = files.get(loc).cloned().unwrap_or(Value::Null);
-        let required = required_of(&schema);
-        let properties = schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
-        for name in &required {
-            if !properties.contains_key(*name) {
-                return Err(files
-                    .diagnostic(
-                        &loc.child("required"),
-                        format!("`{name}` is listed as required but is not a property"),
-                    )
-                    .help("add the property or remove it from `required`"));
-            }
-        }
         let mut fields: Vec<Field> = Vec::new();
-        for (json, property) in &properties {
-            let at = loc.child("properties").child(json);
-            if !naming::has_word(json) {
-                return Err(files
-                    .diagnostic(&at, format!("the property name `{json}` has no letter or digit to make a Rust field of"))
-                    .help("rename the property"));
-            }
-            let rust = naming::snake(json);
-            if let Some(clash) = fields.iter().find(|f| f.rust == rust) {
-                return Err(files
-                    .diagnostic(
-                        &at,
-                        format!(
-                            "properties `{}` and `{json}` both become the Rust field `{rust}`",
-                            clash.json
-                        ),
-                    )
-                    .help("rename one of them"));
-            }
-            let ty = self.property_ty(key, loc, json)?;
-            let mut docs = docs_of(Some(property));
+        for property in properties {
+            let json = &property.name;
+            let at = &property.loc;
+            let node = files.get(at).cloned().unwrap_or(Value::Null);
+            let ctx = Context {
+                module: key.module.clone(),
+                name: format!("{}{}", key.name, naming::camel(json)),
+            };
+            let ty = self.ty_of(at, &ctx)?;
+            let mut docs = docs_of(Some(&node));
             if docs.description.is_none() || docs.since.is_none() {
-                let (_, target) = files.follow(&at)?;
+                let (_, target) = files.follow(at)?;
                 let target_docs = docs_of(Some(target));
                 docs.description = docs.description.or(target_docs.description);
                 docs.since = docs.since.or(target_docs.since);
             }
-            let ty = self.with_stated_ids(ty, docs.description.as_deref(), &at);
-            let required_if = match property.get("x-vsphere-required-if") {
+            let ty = self.with_stated_ids(ty, docs.description.as_deref(), at);
+            let required_if = match node.get("x-vsphere-required-if") {
                 None => None,
-                Some(condition) => Some(self.required_if(condition, &at, &properties)?),
+                Some(condition) => self.required_if(condition, at, properties),
             };
+            let breaks_cycle = self.support.optional_breaks.contains(at);
             fields.push(Field {
                 json: json.clone(),
-                rust,
+                ident: String::new(),
                 ty,
                 // A `nullable` property may arrive as `null`, which only an `Option` can hold.
-                required: required.contains(&json.as_str())
-                    && property.get("nullable").and_then(Value::as_bool) != Some(true),
+                required: property.required
+                    && !breaks_cycle
+                    && node.get("nullable").and_then(Value::as_bool) != Some(true),
                 boxed: false,
                 docs,
                 required_if,
             });
         }
+        let _ = loc;
         Ok(fields)
     }
 
@@ -576,42 +490,57 @@ impl Lowering<'_> {
         self.ty_of(&loc.child("properties").child(json), &ctx)
     }
 
+    /// The condition of `x-vsphere-required-if`, when it is one [`support`] can check: one
+    /// sibling property mapped to a list of its values. Anything else is a located warning and
+    /// the field is not checked.
     fn required_if(
-        &self,
+        &mut self,
         condition: &Value,
         at: &Loc,
-        properties: &serde_json::Map<String, Value>,
-    ) -> Result<(String, Vec<String>), Diagnostic> {
+        properties: &[Property],
+    ) -> Option<(String, Vec<String>)> {
         let files = self.files;
         let at = at.child("x-vsphere-required-if");
-        let bad = || {
-            files
-                .diagnostic(
-                    &at,
-                    "`x-vsphere-required-if` must map one sibling property to a list of its values",
-                )
-                .help("write e.g. `x-vsphere-required-if: {type: [FILE]}`")
-        };
-        let object = condition
+        let parsed = condition
             .as_object()
             .filter(|o| o.len() == 1)
-            .ok_or_else(bad)?;
-        let (sibling, values) = object.iter().next().ok_or_else(bad)?;
-        let values: Vec<String> = values
-            .as_array()
-            .ok_or_else(bad)?
-            .iter()
-            .map(|v| v.as_str().map(str::to_owned).ok_or_else(bad))
-            .collect::<Result<_, _>>()?;
-        if !properties.contains_key(sibling) {
-            return Err(files
-                .diagnostic(
-                    &at,
-                    format!("`{sibling}` is not a property of this structure"),
-                )
-                .help("name a sibling property"));
+            .and_then(|o| o.iter().next())
+            .and_then(|(sibling, values)| {
+                let values: Option<Vec<String>> = values
+                    .as_array()?
+                    .iter()
+                    .map(|v| match v {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Bool(b) => Some(b.to_string()),
+                        Value::Number(n) => Some(n.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                Some((sibling.clone(), values?))
+            });
+        let checkable = parsed.as_ref().and_then(|(sibling, _)| {
+            let property = properties.iter().find(|p| &p.name == sibling)?;
+            let (_, schema) = files.follow(&property.loc).ok()?;
+            let object = schema.as_object()?;
+            // Only values with a text form (strings, enums, ids, numbers, booleans) compare.
+            matches!(
+                support::shape(files, &property.loc, object),
+                Shape::Enum(_) | Shape::Scalar(_)
+            )
+            .then_some(())
+        });
+        match (parsed, checkable) {
+            (Some(condition), Some(())) => Some(condition),
+            _ => {
+                self.warn(
+                    files
+                        .warning(&at, "`x-vsphere-required-if` is not one sibling property (a string, enum, number or boolean) mapped to a list of its values; the condition is not checked before sending")
+                        .kind(Finding::Degraded)
+                        .help("write e.g. `x-vsphere-required-if: {type: [FILE]}`"),
+                );
+                None
+            }
         }
-        Ok((sibling.clone(), values))
     }
 }
 

@@ -20,50 +20,57 @@ impl Lowering<'_> {
         &mut self,
         drafts: Vec<Draft>,
     ) -> Result<Vec<(String, Operation)>, Diagnostic> {
-        let files = self.files;
         let mut api: Option<Draft> = None;
         let mut rest: Option<Draft> = None;
+        // Drafts that meet another of their style under one method name stay operations of
+        // their own; inserting them numbers their names with a warning.
+        let mut extra: Vec<(String, Operation)> = Vec::new();
         for draft in drafts {
             let slot = if draft.style == Style::Rest {
                 &mut rest
             } else {
                 &mut api
             };
-            if let Some(existing) = slot {
-                return Err(files
-                    .diagnostic(
-                        &draft.loc,
-                        format!(
-                            "operations `{}` and `{}` both become the method `{}::{}`",
-                            existing.endpoint.spec_path,
-                            draft.endpoint.spec_path,
-                            draft.module.join("::"),
-                            draft.method_name
-                        ),
-                    )
-                    .help("give them different operationIds (or `x-vsphere-operation` names)"));
+            if slot.is_some() {
+                extra.push((draft.method_name.clone(), single(draft, None)));
+                continue;
             }
             *slot = Some(draft);
         }
+        let files = self.files;
         match (api, rest) {
             (Some(api), Some(rest)) => {
                 let declared = api.declared || rest.declared;
                 let name = api.method_name.clone();
                 let rest = self.rest_map_as_list(&api, rest);
                 let wraps = self.api_body_wraps_envelope(&api, &rest);
-                match pair(files, &api, &rest, wraps) {
-                    Ok(operation) => Ok(vec![(name, operation)]),
-                    Err(e) if declared => Err(e),
-                    Err(_) => Ok(vec![
-                        (name, single(api, None)),
-                        (format!("{}_rest", rest.method_name), single(rest, None)),
-                    ]),
-                }
+                let mut operations = match pair(files, &api, &rest, wraps) {
+                    Ok(operation) => vec![(name, operation)],
+                    Err(e) => {
+                        // Declared twins that disagree are a spec mistake worth a warning; both
+                        // forms stay callable.
+                        if declared {
+                            let mut warning = e;
+                            warning.severity = crate::diagnostic::Severity::Warning;
+                            warning.kind = crate::diagnostic::Finding::Degraded;
+                            warning.message = format!("{}; the `/rest` form is generated as a method of its own", warning.message);
+                            self.warn(warning);
+                        }
+                        vec![
+                            (name, single(api, None)),
+                            (format!("{}_rest", rest.method_name), single(rest, None)),
+                        ]
+                    }
+                };
+                operations.extend(extra);
+                Ok(operations)
             }
             (Some(only), None) | (None, Some(only)) => {
-                Ok(vec![(only.method_name.clone(), single(only, None))])
+                let mut operations = vec![(only.method_name.clone(), single(only, None))];
+                operations.extend(extra);
+                Ok(operations)
             }
-            (None, None) => Ok(Vec::new()),
+            (None, None) => Ok(extra),
         }
     }
 }
@@ -187,17 +194,17 @@ fn query_members_of_envelope(api: &mut Draft, rest_body: &[&Param]) -> bool {
     let in_query = |r: &Param| {
         !r.idempotency_token
             && api.params.iter().any(|p| {
-                p.rust == r.rust && p.place == Place::Query && unify(&p.ty, &r.ty).is_some()
+                p.key == r.key && p.place == Place::Query && unify(&p.ty, &r.ty).is_some()
             })
     };
     if !others.iter().all(|r| in_query(r)) {
         return false;
     }
     let body = &mut api.params[body];
-    body.rust = member.rust.clone();
+    body.key = member.key.clone();
     body.wire = member.wire.clone();
     for param in api.params.iter_mut() {
-        if param.place == Place::Query && others.iter().any(|r| r.rust == param.rust) {
+        if param.place == Place::Query && others.iter().any(|r| r.key == param.key) {
             param.rest_place = Some(Place::Body);
         }
     }
@@ -254,6 +261,11 @@ fn single(draft: Draft, twin: Option<Draft>) -> Operation {
     let [api, rest] = endpoints;
     Operation {
         name: draft.name,
+        origin: draft.loc,
+        ident: String::new(),
+        query: None,
+        result_media: draft.result_media,
+        body_media: draft.body_media,
         docs: draft.docs,
         summary: draft.summary,
         privileges: draft.privileges,
@@ -285,20 +297,20 @@ fn pair(
         if rest_body.len() == 1 && !wraps {
             // The bare `/api` body takes the name of the single `/rest` envelope member (`spec`).
             if let Some(body) = api_body.map(|i| &mut api.params[i]) {
-                body.rust = rest_body[0].rust.clone();
+                body.key = rest_body[0].key.clone();
                 body.wire = rest_body[0].wire.clone();
                 body.idempotency_token |= rest_body[0].idempotency_token;
             }
         }
         if let Some(i) = api_body
-            && (wraps || api.params[i].rust != rest_body.first().map_or("", |p| p.rust.as_str()))
+            && (wraps || api.params[i].key != rest_body.first().map_or("", |p| p.key.as_str()))
         {
             // `/api` wraps several (or non-structure) body parameters in one object whose
             // members are exactly the `/rest` envelope's: the same envelope, under another name.
             api.params.remove(i);
             if let Some(clash) = rest_body
                 .iter()
-                .find(|r| api.params.iter().any(|p| p.rust == r.rust))
+                .find(|r| api.params.iter().any(|p| p.key == r.key))
             {
                 // The same parameter travels in the query under `/api` and in the envelope under
                 // `/rest`: not expressible as one parameter yet, so the twins stay two methods.
@@ -307,7 +319,7 @@ fn pair(
                         &rest.loc,
                         format!(
                             "parameter `{}` travels in the body here but elsewhere in `{}`",
-                            clash.rust, api.endpoint.spec_path
+                            clash.key, api.endpoint.spec_path
                         ),
                     )
                     .help("twins must carry each parameter the same way"));
@@ -334,7 +346,7 @@ fn pair(
     };
     api.result = result;
     for param in &rest.params {
-        let twin = api.params.iter_mut().find(|p| p.rust == param.rust);
+        let twin = api.params.iter_mut().find(|p| p.key == param.key);
         let unified = twin.as_ref().and_then(|t| unify(&t.ty, &param.ty));
         match (twin, unified) {
             (Some(twin), Some(ty)) => {
@@ -350,7 +362,7 @@ fn pair(
                         &rest.loc,
                         format!(
                             "parameter `{}` has type {:?} here but {:?} in the `/api` form `{}`",
-                            param.rust, param.ty, twin.ty, api.endpoint.spec_path
+                            param.key, param.ty, twin.ty, api.endpoint.spec_path
                         ),
                     )
                     .help("twins must share their structures"));
@@ -361,7 +373,7 @@ fn pair(
                         &rest.loc,
                         format!(
                             "parameter `{}` exists only in the `/rest` form, not in `{}`",
-                            param.rust, api.endpoint.spec_path
+                            param.key, api.endpoint.spec_path
                         ),
                     )
                     .help("twins must take the same parameters"));
@@ -371,14 +383,14 @@ fn pair(
     if let Some(only_api) = api
         .params
         .iter()
-        .find(|p| !rest.params.iter().any(|r| r.rust == p.rust))
+        .find(|p| !rest.params.iter().any(|r| r.key == p.key))
     {
         return Err(files
             .diagnostic(
                 &api.loc,
                 format!(
                     "parameter `{}` exists only in the `/api` form, not in `{}`",
-                    only_api.rust, rest.endpoint.spec_path
+                    only_api.key, rest.endpoint.spec_path
                 ),
             )
             .help("twins must take the same parameters"));
