@@ -1,9 +1,11 @@
-//! Client-side checks of conditionally required fields (`x-vsphere-required-if`).
+//! Client-side checks of union rules: fields required by a discriminator's value
+//! (`x-vsphere-required-if`) and fields refused for the other values (`x-vsphere-relevant-if`).
 
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
 use crate::runtime::Error;
+use crate::runtime::error::CallInfo;
 
 /// Checks the conditionally required fields of a value before it is sent.
 ///
@@ -31,8 +33,38 @@ pub fn require_field(present: bool, path: &str, field: &str, condition: &str) ->
         return Ok(());
     }
     Err(Error::Validation {
+        call: CallInfo::detached(),
         field: field_path(path, field),
         message: format!("required when {condition}"),
+    })
+}
+
+/// Fails with [`Error::Validation`] naming `path.field`, the case it belongs to and the case
+/// given, when `present`: the field belongs to another case of the union than the one
+/// `discriminator` selects.
+///
+/// Generated code calls it as
+/// `refuse_field(self.host_device.is_some(), path, "host_device", "type", "FILE", "HOST_DEVICE")`
+/// when `type` is a known value the field is not relevant to; the error then reads
+/// ``invalid `spec.backing.host_device`, not sent: only relevant when type is HOST_DEVICE, and type is FILE``.
+pub fn refuse_field(
+    present: bool,
+    path: &str,
+    field: &str,
+    discriminator: &str,
+    value: &str,
+    cases: &str,
+) -> Result<(), Error> {
+    if !present {
+        return Ok(());
+    }
+    Err(Error::Validation {
+        call: CallInfo::detached(),
+        field: field_path(path, field),
+        message: format!(
+            "only relevant when {discriminator} is {cases}, and {discriminator} is {value}; \
+             leave it unset"
+        ),
     })
 }
 
