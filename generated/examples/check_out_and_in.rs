@@ -51,10 +51,10 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let message = std::env::var("VSPHERE_CHECK_IN_MESSAGE")
         .unwrap_or_else(|_| "Checked in by the check_out_and_in example".to_owned());
 
-    client.cis_session().create().await?;
+    client.cis().session().create().await?;
     let result = check_out_and_in(&client, &item, &spec, &message).await;
     // End the session whatever the outcome; report the operations' error first.
-    let logout = client.cis_session().delete().await;
+    let logout = client.cis().session().delete().await;
     let (vm, version) = result?;
     logout?;
     println!("checked out {vm}, checked in as version {version}");
@@ -68,7 +68,7 @@ async fn check_out_and_in(
     spec: &CheckOutSpec,
     message: &str,
 ) -> Result<(VirtualMachineId, ItemVersionId), vsphere_client::Error> {
-    let check_outs = client.vcenter_vm_template_library_items_check_outs();
+    let check_outs = client.vcenter().vm_template().library_items().check_outs();
     let vm = check_outs.check_out(item, Some(spec)).await?;
     // Changes to the virtual machine would be made here.
     let version = check_outs

@@ -40,14 +40,14 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let mut spec = CreateSpec::new(TargetType::DownloadTarget);
     spec.target_content_type = Some(TargetContentType::OvfTarget);
 
-    client.cis_session().create().await?;
+    client.cis().session().create().await?;
     // No client token given: the client makes a fresh UUID, reused if the call is retried.
     let created = client
-        .vcenter_ovf_export_session()
+        .vcenter().ovf().export_session()
         .create(None, &source, &spec)
         .await;
     // End the session whatever the outcome; report the creation's error first.
-    let logout = client.cis_session().delete().await;
+    let logout = client.cis().session().delete().await;
     let session = created?;
     logout?;
     println!("{session}");

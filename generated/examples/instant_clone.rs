@@ -36,10 +36,10 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let name = std::env::var("VSPHERE_CLONE_NAME").unwrap_or_else(|_| "instant-clone".to_owned());
     let spec = InstantCloneSpec::new(source, name);
 
-    client.cis_session().create().await?;
-    let cloned = client.vcenter_vm().instant_clone(&spec).await;
+    client.cis().session().create().await?;
+    let cloned = client.vcenter().vm().instant_clone(&spec).await;
     // End the session whatever the outcome; report the clone's error first.
-    let logout = client.cis_session().delete().await;
+    let logout = client.cis().session().delete().await;
     let vm = cloned?;
     logout?;
     println!("{vm}");

@@ -107,7 +107,7 @@ async fn check_outs_list_in_both_styles() {
         let list = within(
             LIMIT,
             client(&standin, style)
-                .vcenter_vm_template_library_items_check_outs()
+                .vcenter().vm_template().library_items().check_outs()
                 .list(&LibraryItemId::new(ITEM.0)),
         )
         .await
@@ -130,7 +130,7 @@ async fn check_outs_list_empty_in_both_styles() {
         let list = within(
             LIMIT,
             client(&standin, style)
-                .vcenter_vm_template_library_items_check_outs()
+                .vcenter().vm_template().library_items().check_outs()
                 .list(&LibraryItemId::new("item-1")),
         )
         .await
@@ -147,7 +147,7 @@ async fn check_outs_get_in_both_styles() {
         let info = within(
             LIMIT,
             client(&standin, style)
-                .vcenter_vm_template_library_items_check_outs()
+                .vcenter().vm_template().library_items().check_outs()
                 .get(&LibraryItemId::new(ITEM.0), &VirtualMachineId::new(VM.0)),
         )
         .await
@@ -171,7 +171,7 @@ async fn check_outs_delete_in_both_styles() {
         within(
             LIMIT,
             client(&standin, style)
-                .vcenter_vm_template_library_items_check_outs()
+                .vcenter().vm_template().library_items().check_outs()
                 .delete(&LibraryItemId::new(ITEM.0), &VirtualMachineId::new(VM.0)),
         )
         .await
@@ -197,7 +197,7 @@ async fn check_outs_check_in_in_both_styles() {
         let version = within(
             LIMIT,
             client(&standin, style)
-                .vcenter_vm_template_library_items_check_outs()
+                .vcenter().vm_template().library_items().check_outs()
                 .check_in(
                     &LibraryItemId::new(ITEM.0),
                     &VirtualMachineId::new(VM.0),
@@ -227,7 +227,7 @@ async fn check_outs_check_in_without_spec_sends_no_spec() {
         within(
             LIMIT,
             client(&standin, style)
-                .vcenter_vm_template_library_items_check_outs()
+                .vcenter().vm_template().library_items().check_outs()
                 .check_in(
                     &LibraryItemId::new("item-1"),
                     &VirtualMachineId::new("vm-1"),
@@ -272,7 +272,7 @@ async fn check_outs_documented_errors_decode_in_both_styles() {
             );
             standin.push(Reply::json(status, &body));
             let api = client(&standin, style);
-            let api = api.vcenter_vm_template_library_items_check_outs();
+            let api = api.vcenter().vm_template().library_items().check_outs();
             let item = LibraryItemId::new("item-1");
             let vm = VirtualMachineId::new("vm-1042");
             let error = within(LIMIT, async {
@@ -323,7 +323,7 @@ async fn export_session_get_uses_rest_in_both_styles_and_decodes_the_info() {
         let info = within(
             LIMIT,
             client(&standin, style)
-                .vcenter_ovf_export_session()
+                .vcenter().ovf().export_session()
                 .get(&VcenterOvfExportSessionId::new(SESSION.0)),
         )
         .await
@@ -391,7 +391,7 @@ async fn export_session_get_decodes_every_state_and_a_server_error() {
         let info = within(
             LIMIT,
             client(&standin, Style::Rest)
-                .vcenter_ovf_export_session()
+                .vcenter().ovf().export_session()
                 .get(&VcenterOvfExportSessionId::new("s-1")),
         )
         .await
@@ -421,7 +421,7 @@ async fn export_session_delete_uses_rest_in_both_styles() {
         within(
             LIMIT,
             client(&standin, style)
-                .vcenter_ovf_export_session()
+                .vcenter().ovf().export_session()
                 .delete(&VcenterOvfExportSessionId::new(SESSION.0)),
         )
         .await
@@ -443,7 +443,7 @@ async fn export_session_documented_errors_decode() {
     let error = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter_ovf_export_session()
+            .vcenter().ovf().export_session()
             .get(&VcenterOvfExportSessionId::new("s-1")),
     )
     .await
@@ -460,7 +460,7 @@ async fn export_session_documented_errors_decode() {
     let error = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter_ovf_export_session()
+            .vcenter().ovf().export_session()
             .delete(&VcenterOvfExportSessionId::new("s-1")),
     )
     .await
@@ -478,7 +478,7 @@ async fn vm_list_without_filters_sends_no_query_and_decodes_the_summaries() {
         standin.push(documented_ok("vcenter.vm.list", style));
         let vms = within(
             LIMIT,
-            client(&standin, style).vcenter_vm().list(&ListQuery::new()),
+            client(&standin, style).vcenter().vm().list(&ListQuery::new()),
         )
         .await
         .unwrap_or_else(|e| panic!("{style:?}: list: {e:?}"));
@@ -535,7 +535,7 @@ async fn vm_list_sends_every_filter_value_as_its_own_pair_named_per_style() {
     ] {
         let standin = StandIn::start().await;
         standin.push(documented_ok("vcenter.vm.list", style));
-        within(LIMIT, client(&standin, style).vcenter_vm().list(&query))
+        within(LIMIT, client(&standin, style).vcenter().vm().list(&query))
             .await
             .unwrap_or_else(|e| panic!("{style:?}: list: {e:?}"));
         let request = standin.only_request();
@@ -564,7 +564,7 @@ async fn vm_list_names_filter_alone_and_its_encoding() {
             standin.push(documented_ok("vcenter.vm.list", style));
             let mut query = ListQuery::new();
             query.names = Some(values.to_vec());
-            within(LIMIT, client(&standin, style).vcenter_vm().list(&query))
+            within(LIMIT, client(&standin, style).vcenter().vm().list(&query))
                 .await
                 .unwrap_or_else(|e| panic!("{style:?}: list: {e:?}"));
             standin.only_request().assert_target(
@@ -584,7 +584,7 @@ async fn vm_get_in_both_styles_decodes_the_info_with_its_device_maps() {
         let info = within(
             LIMIT,
             client(&standin, style)
-                .vcenter_vm()
+                .vcenter().vm()
                 .get(&VirtualMachineId::new(VM.0)),
         )
         .await
@@ -657,7 +657,7 @@ async fn vm_get_without_newer_members_decodes() {
     let info = within(
         LIMIT,
         client(&standin, Style::Api)
-            .vcenter_vm()
+            .vcenter().vm()
             .get(&VirtualMachineId::new("vm-1042")),
     )
     .await
@@ -677,7 +677,7 @@ async fn vm_documented_errors_decode_in_both_styles() {
         ));
         let error = within(
             LIMIT,
-            client(&standin, style).vcenter_vm().list(&ListQuery::new()),
+            client(&standin, style).vcenter().vm().list(&ListQuery::new()),
         )
         .await
         .expect_err("invalid argument");
@@ -696,7 +696,7 @@ async fn vm_documented_errors_decode_in_both_styles() {
         let error = within(
             LIMIT,
             client(&standin, style)
-                .vcenter_vm()
+                .vcenter().vm()
                 .get(&VirtualMachineId::new("vm-9999")),
         )
         .await

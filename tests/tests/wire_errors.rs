@@ -107,7 +107,7 @@ fn client(standin: &StandIn, style: Style, operation: &str) -> Client {
 async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
     match operation {
         "vcenter.vm.instant_clone" => client
-            .vcenter_vm()
+            .vcenter().vm()
             .instant_clone(&InstantCloneSpec::new(
                 VirtualMachineId::new("vm-42"),
                 "clone",
@@ -115,18 +115,18 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
             .await
             .map(drop),
         "vcenter.vm.get" => client
-            .vcenter_vm()
+            .vcenter().vm()
             .get(&VirtualMachineId::new(VM))
             .await
             .map(drop),
-        "vcenter.vm.list" => client.vcenter_vm().list(&ListQuery::new()).await.map(drop),
+        "vcenter.vm.list" => client.vcenter().vm().list(&ListQuery::new()).await.map(drop),
         "vcenter.vm_template.library_items.check_outs.check_out" => client
-            .vcenter_vm_template_library_items_check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .check_out(&LibraryItemId::new(ITEM), None)
             .await
             .map(drop),
         "vcenter.vm_template.library_items.check_outs.check_in" => client
-            .vcenter_vm_template_library_items_check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .check_in(
                 &LibraryItemId::new(ITEM),
                 &VirtualMachineId::new(VM),
@@ -136,17 +136,17 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
             .map(drop),
         "vcenter.vm_template.library_items.check_outs.delete" => {
             client
-                .vcenter_vm_template_library_items_check_outs()
+                .vcenter().vm_template().library_items().check_outs()
                 .delete(&LibraryItemId::new(ITEM), &VirtualMachineId::new(VM))
                 .await
         }
         "vcenter.vm_template.library_items.check_outs.get" => client
-            .vcenter_vm_template_library_items_check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .get(&LibraryItemId::new(ITEM), &VirtualMachineId::new(VM))
             .await
             .map(drop),
         "vcenter.vm_template.library_items.check_outs.list" => client
-            .vcenter_vm_template_library_items_check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .list(&LibraryItemId::new(ITEM))
             .await
             .map(drop),
@@ -154,25 +154,25 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
             let mut source = SourceInfo::new();
             source.vm_id = Some(VirtualMachineId::new("vm-42"));
             client
-                .vcenter_ovf_export_session()
+                .vcenter().ovf().export_session()
                 .create(None, &source, &CreateSpec::new(TargetType::DownloadTarget))
                 .await
                 .map(drop)
         }
         "vcenter.ovf.export_session.get" => client
-            .vcenter_ovf_export_session()
+            .vcenter().ovf().export_session()
             .get(&VcenterOvfExportSessionId::new(SESSION))
             .await
             .map(drop),
         "vcenter.ovf.export_session.delete" => {
             client
-                .vcenter_ovf_export_session()
+                .vcenter().ovf().export_session()
                 .delete(&VcenterOvfExportSessionId::new(SESSION))
                 .await
         }
-        "cis.session.create" => client.cis_session().create().await.map(drop),
-        "cis.session.delete" => client.cis_session().delete().await,
-        "cis.session.get" => client.cis_session().get().await.map(drop),
+        "cis.session.create" => client.cis().session().create().await.map(drop),
+        "cis.session.delete" => client.cis().session().delete().await,
+        "cis.session.get" => client.cis().session().get().await.map(drop),
         other => panic!("no invoker for operation {other}: add one to wire_errors.rs"),
     }
 }
@@ -472,7 +472,7 @@ async fn json_labelled_text_plain_is_still_decoded() {
     let client = client(&standin, Style::Api, "vcenter.vm.instant_clone");
     let vm = within(
         LIMIT,
-        client.vcenter_vm().instant_clone(&InstantCloneSpec::new(
+        client.vcenter().vm().instant_clone(&InstantCloneSpec::new(
             VirtualMachineId::new("vm-42"),
             "clone",
         )),
@@ -508,6 +508,7 @@ fn assert_too_large(error: &Error, status: u16) {
             status: got,
             limit,
             excerpt,
+            ..
         } => {
             assert_eq!(*got, status);
             assert_eq!(*limit, vsphere_client::runtime::DEFAULT_MAX_RESPONSE_BYTES);

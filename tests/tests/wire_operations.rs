@@ -142,7 +142,7 @@ async fn instant_clone_api_sends_the_bare_spec_and_decodes_the_bare_id() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Api)
-            .vcenter_vm()
+            .vcenter().vm()
             .instant_clone(&instant_clone_spec()),
     )
     .await
@@ -165,7 +165,7 @@ async fn instant_clone_rest_sends_the_spec_envelope_with_key_value_maps() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter_vm()
+            .vcenter().vm()
             .instant_clone(&instant_clone_spec()),
     )
     .await
@@ -195,7 +195,7 @@ async fn instant_clone_minimal_spec_sends_only_the_required_fields() {
         let spec = InstantCloneSpec::new(VirtualMachineId::new("vm-42"), "clone 1");
         let vm = within(
             LIMIT,
-            client(&standin, style).vcenter_vm().instant_clone(&spec),
+            client(&standin, style).vcenter().vm().instant_clone(&spec),
         )
         .await
         .expect("instant clone");
@@ -216,7 +216,7 @@ async fn check_out_api_percent_encodes_the_item_id_and_sends_the_bare_spec() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Api)
-            .vcenter_vm_template_library_items_check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .check_out(&item, Some(&check_out_spec())),
     )
     .await
@@ -246,7 +246,7 @@ async fn check_out_rest_percent_encodes_the_item_id_and_sends_the_spec_envelope(
     let vm = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter_vm_template_library_items_check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .check_out(&item, Some(&check_out_spec())),
     )
     .await
@@ -274,7 +274,7 @@ async fn check_out_without_spec_sends_no_spec() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Api)
-            .vcenter_vm_template_library_items_check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .check_out(&item, None),
     )
     .await
@@ -298,7 +298,7 @@ async fn check_out_without_spec_sends_no_spec() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter_vm_template_library_items_check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .check_out(&item, None),
     )
     .await
@@ -349,7 +349,7 @@ async fn check_in_sends_the_spec_to_the_vm_path_and_decodes_the_version() {
         let version = within(
             LIMIT,
             client(&standin, style)
-                .vcenter_vm_template_library_items_check_outs()
+                .vcenter().vm_template().library_items().check_outs()
                 .check_in(
                     &LibraryItemId::new(ODD_ITEM.0),
                     &VirtualMachineId::new(ODD_VM.0),
@@ -381,7 +381,7 @@ async fn get_list_and_delete_send_no_body_and_decode_their_results() {
         standin.push(success("get", style));
         standin.push(Reply::empty(if style == Style::Api { 204 } else { 200 }));
         let client = client(&standin, style);
-        let check_outs = client.vcenter_vm_template_library_items_check_outs();
+        let check_outs = client.vcenter().vm_template().library_items().check_outs();
         let item = LibraryItemId::new(ODD_ITEM.0);
         let vm = VirtualMachineId::new(ODD_VM.0);
 
@@ -424,7 +424,7 @@ async fn export_session_create_rest_sends_the_envelope_with_class() {
         ));
         let session = within(
             LIMIT,
-            client(&standin, style).vcenter_ovf_export_session().create(
+            client(&standin, style).vcenter().ovf().export_session().create(
                 Some("6f1d8f4c-2c7e-4b7a-9a3e-2f4b9f0c1d2e"),
                 &export_source(),
                 &export_create_spec(),
@@ -454,7 +454,7 @@ async fn export_session_get_and_delete_address_the_session_by_id() {
         ));
         standin.push(Reply::empty(200));
         let client = client(&standin, style);
-        let sessions = client.vcenter_ovf_export_session();
+        let sessions = client.vcenter().ovf().export_session();
         let id = VcenterOvfExportSessionId::new("session 1/2");
         let info = within(LIMIT, sessions.get(&id)).await.expect("get");
         assert_eq!(
@@ -498,7 +498,7 @@ async fn export_session_fills_a_fresh_uuid_client_token_when_none_is_given() {
         let session = within(
             LIMIT,
             client
-                .vcenter_ovf_export_session()
+                .vcenter().ovf().export_session()
                 .create(None, &source, &spec),
         )
         .await
@@ -540,7 +540,7 @@ async fn export_session_retry_after_401_reuses_the_client_token() {
         .expect("client");
     let session = within(
         LIMIT,
-        client.vcenter_ovf_export_session().create(
+        client.vcenter().ovf().export_session().create(
             None,
             &export_source(),
             &CreateSpec::new(TargetType::DownloadTarget),
@@ -580,7 +580,7 @@ async fn session_get_uses_api_in_both_styles_and_decodes_the_info() {
     for style in [Style::Api, Style::Rest] {
         let standin = StandIn::start().await;
         standin.push(Reply::api_ok(&fixture("cis.session.get.api.response.json")));
-        let info = within(LIMIT, client(&standin, style).cis_session().get())
+        let info = within(LIMIT, client(&standin, style).cis().session().get())
             .await
             .expect("session get");
         assert_eq!(info.user, "VSPHERE.LOCAL\\Administrator");
@@ -616,11 +616,11 @@ async fn session_create_and_delete_in_both_styles() {
             .credentials("administrator@vsphere.local", "Secret!1")
             .build()
             .expect("client");
-        let token = within(LIMIT, client.cis_session().create())
+        let token = within(LIMIT, client.cis().session().create())
             .await
             .expect("create");
         assert_eq!(token, "b8a1fd9e5a7c4e0f8d2c3b4a59687f10");
-        within(LIMIT, client.cis_session().delete())
+        within(LIMIT, client.cis().session().delete())
             .await
             .expect("delete");
         let requests = standin.take();
@@ -653,7 +653,7 @@ async fn rest_result_without_value_wrapper_is_a_decode_error() {
     let error = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter_vm()
+            .vcenter().vm()
             .instant_clone(&InstantCloneSpec::new(VirtualMachineId::new("vm-42"), "c")),
     )
     .await

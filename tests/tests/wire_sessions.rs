@@ -94,15 +94,15 @@ async fn create_and_delete_accept_every_documented_success_status_in_both_styles
                 standin.push(Reply::empty(delete_status));
                 let client = with_credentials(&standin, style);
 
-                let token = within(LIMIT, client.cis_session().create())
+                let token = within(LIMIT, client.cis().session().create())
                     .await
                     .expect(&what);
                 assert_eq!(token, "tok-1", "{what}");
                 assert_eq!(client.session_token().as_deref(), Some("tok-1"), "{what}");
-                within(LIMIT, client.vcenter_vm().instant_clone(&spec()))
+                within(LIMIT, client.vcenter().vm().instant_clone(&spec()))
                     .await
                     .expect(&what);
-                within(LIMIT, client.cis_session().delete())
+                within(LIMIT, client.cis().session().delete())
                     .await
                     .expect(&what);
                 assert_eq!(client.session_token(), None, "{what}: token forgotten");
@@ -130,16 +130,16 @@ async fn the_token_is_sent_on_every_later_call_and_basic_auth_never() {
         standin.push(Reply::rest_ok(&json!("export-1")));
         standin.push(Reply::api_ok(&fixture("cis.session.get.api.response.json")));
         let client = with_credentials(&standin, style);
-        within(LIMIT, client.cis_session().create())
+        within(LIMIT, client.cis().session().create())
             .await
             .expect("login");
-        within(LIMIT, client.vcenter_vm().instant_clone(&spec()))
+        within(LIMIT, client.vcenter().vm().instant_clone(&spec()))
             .await
             .expect("instant clone");
         within(
             LIMIT,
             client
-                .vcenter_vm_template_library_items_check_outs()
+                .vcenter().vm_template().library_items().check_outs()
                 .check_out(&LibraryItemId::new("item-1"), None),
         )
         .await
@@ -148,7 +148,7 @@ async fn the_token_is_sent_on_every_later_call_and_basic_auth_never() {
         source.vm_id = Some(VirtualMachineId::new("vm-1"));
         within(
             LIMIT,
-            client.vcenter_ovf_export_session().create(
+            client.vcenter().ovf().export_session().create(
                 None,
                 &source,
                 &CreateSpec::new(TargetType::DownloadTarget),
@@ -156,7 +156,7 @@ async fn the_token_is_sent_on_every_later_call_and_basic_auth_never() {
         )
         .await
         .expect("export session");
-        within(LIMIT, client.cis_session().get())
+        within(LIMIT, client.cis().session().get())
             .await
             .expect("session get");
 
@@ -179,10 +179,10 @@ async fn a_401_with_credentials_logs_in_again_once_and_retries_once() {
         standin.push(created(style, 201, "new"));
         standin.push(ok_vm(style, "vm-9"));
         let client = with_credentials(&standin, style);
-        within(LIMIT, client.cis_session().create())
+        within(LIMIT, client.cis().session().create())
             .await
             .expect("login");
-        let vm = within(LIMIT, client.vcenter_vm().instant_clone(&spec()))
+        let vm = within(LIMIT, client.vcenter().vm().instant_clone(&spec()))
             .await
             .expect("the retry succeeds");
         assert_eq!(vm.as_str(), "vm-9");
@@ -217,7 +217,7 @@ async fn a_second_401_is_returned_never_looped() {
             .session_token("expired")
             .build()
             .expect("client");
-        let error = within(LIMIT, client.vcenter_vm().instant_clone(&spec()))
+        let error = within(LIMIT, client.vcenter().vm().instant_clone(&spec()))
             .await
             .expect_err("still unauthenticated");
         assert!(error.is_unauthenticated(), "{error:?}");
@@ -247,7 +247,7 @@ async fn a_refused_relogin_ends_the_call() {
             .session_token("expired")
             .build()
             .expect("client");
-        let error = within(LIMIT, client.vcenter_vm().instant_clone(&spec()))
+        let error = within(LIMIT, client.vcenter().vm().instant_clone(&spec()))
             .await
             .expect_err("login refused");
         assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated), "{error:?}");
@@ -267,7 +267,7 @@ async fn without_credentials_a_401_is_returned_at_once() {
         .session_token("expired")
         .build()
         .expect("client");
-    let error = within(LIMIT, client.vcenter_vm().instant_clone(&spec()))
+    let error = within(LIMIT, client.vcenter().vm().instant_clone(&spec()))
         .await
         .expect_err("401");
     assert!(error.is_unauthenticated(), "{error:?}");
@@ -301,7 +301,7 @@ async fn concurrent_401s_each_retry_at_most_once() {
         .build()
         .expect("client");
     let spec = spec();
-    let vm = client.vcenter_vm();
+    let vm = client.vcenter().vm();
     let calls = (0..5).map(|_| vm.instant_clone(&spec)).collect();
     let results = within(LIMIT, join_all(calls)).await;
     for result in &results {
@@ -350,11 +350,11 @@ async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
 async fn login_without_credentials_and_logout_without_session_send_nothing() {
     let standin = StandIn::start().await;
     let client = Client::builder(&standin.url()).build().expect("client");
-    let error = within(LIMIT, client.cis_session().create())
+    let error = within(LIMIT, client.cis().session().create())
         .await
         .expect_err("no credentials");
     assert!(matches!(error, Error::Usage { .. }), "{error:?}");
-    within(LIMIT, client.cis_session().delete())
+    within(LIMIT, client.cis().session().delete())
         .await
         .expect("nothing to end");
     assert!(standin.take().is_empty());
@@ -397,7 +397,7 @@ async fn debug_output_never_shows_the_password_or_the_token() {
         401,
         &json!({"error_type": "UNAUTHENTICATED", "messages": []}),
     ));
-    within(LIMIT, client.cis_session().create())
+    within(LIMIT, client.cis().session().create())
         .await
         .expect("login");
     assert_eq!(client.session_token().as_deref(), Some(TOKEN));
@@ -407,7 +407,7 @@ async fn debug_output_never_shows_the_password_or_the_token() {
         "the user name may show"
     );
 
-    let error = within(LIMIT, client.vcenter_vm().instant_clone(&spec()))
+    let error = within(LIMIT, client.vcenter().vm().instant_clone(&spec()))
         .await
         .expect_err("refused");
     check("Error", format!("{error:?} {error:#?} {error}"));
@@ -452,7 +452,7 @@ async fn concurrent_401s_log_in_once() {
         .build()
         .expect("client");
     let spec = spec();
-    let vm = client.vcenter_vm();
+    let vm = client.vcenter().vm();
     let calls = (0..5).map(|_| vm.instant_clone(&spec)).collect();
     let results = within(LIMIT, join_all(calls)).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");

@@ -170,7 +170,7 @@ async fn each_call_emits_a_span_with_operation_method_path_status_and_duration()
         within(LIMIT, client.login()).await.expect("login");
         within(
             LIMIT,
-            client.vcenter_vm().instant_clone(&InstantCloneSpec::new(
+            client.vcenter().vm().instant_clone(&InstantCloneSpec::new(
                 VirtualMachineId::new("vm-1"),
                 "clone",
             )),
@@ -180,7 +180,7 @@ async fn each_call_emits_a_span_with_operation_method_path_status_and_duration()
         within(
             LIMIT,
             client
-                .vcenter_vm_template_library_items_check_outs()
+                .vcenter().vm_template().library_items().check_outs()
                 .check_out(&LibraryItemId::new("secret-free item"), None),
         )
         .await
@@ -255,7 +255,7 @@ async fn a_relogin_is_traced_without_secrets() {
         .expect("client");
     within(
         LIMIT,
-        client.vcenter_vm().instant_clone(&InstantCloneSpec::new(
+        client.vcenter().vm().instant_clone(&InstantCloneSpec::new(
             VirtualMachineId::new("vm-1"),
             "clone",
         )),
@@ -284,7 +284,7 @@ async fn a_timed_out_call_still_records_its_duration() {
         .timeout(Duration::from_millis(200))
         .build()
         .expect("client");
-    let error = within(LIMIT, client.cis_session().get())
+    let error = within(LIMIT, client.cis().session().get())
         .await
         .expect_err("timeout");
     assert!(error.is_timeout(), "{error:?}");

@@ -80,7 +80,7 @@ impl Both {
     async fn send(&self, spec: &InstantCloneSpec, sent: bool) -> Vec<Result<(), Error>> {
         let mut out = Vec::new();
         for (style, standin, client) in &self.0 {
-            let result = within(LIMIT, client.vcenter_vm().instant_clone(spec))
+            let result = within(LIMIT, client.vcenter().vm().instant_clone(spec))
                 .await
                 .map(drop);
             let requests = standin.take();
@@ -104,7 +104,7 @@ async fn send(spec: &InstantCloneSpec, sent: bool) -> Vec<Result<(), Error>> {
 fn assert_invalid(results: &[Result<(), Error>], expected_field: &str, condition: &str) {
     for result in results {
         match result {
-            Err(Error::Validation { field, message }) => {
+            Err(Error::Validation { field, message, .. }) => {
                 assert_eq!(field, expected_field);
                 assert!(
                     message.contains("required") && message.contains(condition),

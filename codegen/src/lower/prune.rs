@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Model, Operation, Ty, TypeKey, TypeKind};
+use crate::model::{Model, Operation, Ty, TypeKey};
 
 /// Removes the types, id types and then-empty modules that no operation reaches.
 pub fn unreachable(model: &mut Model) {
@@ -29,8 +29,8 @@ pub fn unreachable(model: &mut Model) {
             _ => {}
         });
         for key in reached {
-            if let Some(TypeKind::Struct { fields, .. }) = model.type_def(key).map(|t| &t.kind) {
-                pending.extend(fields.iter().map(|f| &f.ty));
+            if let Some(def) = model.type_def(key) {
+                pending.extend(def.member_types());
             }
         }
     }

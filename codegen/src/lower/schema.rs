@@ -28,6 +28,10 @@ impl Lowering<'_> {
     pub fn ty_of(&mut self, loc: &Loc, ctx: &Context) -> Result<Ty, Diagnostic> {
         let files = self.files;
         if self.support.opaque_refs.contains(loc) {
+            // Used, though not as a type of its own.
+            if let Ok((target, _)) = files.follow(loc) {
+                self.wrapper_schemas.insert(target);
+            }
             return Ok(Ty::Any);
         }
         let node = files.get(loc).ok_or_else(|| {

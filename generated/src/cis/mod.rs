@@ -2,3 +2,26 @@
 //! Namespaces under `cis`.
 /// The `cis.session` namespace.
 pub mod session;
+/// Operations of the `cis` namespace and the namespaces below it; get one with `client.cis()`.
+#[cfg(feature = "cis-session")]
+#[derive(Clone, Copy, Debug)]
+pub struct CisApi<'a> {
+    pub(crate) client: &'a crate::runtime::Client,
+}
+#[cfg(feature = "cis-session")]
+impl crate::runtime::Client {
+    /// Operations of the `cis` namespace and the namespaces below it.
+    pub fn cis(&self) -> CisApi<'_> {
+        CisApi { client: self }
+    }
+}
+#[cfg(feature = "cis-session")]
+impl<'a> CisApi<'a> {
+    /// Operations of the `cis.session` namespace.
+    #[cfg(feature = "cis-session")]
+    pub fn session(self) -> crate::cis::session::SessionApi<'a> {
+        crate::cis::session::SessionApi {
+            client: self.client,
+        }
+    }
+}

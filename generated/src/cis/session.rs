@@ -32,18 +32,11 @@ impl Info {
 }
 #[cfg(feature = "cis-session")]
 impl crate::runtime::RestForm for Info {}
-/// Operations of the `cis.session` namespace; get one with [`Client::cis_session`](crate::runtime::Client::cis_session).
+/// Operations of the `cis.session` namespace; get one with `client.cis().session()`.
 #[cfg(feature = "cis-session")]
 #[derive(Clone, Copy, Debug)]
 pub struct SessionApi<'a> {
-    client: &'a crate::runtime::Client,
-}
-#[cfg(feature = "cis-session")]
-impl crate::runtime::Client {
-    /// Operations of the `cis.session` namespace.
-    pub fn cis_session(&self) -> SessionApi<'_> {
-        SessionApi { client: self }
-    }
+    pub(crate) client: &'a crate::runtime::Client,
 }
 #[cfg(feature = "cis-session")]
 impl SessionApi<'_> {

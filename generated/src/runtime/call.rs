@@ -11,9 +11,12 @@ use serde_json::{Map, Value};
 use tracing::Instrument;
 
 use crate::runtime::client::elapsed_ms;
-use crate::runtime::error::excerpt;
+use crate::runtime::error::{CallInfo, excerpt};
 use crate::runtime::path::expand;
-use crate::runtime::{BodyKind, Client, Endpoint, Error, Operation, RestForm, Style, Validate};
+use crate::runtime::transport::Answer;
+use crate::runtime::{
+    BodyKind, Client, Endpoint, Error, Method, Operation, RestForm, Style, Validate,
+};
 
 /// A call of one operation being put together; see [`Client::call`].
 ///
@@ -33,6 +36,9 @@ pub struct Call<'a> {
     path_params: Vec<(String, String)>,
     query: Vec<(String, String)>,
     body: Vec<(String, Value)>,
+    headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
+    cookies: Vec<String>,
+    raw_body: Option<(&'static str, Vec<u8>)>,
 }
 
 impl<'a> Call<'a> {
@@ -44,6 +50,9 @@ impl<'a> Call<'a> {
             path_params: Vec::new(),
             query: Vec::new(),
             body: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            raw_body: None,
         }
     }
 
@@ -71,6 +80,48 @@ impl<'a> Call<'a> {
         self
     }
 
+    /// Adds a query parameter whose value is a structure, a map, a list of those or any JSON:
+    /// flattened into one pair per scalar, `name[field]=value` under `/api` (the deepObject
+    /// style VMware's own REST runtime uses) and `name.field=value` under `/rest` (its
+    /// `filter.names` style). A list repeats its items' pairs in order; `null` sends nothing.
+    pub fn query_value<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        let json = serde_json::to_value(value).map_err(|e| {
+            Error::usage(
+                &self.info(None),
+                format!("query parameter `{name}` does not serialize: {e}"),
+            )
+        })?;
+        let style = self.style();
+        flatten_query(name, &json, style, &mut self.query);
+        Ok(())
+    }
+
+    /// Adds a request header; the name and value must be valid in HTTP.
+    pub fn header_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::usage(&self.info(None), format!("`{name}` is not a valid HTTP header name")))?;
+        let value = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+            Error::usage(
+                &self.info(None),
+                format!("the value of header `{name}` holds characters a header cannot carry"),
+            )
+        })?;
+        self.headers.push((header, value));
+        Ok(())
+    }
+
+    /// Adds a cookie (`name=value` in the `Cookie` header).
+    pub fn cookie_param(&mut self, name: &str, value: &str) -> &mut Self {
+        self.cookies.push(format!("{name}={value}"));
+        self
+    }
+
+    /// Sets a body that is not JSON: bytes of the given content type.
+    pub fn body_raw(&mut self, content_type: &'static str, bytes: Vec<u8>) -> &mut Self {
+        self.raw_body = Some((content_type, bytes));
+        self
+    }
+
     /// Adds a body parameter. With [`BodyKind::Bare`] the single parameter is the whole body;
     /// with [`BodyKind::Envelope`] the body is an object keyed by parameter name. Under `/rest`
     /// the value is rewritten by [`RestForm::to_rest`] after serialization.
@@ -79,10 +130,10 @@ impl<'a> Call<'a> {
         T: Serialize + RestForm + ?Sized,
     {
         let mut json = serde_json::to_value(value).map_err(|e| {
-            Error::usage(format!(
-                "{}: body parameter `{name}` does not serialize: {e}",
-                self.operation.name
-            ))
+            Error::usage(
+                &self.info(None),
+                format!("body parameter `{name}` does not serialize: {e}"),
+            )
         })?;
         if self.style() == Style::Rest {
             T::to_rest(&mut json);
@@ -91,9 +142,33 @@ impl<'a> Call<'a> {
         Ok(())
     }
 
-    /// Checks a parameter's conditionally required fields, naming them from `name`.
+    /// Checks a parameter's union rules (fields required, or refused, by a discriminator's
+    /// value), naming the fields from `name`; the error names this call.
     pub fn validate<T: Validate + ?Sized>(&self, value: &T, name: &str) -> Result<(), Error> {
-        value.validate(name)
+        value
+            .validate(name)
+            .map_err(|error| error.within(&self.info(None)))
+    }
+
+    /// The call as errors name it: the URL's path and query once built, else the template.
+    fn info(&self, url: Option<&reqwest::Url>) -> CallInfo {
+        let preferred = self.client.style();
+        let (method, template) = match self.selected {
+            Some((_, endpoint)) => (endpoint.method, endpoint.path),
+            None => (Method::Get, ""),
+        };
+        let path = match url {
+            Some(url) => match url.query() {
+                Some(query) => format!("{}?{query}", url.path()),
+                None => url.path().to_owned(),
+            },
+            None => template.to_owned(),
+        };
+        let mut info = CallInfo::new(self.operation.name, method, path);
+        if self.style() != preferred {
+            info.missing_style = Some(preferred);
+        }
+        info
     }
 
     /// Sends the call and decodes the result: the bare body under `/api`; under `/rest` the
@@ -101,13 +176,13 @@ impl<'a> Call<'a> {
     /// decodes as JSON `null`.
     pub async fn send<T: DeserializeOwned + RestForm>(self) -> Result<T, Error> {
         let style = self.style();
-        let name = self.operation.name;
-        let (status, body) = self.run().await?;
+        let (call, answer) = self.run().await?;
+        let (status, body) = (answer.status, answer.body);
         let trimmed = body.trim_ascii();
         let mut value = if trimmed.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(trimmed).map_err(|e| decode_error(name, status, &body, &e))?
+            serde_json::from_slice(trimmed).map_err(|e| decode_error(&call, status, &body, &e))?
         };
         if style == Style::Rest {
             value = match value {
@@ -117,15 +192,32 @@ impl<'a> Call<'a> {
                 }
                 _ => {
                     return Err(Error::Decode {
+                        call,
                         status,
-                        message: format!("{name}: expected a {{\"value\": ...}} wrapper"),
+                        message: "expected a {\"value\": ...} wrapper".to_owned(),
                         excerpt: excerpt(&body),
                     });
                 }
             };
             T::from_rest(&mut value);
         }
-        serde_json::from_value(value).map_err(|e| decode_error(name, status, &body, &e))
+        serde_json::from_value(value).map_err(|e| decode_error(&call, status, &body, &e))
+    }
+
+    /// Sends the call and returns the success body as bytes.
+    pub async fn send_bytes(self) -> Result<Vec<u8>, Error> {
+        self.run().await.map(|(_, answer)| answer.body)
+    }
+
+    /// Sends the call and returns the success body as text; invalid UTF-8 is a decode error.
+    pub async fn send_text(self) -> Result<String, Error> {
+        let (call, answer) = self.run().await?;
+        String::from_utf8(answer.body).map_err(|e| Error::Decode {
+            call,
+            status: answer.status,
+            message: format!("the body is not UTF-8 text: {e}"),
+            excerpt: excerpt(e.as_bytes()),
+        })
     }
 
     /// Sends the call and accepts any success (200, 201, 204, ...), with or without a body.
@@ -133,14 +225,14 @@ impl<'a> Call<'a> {
         self.run().await.map(|_| ())
     }
 
-    /// Builds and sends the request, in a span; returns a success status and its body.
-    async fn run(self) -> Result<(u16, Vec<u8>), Error> {
+    /// Builds and sends the request, in a span; returns the call and its successful answer.
+    async fn run(self) -> Result<(CallInfo, Answer), Error> {
         let operation = self.operation;
         let Some((style, endpoint)) = self.selected else {
-            return Err(Error::usage(format!(
-                "{}: the operation has no endpoint",
-                operation.name
-            )));
+            return Err(Error::usage(
+                &self.info(None),
+                "the operation has no endpoint in either URL style",
+            ));
         };
         let span = tracing::info_span!(
             "vsphere.call",
@@ -155,17 +247,21 @@ impl<'a> Call<'a> {
         let started = Instant::now();
         let result = async {
             let url = self.url(endpoint)?;
+            let call = self.info(Some(&url));
             let body = self.body(endpoint)?;
-            let (status, response) = self
-                .client
-                .execute(endpoint.method.to_http(), url, body, &span)
-                .await?;
-            span.record("status", status);
-            if (200..300).contains(&status) {
-                Ok((status, response))
-            } else {
-                Err(Error::from_response(status, &response))
+            let mut headers = self.headers.clone();
+            if !self.cookies.is_empty() {
+                let cookie = reqwest::header::HeaderValue::from_str(&self.cookies.join("; "))
+                    .map_err(|_| Error::usage(&call, "a cookie holds characters a header cannot carry"))?;
+                headers.push((reqwest::header::COOKIE, cookie));
             }
+            let answer = self
+                .client
+                .execute(&call, endpoint.method.to_http(), url, body, &headers, &span)
+                .await?;
+            span.record("status", answer.status);
+            let answer = answer.success(&call)?;
+            Ok((call, answer))
         }
         .instrument(span.clone())
         .await;
@@ -174,9 +270,10 @@ impl<'a> Call<'a> {
     }
 
     fn url(&self, endpoint: &Endpoint) -> Result<reqwest::Url, Error> {
-        let path = expand(self.operation.name, endpoint.path, &self.path_params)?;
+        let path = expand(endpoint.path, &self.path_params)
+            .map_err(|message| Error::usage(&self.info(None), message))?;
         let mut url = reqwest::Url::parse(&format!("{}{path}", self.client.base_url()))
-            .map_err(|e| Error::usage(format!("{}: bad URL: {e}", self.operation.name)))?;
+            .map_err(|e| Error::usage(&self.info(None), format!("bad URL: {e}")))?;
         if endpoint.action.is_some() || !self.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             if let Some(action) = endpoint.action {
@@ -189,13 +286,17 @@ impl<'a> Call<'a> {
         Ok(url)
     }
 
-    fn body(&self, endpoint: &Endpoint) -> Result<Option<Vec<u8>>, Error> {
-        let name = self.operation.name;
+    /// The body and its content type.
+    fn body(&self, endpoint: &Endpoint) -> Result<Option<(&'static str, Vec<u8>)>, Error> {
+        if let Some((content_type, bytes)) = &self.raw_body {
+            return Ok(Some((content_type, bytes.clone())));
+        }
+        let usage = |message: String| Error::usage(&self.info(None), message);
         let value = match endpoint.body {
             BodyKind::None if self.body.is_empty() => return Ok(None),
             BodyKind::None => {
-                return Err(Error::usage(format!(
-                    "{name}: the {} endpoint takes no body parameter, got `{}`",
+                return Err(usage(format!(
+                    "the {} endpoint takes no body parameter, got `{}`",
                     self.style(),
                     self.body[0].0
                 )));
@@ -204,8 +305,8 @@ impl<'a> Call<'a> {
                 [] | [(_, Value::Null)] => return Ok(None),
                 [(_, value)] => value.clone(),
                 _ => {
-                    return Err(Error::usage(format!(
-                        "{name}: a bare body takes one body parameter, got {}",
+                    return Err(usage(format!(
+                        "a bare body takes one body parameter, got {}",
                         self.body.len()
                     )));
                 }
@@ -219,15 +320,41 @@ impl<'a> Call<'a> {
             }
         };
         serde_json::to_vec(&value)
-            .map(Some)
-            .map_err(|e| Error::usage(format!("{name}: body does not serialize: {e}")))
+            .map(|bytes| Some(("application/json", bytes)))
+            .map_err(|e| usage(format!("body does not serialize: {e}")))
     }
 }
 
-fn decode_error(operation: &str, status: u16, body: &[u8], error: &serde_json::Error) -> Error {
+/// Appends the pairs of a JSON value sent in the query under `name` (see
+/// [`Call::query_value`]).
+fn flatten_query(name: &str, value: &Value, style: Style, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Null => {}
+        Value::Bool(b) => out.push((name.to_owned(), b.to_string())),
+        Value::Number(n) => out.push((name.to_owned(), n.to_string())),
+        Value::String(s) => out.push((name.to_owned(), s.clone())),
+        Value::Array(items) => {
+            for item in items {
+                flatten_query(name, item, style, out);
+            }
+        }
+        Value::Object(fields) => {
+            for (field, value) in fields {
+                let key = match style {
+                    Style::Api => format!("{name}[{field}]"),
+                    Style::Rest => format!("{name}.{field}"),
+                };
+                flatten_query(&key, value, style, out);
+            }
+        }
+    }
+}
+
+fn decode_error(call: &CallInfo, status: u16, body: &[u8], error: &serde_json::Error) -> Error {
     Error::Decode {
+        call: call.clone(),
         status,
-        message: format!("{operation}: {error}"),
+        message: error.to_string(),
         excerpt: excerpt(body),
     }
 }

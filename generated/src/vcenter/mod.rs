@@ -6,3 +6,58 @@ pub mod ovf;
 pub mod vm;
 /// The `vcenter.vm_template` namespace.
 pub mod vm_template;
+/// Operations of the `vcenter` namespace and the namespaces below it; get one with `client.vcenter()`.
+#[cfg(
+    any(
+        feature = "vcenter-ovf-export_session",
+        feature = "vcenter-vm",
+        feature = "vcenter-vm_template-library_items-check_outs"
+    )
+)]
+#[derive(Clone, Copy, Debug)]
+pub struct VcenterApi<'a> {
+    pub(crate) client: &'a crate::runtime::Client,
+}
+#[cfg(
+    any(
+        feature = "vcenter-ovf-export_session",
+        feature = "vcenter-vm",
+        feature = "vcenter-vm_template-library_items-check_outs"
+    )
+)]
+impl crate::runtime::Client {
+    /// Operations of the `vcenter` namespace and the namespaces below it.
+    pub fn vcenter(&self) -> VcenterApi<'_> {
+        VcenterApi { client: self }
+    }
+}
+#[cfg(
+    any(
+        feature = "vcenter-ovf-export_session",
+        feature = "vcenter-vm",
+        feature = "vcenter-vm_template-library_items-check_outs"
+    )
+)]
+impl<'a> VcenterApi<'a> {
+    /// Operations of the `vcenter.ovf` namespace and the namespaces below it.
+    #[cfg(feature = "vcenter-ovf-export_session")]
+    pub fn ovf(self) -> crate::vcenter::ovf::OvfApi<'a> {
+        crate::vcenter::ovf::OvfApi {
+            client: self.client,
+        }
+    }
+    /// Operations of the `vcenter.vm` namespace and the namespaces below it.
+    #[cfg(feature = "vcenter-vm")]
+    pub fn vm(self) -> crate::vcenter::vm::VmApi<'a> {
+        crate::vcenter::vm::VmApi {
+            client: self.client,
+        }
+    }
+    /// Operations of the `vcenter.vm_template` namespace and the namespaces below it.
+    #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+    pub fn vm_template(self) -> crate::vcenter::vm_template::VmTemplateApi<'a> {
+        crate::vcenter::vm_template::VmTemplateApi {
+            client: self.client,
+        }
+    }
+}

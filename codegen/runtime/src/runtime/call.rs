@@ -34,6 +34,9 @@ pub struct Call<'a> {
     path_params: Vec<(String, String)>,
     query: Vec<(String, String)>,
     body: Vec<(String, Value)>,
+    headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
+    cookies: Vec<String>,
+    raw_body: Option<(&'static str, Vec<u8>)>,
 }
 
 impl<'a> Call<'a> {
@@ -45,6 +48,9 @@ impl<'a> Call<'a> {
             path_params: Vec::new(),
             query: Vec::new(),
             body: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            raw_body: None,
         }
     }
 
@@ -69,6 +75,48 @@ impl<'a> Call<'a> {
     /// Adds a query parameter; repeat it for a list. `?action=` comes from the endpoint.
     pub fn query_param(&mut self, name: &str, value: &str) -> &mut Self {
         self.query.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Adds a query parameter whose value is a structure, a map, a list of those or any JSON:
+    /// flattened into one pair per scalar, `name[field]=value` under `/api` (the deepObject
+    /// style VMware's own REST runtime uses) and `name.field=value` under `/rest` (its
+    /// `filter.names` style). A list repeats its items' pairs in order; `null` sends nothing.
+    pub fn query_value<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        let json = serde_json::to_value(value).map_err(|e| {
+            Error::usage(
+                &self.info(None),
+                format!("query parameter `{name}` does not serialize: {e}"),
+            )
+        })?;
+        let style = self.style();
+        flatten_query(name, &json, style, &mut self.query);
+        Ok(())
+    }
+
+    /// Adds a request header; the name and value must be valid in HTTP.
+    pub fn header_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::usage(&self.info(None), format!("`{name}` is not a valid HTTP header name")))?;
+        let value = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+            Error::usage(
+                &self.info(None),
+                format!("the value of header `{name}` holds characters a header cannot carry"),
+            )
+        })?;
+        self.headers.push((header, value));
+        Ok(())
+    }
+
+    /// Adds a cookie (`name=value` in the `Cookie` header).
+    pub fn cookie_param(&mut self, name: &str, value: &str) -> &mut Self {
+        self.cookies.push(format!("{name}={value}"));
+        self
+    }
+
+    /// Sets a body that is not JSON: bytes of the given content type.
+    pub fn body_raw(&mut self, content_type: &'static str, bytes: Vec<u8>) -> &mut Self {
+        self.raw_body = Some((content_type, bytes));
         self
     }
 
@@ -154,6 +202,22 @@ impl<'a> Call<'a> {
         serde_json::from_value(value).map_err(|e| decode_error(&call, status, &body, &e))
     }
 
+    /// Sends the call and returns the success body as bytes.
+    pub async fn send_bytes(self) -> Result<Vec<u8>, Error> {
+        self.run().await.map(|(_, answer)| answer.body)
+    }
+
+    /// Sends the call and returns the success body as text; invalid UTF-8 is a decode error.
+    pub async fn send_text(self) -> Result<String, Error> {
+        let (call, answer) = self.run().await?;
+        String::from_utf8(answer.body).map_err(|e| Error::Decode {
+            call,
+            status: answer.status,
+            message: format!("the body is not UTF-8 text: {e}"),
+            excerpt: excerpt(e.as_bytes()),
+        })
+    }
+
     /// Sends the call and accepts any success (200, 201, 204, ...), with or without a body.
     pub async fn send_empty(self) -> Result<(), Error> {
         self.run().await.map(|_| ())
@@ -183,9 +247,15 @@ impl<'a> Call<'a> {
             let url = self.url(endpoint)?;
             let call = self.info(Some(&url));
             let body = self.body(endpoint)?;
+            let mut headers = self.headers.clone();
+            if !self.cookies.is_empty() {
+                let cookie = reqwest::header::HeaderValue::from_str(&self.cookies.join("; "))
+                    .map_err(|_| Error::usage(&call, "a cookie holds characters a header cannot carry"))?;
+                headers.push((reqwest::header::COOKIE, cookie));
+            }
             let answer = self
                 .client
-                .execute(&call, endpoint.method.to_http(), url, body, &span)
+                .execute(&call, endpoint.method.to_http(), url, body, &headers, &span)
                 .await?;
             span.record("status", answer.status);
             let answer = answer.success(&call)?;
@@ -214,7 +284,11 @@ impl<'a> Call<'a> {
         Ok(url)
     }
 
-    fn body(&self, endpoint: &Endpoint) -> Result<Option<Vec<u8>>, Error> {
+    /// The body and its content type.
+    fn body(&self, endpoint: &Endpoint) -> Result<Option<(&'static str, Vec<u8>)>, Error> {
+        if let Some((content_type, bytes)) = &self.raw_body {
+            return Ok(Some((content_type, bytes.clone())));
+        }
         let usage = |message: String| Error::usage(&self.info(None), message);
         let value = match endpoint.body {
             BodyKind::None if self.body.is_empty() => return Ok(None),
@@ -244,8 +318,33 @@ impl<'a> Call<'a> {
             }
         };
         serde_json::to_vec(&value)
-            .map(Some)
+            .map(|bytes| Some(("application/json", bytes)))
             .map_err(|e| usage(format!("body does not serialize: {e}")))
+    }
+}
+
+/// Appends the pairs of a JSON value sent in the query under `name` (see
+/// [`Call::query_value`]).
+fn flatten_query(name: &str, value: &Value, style: Style, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Null => {}
+        Value::Bool(b) => out.push((name.to_owned(), b.to_string())),
+        Value::Number(n) => out.push((name.to_owned(), n.to_string())),
+        Value::String(s) => out.push((name.to_owned(), s.clone())),
+        Value::Array(items) => {
+            for item in items {
+                flatten_query(name, item, style, out);
+            }
+        }
+        Value::Object(fields) => {
+            for (field, value) in fields {
+                let key = match style {
+                    Style::Api => format!("{name}[{field}]"),
+                    Style::Rest => format!("{name}.{field}"),
+                };
+                flatten_query(&key, value, style, out);
+            }
+        }
     }
 }
 

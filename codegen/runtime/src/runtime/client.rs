@@ -232,7 +232,8 @@ impl Client {
         call: &CallInfo,
         method: reqwest::Method,
         url: reqwest::Url,
-        body: Option<Vec<u8>>,
+        body: Option<(&'static str, Vec<u8>)>,
+        headers: &[(reqwest::header::HeaderName, HeaderValue)],
         span: &tracing::Span,
     ) -> Result<Answer, Error> {
         let mut retried = false;
@@ -252,8 +253,11 @@ impl Client {
             if let Some(token) = &sent_token {
                 request = request.header(SESSION_HEADER, token_header(token, call)?);
             }
-            if let Some(body) = &body {
-                request = request.header(CONTENT_TYPE, JSON).body(body.clone());
+            for (name, value) in headers {
+                request = request.header(name, value);
+            }
+            if let Some((content_type, body)) = &body {
+                request = request.header(CONTENT_TYPE, *content_type).body(body.clone());
             } else if wants_length {
                 request = request.header(CONTENT_LENGTH, "0");
             }

@@ -54,6 +54,10 @@ pub enum Method {
     Patch,
     /// `DELETE`
     Delete,
+    /// `HEAD`
+    Head,
+    /// `OPTIONS`
+    Options,
 }
 
 impl Method {
@@ -65,6 +69,8 @@ impl Method {
             Method::Put => "PUT",
             Method::Patch => "PATCH",
             Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
         }
     }
 
@@ -75,6 +81,8 @@ impl Method {
             Method::Put => reqwest::Method::PUT,
             Method::Patch => reqwest::Method::PATCH,
             Method::Delete => reqwest::Method::DELETE,
+            Method::Head => reqwest::Method::HEAD,
+            Method::Options => reqwest::Method::OPTIONS,
         }
     }
 }

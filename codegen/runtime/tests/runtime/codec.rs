@@ -127,7 +127,7 @@ fn validation_names_the_full_path_and_the_condition() {
         .mac_address = None;
     let error = spec.validate("spec").unwrap_err();
     match &error {
-        Error::Validation { field, message } => {
+        Error::Validation { field, message, .. } => {
             assert_eq!(field, r#"spec.nics_to_update["4000"].mac_address"#);
             assert_eq!(message, "required when mac_type is MANUAL");
         }

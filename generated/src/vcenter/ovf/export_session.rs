@@ -379,18 +379,11 @@ impl<'de> ::serde::Deserialize<'de> for TargetType {
 }
 #[cfg(feature = "vcenter-ovf-export_session")]
 impl crate::runtime::RestForm for TargetType {}
-/// Operations of the `vcenter.ovf.export_session` namespace; get one with [`Client::vcenter_ovf_export_session`](crate::runtime::Client::vcenter_ovf_export_session).
+/// Operations of the `vcenter.ovf.export_session` namespace; get one with `client.vcenter().ovf().export_session()`.
 #[cfg(feature = "vcenter-ovf-export_session")]
 #[derive(Clone, Copy, Debug)]
 pub struct ExportSessionApi<'a> {
-    client: &'a crate::runtime::Client,
-}
-#[cfg(feature = "vcenter-ovf-export_session")]
-impl crate::runtime::Client {
-    /// Operations of the `vcenter.ovf.export_session` namespace.
-    pub fn vcenter_ovf_export_session(&self) -> ExportSessionApi<'_> {
-        ExportSessionApi { client: self }
-    }
+    pub(crate) client: &'a crate::runtime::Client,
 }
 #[cfg(feature = "vcenter-ovf-export_session")]
 impl ExportSessionApi<'_> {

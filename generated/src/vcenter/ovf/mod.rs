@@ -408,3 +408,21 @@ impl crate::runtime::RestForm for ParseIssue {
         >(value, "message", false);
     }
 }
+/// Operations of the `vcenter.ovf` namespace and the namespaces below it; get one with `client.vcenter().ovf()`.
+#[cfg(feature = "vcenter-ovf-export_session")]
+#[derive(Clone, Copy, Debug)]
+pub struct OvfApi<'a> {
+    pub(crate) client: &'a crate::runtime::Client,
+}
+#[cfg(feature = "vcenter-ovf-export_session")]
+impl<'a> OvfApi<'a> {
+    /// Operations of the `vcenter.ovf.export_session` namespace.
+    #[cfg(feature = "vcenter-ovf-export_session")]
+    pub fn export_session(
+        self,
+    ) -> crate::vcenter::ovf::export_session::ExportSessionApi<'a> {
+        crate::vcenter::ovf::export_session::ExportSessionApi {
+            client: self.client,
+        }
+    }
+}

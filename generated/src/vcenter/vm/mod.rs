@@ -553,18 +553,11 @@ impl Summary {
 }
 #[cfg(feature = "vcenter-vm")]
 impl crate::runtime::RestForm for Summary {}
-/// Operations of the `vcenter.vm` namespace; get one with [`Client::vcenter_vm`](crate::runtime::Client::vcenter_vm).
+/// Operations of the `vcenter.vm` namespace and the namespaces below it; get one with `client.vcenter().vm()`.
 #[cfg(feature = "vcenter-vm")]
 #[derive(Clone, Copy, Debug)]
 pub struct VmApi<'a> {
-    client: &'a crate::runtime::Client,
-}
-#[cfg(feature = "vcenter-vm")]
-impl crate::runtime::Client {
-    /// Operations of the `vcenter.vm` namespace.
-    pub fn vcenter_vm(&self) -> VmApi<'_> {
-        VmApi { client: self }
-    }
+    pub(crate) client: &'a crate::runtime::Client,
 }
 #[cfg(feature = "vcenter-vm")]
 impl VmApi<'_> {

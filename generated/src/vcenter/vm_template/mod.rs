@@ -2,3 +2,21 @@
 //! Namespaces under `vcenter.vm_template`.
 /// The `vcenter.vm_template.library_items` namespace.
 pub mod library_items;
+/// Operations of the `vcenter.vm_template` namespace and the namespaces below it; get one with `client.vcenter().vm_template()`.
+#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+#[derive(Clone, Copy, Debug)]
+pub struct VmTemplateApi<'a> {
+    pub(crate) client: &'a crate::runtime::Client,
+}
+#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+impl<'a> VmTemplateApi<'a> {
+    /// Operations of the `vcenter.vm_template.library_items` namespace and the namespaces below it.
+    #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+    pub fn library_items(
+        self,
+    ) -> crate::vcenter::vm_template::library_items::LibraryItemsApi<'a> {
+        crate::vcenter::vm_template::library_items::LibraryItemsApi {
+            client: self.client,
+        }
+    }
+}

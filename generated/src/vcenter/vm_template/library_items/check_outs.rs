@@ -168,18 +168,11 @@ impl Summary {
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
 impl crate::runtime::RestForm for Summary {}
-/// Operations of the `vcenter.vm_template.library_items.check_outs` namespace; get one with [`Client::vcenter_vm_template_library_items_check_outs`](crate::runtime::Client::vcenter_vm_template_library_items_check_outs).
+/// Operations of the `vcenter.vm_template.library_items.check_outs` namespace; get one with `client.vcenter().vm_template().library_items().check_outs()`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
 #[derive(Clone, Copy, Debug)]
 pub struct CheckOutsApi<'a> {
-    client: &'a crate::runtime::Client,
-}
-#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
-impl crate::runtime::Client {
-    /// Operations of the `vcenter.vm_template.library_items.check_outs` namespace.
-    pub fn vcenter_vm_template_library_items_check_outs(&self) -> CheckOutsApi<'_> {
-        CheckOutsApi { client: self }
-    }
+    pub(crate) client: &'a crate::runtime::Client,
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
 impl CheckOutsApi<'_> {

@@ -2,3 +2,21 @@
 //! Namespaces under `vcenter.vm_template.library_items`.
 /// The `vcenter.vm_template.library_items.check_outs` namespace.
 pub mod check_outs;
+/// Operations of the `vcenter.vm_template.library_items` namespace and the namespaces below it; get one with `client.vcenter().vm_template().library_items()`.
+#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+#[derive(Clone, Copy, Debug)]
+pub struct LibraryItemsApi<'a> {
+    pub(crate) client: &'a crate::runtime::Client,
+}
+#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+impl<'a> LibraryItemsApi<'a> {
+    /// Operations of the `vcenter.vm_template.library_items.check_outs` namespace.
+    #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+    pub fn check_outs(
+        self,
+    ) -> crate::vcenter::vm_template::library_items::check_outs::CheckOutsApi<'a> {
+        crate::vcenter::vm_template::library_items::check_outs::CheckOutsApi {
+            client: self.client,
+        }
+    }
+}
