@@ -176,6 +176,8 @@ pub struct UnionMember {
     pub hint: String,
     /// Its type.
     pub ty: Ty,
+    /// Boxed to break a cycle of types held by value.
+    pub boxed: bool,
 }
 
 /// A known value of an enum.

@@ -357,16 +357,28 @@ fn query_send(model: &Model, p: &Param, value: &TokenStream) -> TokenStream {
         ),
         None => (TokenStream::new(), quote!(#wire)),
     };
+    let flattened = quote!(#key_setup call.query_value(#name, #value)?;);
     match &p.ty {
         Ty::List(item) if is_scalar(model, item) => {
             let text = scalar_text(item, quote!(item));
             quote!(#key_setup for item in #value { call.query_param(#name, #text); })
         }
-        ty if is_scalar(model, ty) => {
-            let text = scalar_text(ty, value.clone());
-            quote!(#key_setup call.query_param(#name, #text);)
+        Ty::List(_) | Ty::Map { .. } | Ty::Any | Ty::Bytes => flattened,
+        ty @ (Ty::String
+        | Ty::Bool
+        | Ty::I32
+        | Ty::I64
+        | Ty::F32
+        | Ty::F64
+        | Ty::Id(_)
+        | Ty::Named(_)) => {
+            if is_scalar(model, ty) {
+                let text = scalar_text(ty, value.clone());
+                quote!(#key_setup call.query_param(#name, #text);)
+            } else {
+                flattened
+            }
         }
-        _ => quote!(#key_setup call.query_value(#name, #value)?;),
     }
 }
 

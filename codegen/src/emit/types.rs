@@ -358,6 +358,11 @@ fn union(model: &Model, name: &str, lines: &[String], members: &[UnionMember]) -
     let variants = members.iter().map(|m| {
         let variant = naming::ident(&m.ident);
         let ty = ty_tokens(model, &m.ty);
+        let ty = if m.boxed {
+            quote!(::std::boxed::Box<#ty>)
+        } else {
+            ty
+        };
         let doc = format!(" The `{}` alternative.", m.hint);
         quote!(#[doc = #doc] #variant(#ty),)
     });

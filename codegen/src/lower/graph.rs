@@ -19,7 +19,7 @@ pub fn decide(model: &mut Model) {
         })
         .collect();
     for key in &keys {
-        let Some(TypeKind::Struct { fields, .. }) = model
+        let Some(kind) = model
             .modules
             .get_mut(&key.module)
             .and_then(|m| m.types.get_mut(&key.name))
@@ -27,11 +27,23 @@ pub fn decide(model: &mut Model) {
         else {
             continue;
         };
-        for field in fields.iter_mut() {
-            // A structure held by value that leads back to its holder would have infinite size.
-            if let Ty::Named(target) = &field.ty {
-                field.boxed = reaches(&direct, target, key);
+        // A type held by value that leads back to its holder would have infinite size.
+        match kind {
+            TypeKind::Struct { fields, .. } => {
+                for field in fields.iter_mut() {
+                    if let Ty::Named(target) = &field.ty {
+                        field.boxed = reaches(&direct, target, key);
+                    }
+                }
             }
+            TypeKind::Union { members } => {
+                for member in members.iter_mut() {
+                    if let Ty::Named(target) = &member.ty {
+                        member.boxed = reaches(&direct, target, key);
+                    }
+                }
+            }
+            TypeKind::Enum { .. } => {}
         }
     }
     let rest = fixpoint(model, &keys, |model, key| {
@@ -39,13 +51,13 @@ pub fn decide(model: &mut Model) {
             Some(TypeKind::Struct { fields, rest_class }) => {
                 rest_class.is_some() || fields.iter().any(|f| has_rest_map(&f.ty))
             }
-            _ => false,
+            Some(TypeKind::Enum { .. } | TypeKind::Union { .. }) | None => false,
         }
     });
     let validate = fixpoint(model, &keys, |model, key| {
         match model.type_def(key).map(|t| &t.kind) {
             Some(TypeKind::Struct { fields, .. }) => fields.iter().any(|f| f.required_if.is_some()),
-            _ => false,
+            Some(TypeKind::Enum { .. } | TypeKind::Union { .. }) | None => false,
         }
     });
     for key in &keys {
@@ -94,7 +106,16 @@ fn has_rest_map(ty: &Ty) -> bool {
         } => true,
         Ty::Map { value, .. } => has_rest_map(value),
         Ty::List(item) => has_rest_map(item),
-        _ => false,
+        Ty::String
+        | Ty::Bool
+        | Ty::I32
+        | Ty::I64
+        | Ty::F32
+        | Ty::F64
+        | Ty::Any
+        | Ty::Bytes
+        | Ty::Id(_)
+        | Ty::Named(_) => false,
     }
 }
 
@@ -104,7 +125,15 @@ pub fn named_in(ty: &Ty) -> Vec<&TypeKey> {
         Ty::Named(key) => vec![key],
         Ty::List(item) => named_in(item),
         Ty::Map { value, .. } => named_in(value),
-        _ => Vec::new(),
+        Ty::String
+        | Ty::Bool
+        | Ty::I32
+        | Ty::I64
+        | Ty::F32
+        | Ty::F64
+        | Ty::Any
+        | Ty::Bytes
+        | Ty::Id(_) => Vec::new(),
     }
 }
 
@@ -113,23 +142,29 @@ fn direct_edges(model: &Model) -> BTreeMap<TypeKey, Vec<TypeKey>> {
     let mut edges: BTreeMap<TypeKey, Vec<TypeKey>> = BTreeMap::new();
     for (module_path, module) in &model.modules {
         for (name, def) in &module.types {
-            if let TypeKind::Struct { fields, .. } = &def.kind {
-                let from = TypeKey {
-                    module: module_path.clone(),
-                    name: name.clone(),
-                };
-                let targets = fields
-                    .iter()
-                    .filter_map(|f| {
-                        if let Ty::Named(k) = &f.ty {
-                            Some(k.clone())
-                        } else {
-                            None
-                        }
-                    })
-                    .collect();
-                edges.insert(from, targets);
-            }
+            let from = TypeKey {
+                module: module_path.clone(),
+                name: name.clone(),
+            };
+            // Fields and union members are held by value; lists and maps are behind a pointer.
+            let targets = def
+                .member_types()
+                .filter_map(|ty| match ty {
+                    Ty::Named(k) => Some(k.clone()),
+                    Ty::String
+                    | Ty::Bool
+                    | Ty::I32
+                    | Ty::I64
+                    | Ty::F32
+                    | Ty::F64
+                    | Ty::Any
+                    | Ty::Bytes
+                    | Ty::Id(_)
+                    | Ty::List(_)
+                    | Ty::Map { .. } => None,
+                })
+                .collect();
+            edges.insert(from, targets);
         }
     }
     edges

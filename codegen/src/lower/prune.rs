@@ -25,8 +25,21 @@ pub fn unreachable(model: &mut Model) {
             Ty::Id(name) => {
                 ids.insert(name.clone());
             }
-            Ty::Named(key) if types.insert(key.clone()) => reached.push(key),
-            _ => {}
+            Ty::Named(key) => {
+                if types.insert(key.clone()) {
+                    reached.push(key);
+                }
+            }
+            Ty::String
+            | Ty::Bool
+            | Ty::I32
+            | Ty::I64
+            | Ty::F32
+            | Ty::F64
+            | Ty::Any
+            | Ty::Bytes
+            | Ty::List(_)
+            | Ty::Map { .. } => {}
         });
         for key in reached {
             if let Some(def) = model.type_def(key) {

@@ -367,6 +367,7 @@ impl Lowering<'_> {
                 ident: String::new(),
                 hint,
                 ty,
+                boxed: false,
             });
         }
         if let Some(TypeDef {
