@@ -31,7 +31,7 @@ pub mod validate;
 pub mod write;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 
@@ -51,17 +51,35 @@ pub struct Generated {
 /// Runs load → validate → lower → emit → format for the spec whose root file is `spec`.
 /// Writes nothing: see [`write::write`].
 pub fn generate(spec: &Path) -> Result<Generated, Diagnostics> {
-    let files = load::SpecFiles::load(spec)?;
+    generate_all(&[spec.to_path_buf()])
+}
+
+/// Generates one crate from several root files (VMware publishes its API as several): their
+/// operations share namespaces, features, ids and twins as within one file, and a schema that
+/// several files define with the same content is one type.
+pub fn generate_all(specs: &[PathBuf]) -> Result<Generated, Diagnostics> {
+    let Some(first) = specs.first() else {
+        return Err(Diagnostic::error("", "no spec given")
+            .help("name the spec's root file")
+            .into());
+    };
+    let files = load::SpecFiles::load_all(specs)?;
     let found = validate::validate(&files);
     let (mut errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
         found.into_iter().partition(Diagnostic::is_error);
     if !errors.is_empty() {
+        errors.extend(warnings);
         files.place(&mut errors);
         return Err(Diagnostics(errors));
     }
     let support = support::Support::classify(&files);
     warnings.extend(support.warnings.iter().cloned());
-    let (model, lowering_warnings) = match lower::lower(&files, &support, &source_name(spec)) {
+    let source = specs
+        .iter()
+        .map(|s| source_name(s))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (model, lowering_warnings) = match lower::lower(&files, &support, &source) {
         Ok(lowered) => lowered,
         Err(Diagnostics(mut errors)) => {
             // The warnings found so far still say something about the spec.
@@ -73,7 +91,7 @@ pub fn generate(spec: &Path) -> Result<Generated, Diagnostics> {
     warnings.extend(lowering_warnings);
     // One pass over each file locates every warning.
     files.place(&mut warnings);
-    let examples = load::examples(spec)?;
+    let examples = load::examples(first)?;
     let files = emit::crate_files(&model, &examples)?;
     Ok(Generated {
         files,

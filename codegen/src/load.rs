@@ -51,31 +51,48 @@ pub struct SpecFiles {
     /// Canonical path → document index, so that two spellings of one file load it once.
     by_path: BTreeMap<PathBuf, usize>,
     dirs: Vec<PathBuf>,
+    /// The documents given as roots (several when files are merged into one crate), in order.
+    roots: Vec<usize>,
 }
 
 impl SpecFiles {
     /// Loads `root` and, transitively, every file a `$ref` names.
     pub fn load(root: &Path) -> Result<SpecFiles, Diagnostics> {
+        SpecFiles::load_all(&[root.to_path_buf()])
+    }
+
+    /// Loads several root documents, to be generated into one crate, and every file they
+    /// reach through `$ref`.
+    pub fn load_all(roots: &[PathBuf]) -> Result<SpecFiles, Diagnostics> {
         let mut files = SpecFiles {
             documents: Vec::new(),
             by_path: BTreeMap::new(),
             dirs: Vec::new(),
+            roots: Vec::new(),
         };
         let mut errors = Vec::new();
-        let root_name = root.display().to_string();
-        if let Err(diagnostic) = files.add(root, root_name.clone()) {
-            let mut errors = [diagnostic];
-            files.place(&mut errors);
-            return Err(Diagnostics(errors.into()));
-        }
-        if !files.documents[0].root.is_object() {
-            return Err(
-                Diagnostic::error(root_name, "the spec's root is not a mapping")
-                    .at("")
-                    .line(1, 1)
-                    .help("an OpenAPI document starts with `openapi: 3.0.3`, `info:` and `paths:`")
-                    .into(),
-            );
+        for root in roots {
+            let root_name = root.display().to_string();
+            let index = match files.add(root, root_name.clone()) {
+                Ok(index) => index,
+                Err(diagnostic) => {
+                    let mut errors = [diagnostic];
+                    files.place(&mut errors);
+                    return Err(Diagnostics(errors.into()));
+                }
+            };
+            if !files.documents[index].root.is_object() {
+                return Err(
+                    Diagnostic::error(root_name, "the spec's root is not a mapping")
+                        .at("")
+                        .line(1, 1)
+                        .help("an OpenAPI document starts with `openapi: 3.0.3`, `info:` and `paths:`")
+                        .into(),
+                );
+            }
+            if !files.roots.contains(&index) {
+                files.roots.push(index);
+            }
         }
         let mut next = 0;
         // A file that cannot be opened is reported once, at its first reference.
@@ -175,7 +192,12 @@ impl SpecFiles {
         Ok(index)
     }
 
-    /// All loaded documents; index 0 is the root.
+    /// The root documents (index and content), in the order given.
+    pub fn roots(&self) -> impl Iterator<Item = (usize, &Value)> {
+        self.roots.iter().map(|&i| (i, &self.documents[i].root))
+    }
+
+    /// All loaded documents; index 0 is the (first) root.
     pub fn documents(&self) -> &[Document] {
         &self.documents
     }

@@ -291,12 +291,13 @@ impl TypeDef {
 }
 
 impl Operation {
-    /// The types of the operation's parameters and result.
+    /// The types of the operation's parameters and result (a task's too).
     pub fn used_types(&self) -> impl Iterator<Item = &Ty> {
         self.params
             .iter()
             .map(|p| &p.ty)
             .chain(self.result.as_ref())
+            .chain(self.task.as_ref().and_then(|t| t.result.as_ref()))
     }
 }
 
@@ -401,6 +402,16 @@ pub struct Operation {
     pub result_media: Media,
     /// What the request body is, when there is one.
     pub body_media: Media,
+    /// Set for the `vmw-task=true` form of an operation, which answers with a task id: the
+    /// client hands back a typed task instead.
+    pub task: Option<TaskResult>,
+}
+
+/// What the task of a `vmw-task=true` operation yields when it succeeds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskResult {
+    /// The result of the operation's plain form (`None`: it returns nothing).
+    pub result: Option<Ty>,
 }
 
 /// How a body travels.

@@ -12,15 +12,17 @@ use crate::load::{Loc, SpecFiles, collect_refs};
 /// columns are filled in by [`SpecFiles::place`] (as [`crate::generate`] does).
 pub fn validate(files: &SpecFiles) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    let root = Loc {
-        doc: 0,
-        pointer: String::new(),
-    };
-    match files.root().get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0.") => {}
-        Some(v) => found.push(files.diagnostic(&root.child("openapi"), format!("OpenAPI {v} is not supported")).help("the generator reads OpenAPI 3.0.x; convert the document (e.g. with swagger2openapi) or state `openapi: 3.0.3`")),
-        None if files.root().get("swagger").is_some() => found.push(files.diagnostic(&root.child("swagger"), "this is a Swagger 2.0 document").help("convert it to OpenAPI 3.0 first, e.g. with the npm package swagger2openapi")),
-        None => found.push(files.diagnostic(&root, "the document has no `openapi` version").help("start the file with `openapi: 3.0.3`")),
+    for (doc, document) in files.roots() {
+        let root = Loc {
+            doc,
+            pointer: String::new(),
+        };
+        match document.get("openapi").and_then(Value::as_str) {
+            Some(v) if v.starts_with("3.0.") => {}
+            Some(v) => found.push(files.diagnostic(&root.child("openapi"), format!("OpenAPI {v} is not supported")).help("the generator reads OpenAPI 3.0.x; convert the document (e.g. with swagger2openapi) or state `openapi: 3.0.3`")),
+            None if document.get("swagger").is_some() => found.push(files.diagnostic(&root.child("swagger"), "this is a Swagger 2.0 document").help("convert it to OpenAPI 3.0 first, e.g. with the npm package swagger2openapi")),
+            None => found.push(files.diagnostic(&root, "the document has no `openapi` version").help("start the file with `openapi: 3.0.3`")),
+        }
     }
     for (doc, document) in files.documents().iter().enumerate() {
         let mut refs = Vec::new();
@@ -292,11 +294,19 @@ fn schema_name(files: &SpecFiles, loc: &Loc) -> String {
 
 fn operations_without_errors(files: &SpecFiles) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    let Some(paths) = files.root().get("paths").and_then(Value::as_object) else {
+    for (doc, document) in files.roots() {
+        found.extend(undocumented_in(files, doc, document));
+    }
+    found
+}
+
+fn undocumented_in(files: &SpecFiles, doc: usize, document: &Value) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let Some(paths) = document.get("paths").and_then(Value::as_object) else {
         return found;
     };
     let paths_loc = Loc {
-        doc: 0,
+        doc,
         pointer: "/paths".to_owned(),
     };
     for (path, item) in paths {

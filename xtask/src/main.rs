@@ -9,11 +9,11 @@ use codegen::write::{self, Change, Staleness};
 
 mod bench;
 
-const USAGE: &str = "usage: cargo xtask regenerate [--check] [--spec PATH] [--out DIR]
+const USAGE: &str = "usage: cargo xtask regenerate [--check] [--spec PATH ...] [--out DIR]
 
   regenerate          write the client crate generated from the spec (default: spec/openapi.yaml → generated/)
   regenerate --check  write nothing; fail naming every file that is stale
-  --spec PATH         the spec's root file
+  --spec PATH         the spec's root file; several merge into one crate
   --out DIR           the crate directory to write
 
        cargo xtask bench [--peers] [--runs N] [--spec PATH ...]   (see BENCHMARKS.md)";
@@ -59,7 +59,8 @@ fn shown(path: &Path) -> String {
 
 struct Regenerate {
     check: bool,
-    spec: PathBuf,
+    /// The root files: one, or several merged into one crate.
+    specs: Vec<PathBuf>,
     out: PathBuf,
 }
 
@@ -68,17 +69,22 @@ impl Regenerate {
         let root = project_root();
         let mut command = Regenerate {
             check: false,
-            spec: root.join("spec/openapi.yaml"),
+            specs: Vec::new(),
             out: root.join("generated"),
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--check" => command.check = true,
-                "--spec" => command.spec = args.next().ok_or("--spec needs a path")?.into(),
+                "--spec" => command
+                    .specs
+                    .push(args.next().ok_or("--spec needs a path")?.into()),
                 "--out" => command.out = args.next().ok_or("--out needs a directory")?.into(),
                 other => return Err(format!("unknown argument `{other}`")),
             }
+        }
+        if command.specs.is_empty() {
+            command.specs.push(root.join("spec/openapi.yaml"));
         }
         Ok(command)
     }
@@ -86,15 +92,19 @@ impl Regenerate {
     fn run(self) -> ExitCode {
         let start = Instant::now();
         // Diagnostics name files as given; relative to the working directory they stay short.
-        let spec = PathBuf::from(shown(&self.spec));
-        let generated = match codegen::generate(&spec) {
+        let specs: Vec<PathBuf> = self.specs.iter().map(|s| PathBuf::from(shown(s))).collect();
+        let given = specs
+            .iter()
+            .map(|s| s.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let generated = match codegen::generate_all(&specs) {
             Ok(generated) => generated,
             Err(diagnostics) => {
                 eprintln!("{diagnostics}");
                 let errors = diagnostics.errors().count();
                 eprintln!(
-                    "\nerror: {errors} error(s) in {}; {} was left untouched",
-                    shown(&self.spec),
+                    "\nerror: {errors} error(s) in {given}; {} was left untouched",
                     shown(&self.out)
                 );
                 return ExitCode::FAILURE;
@@ -144,8 +154,7 @@ impl Regenerate {
                     println!("{label:>9} {out}/{name}");
                 }
                 println!(
-                    "regenerated {out} from {}: {} operations, {} types, {} files ({written} changed) in {} ms",
-                    shown(&self.spec),
+                    "regenerated {out} from {given}: {} operations, {} types, {} files ({written} changed) in {} ms",
                     generated.operations,
                     generated.types,
                     generated.files.len(),

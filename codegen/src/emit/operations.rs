@@ -224,17 +224,34 @@ fn method(model: &Model, handle: &str, op: &Operation) -> TokenStream {
             param_step(model, op, p)
         }
     });
-    let (result, send) = match (&op.result, &op.result_media) {
-        (None, _) => (quote!(()), quote!(call.send_empty().await)),
-        (Some(_), Media::Text(_)) => (
+    let (result, send) = match (&op.task, &op.result, &op.result_media) {
+        // The task id comes back as a JSON string; the task is what the caller waits on.
+        (Some(task), _, _) => {
+            let inner = task
+                .result
+                .as_ref()
+                .map_or_else(|| quote!(()), |ty| ty_tokens(model, ty));
+            (
+                quote!(crate::runtime::Task<#inner>),
+                quote! {
+                    let id: ::std::string::String = call.send().await?;
+                    ::std::result::Result::Ok(crate::runtime::Task::from_id(
+                        ::std::clone::Clone::clone(self.client),
+                        crate::runtime::TaskId::new(id),
+                    ))
+                },
+            )
+        }
+        (None, None, _) => (quote!(()), quote!(call.send_empty().await)),
+        (None, Some(_), Media::Text(_)) => (
             quote!(::std::string::String),
             quote!(call.send_text().await),
         ),
-        (Some(_), Media::Binary(_)) => (
+        (None, Some(_), Media::Binary(_)) => (
             quote!(::std::vec::Vec<u8>),
             quote!(call.send_bytes().await),
         ),
-        (Some(ty), Media::Json) => {
+        (None, Some(ty), Media::Json) => {
             let ty = ty_tokens(model, ty);
             (quote!(#ty), quote!(call.send::<#ty>().await))
         }

@@ -94,6 +94,7 @@ pub fn lower(
         return Err(Diagnostics(errors));
     }
     lowering.warn_unused_schemas();
+    task_results(&mut lowering.model);
     prune::unreachable(&mut lowering.model);
     graph::decide(&mut lowering.model);
     let renamed = names::decide(&mut lowering.model, files);
@@ -101,23 +102,50 @@ pub fn lower(
     Ok((lowering.model, lowering.warnings))
 }
 
+/// A `vmw-task=true` operation's task yields what its plain form returns (the operation of the
+/// same name without `_task` in the same namespace); without a plain form, any JSON.
+fn task_results(model: &mut Model) {
+    for module in model.modules.values_mut() {
+        let plain: BTreeMap<String, Option<crate::model::Ty>> = module
+            .operations
+            .iter()
+            .filter(|(_, op)| op.task.is_none())
+            .map(|(key, op)| (key.clone(), op.result.clone()))
+            .collect();
+        for (key, op) in &mut module.operations {
+            if let Some(task) = &mut op.task {
+                task.result = match key.strip_suffix("_task").and_then(|k| plain.get(k)) {
+                    Some(result) => result.clone(),
+                    None => Some(crate::model::Ty::Any),
+                };
+            }
+        }
+    }
+}
+
 impl Lowering<'_> {
     /// Schemas under `components/schemas` of the root that no operation reaches, except error
     /// bodies (the runtime decodes those itself).
     fn warn_unused_schemas(&mut self) {
         let files = self.files;
-        let Some(schemas) = files
-            .root()
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-        else {
-            return;
-        };
-        let root_schemas = Loc {
-            doc: 0,
-            pointer: "/components/schemas".to_owned(),
-        };
-        for name in schemas.keys() {
+        for (doc, document) in files.roots() {
+            let Some(schemas) = document
+                .pointer("/components/schemas")
+                .and_then(Value::as_object)
+            else {
+                continue;
+            };
+            let root_schemas = Loc {
+                doc,
+                pointer: "/components/schemas".to_owned(),
+            };
+            self.warn_unused_in(&root_schemas, schemas.keys());
+        }
+    }
+
+    fn warn_unused_in<'k>(&mut self, root_schemas: &Loc, names: impl Iterator<Item = &'k String>) {
+        let files = self.files;
+        for name in names {
             let loc = root_schemas.child(name);
             let target = files
                 .follow(&loc)
@@ -141,7 +169,22 @@ impl Lowering<'_> {
 /// Every namespace the spec names, through its operations and its dotted schema names.
 fn module_index(files: &SpecFiles) -> Vec<(String, crate::model::ModPath)> {
     let mut modules: BTreeSet<crate::model::ModPath> = BTreeSet::new();
-    if let Some(paths) = files.root().get("paths").and_then(Value::as_object) {
+    for (_, document) in files.roots() {
+        index_document(document, &mut modules);
+    }
+    let mut index: Vec<(String, crate::model::ModPath)> = modules
+        .into_iter()
+        .filter(|m| !m.is_empty())
+        .map(|m| (m.iter().map(|p| p.replace('_', "")).collect::<String>(), m))
+        .collect();
+    // Longest first, so `vcenter::vm::hardware` wins over `vcenter::vm`.
+    index.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    index
+}
+
+/// The namespaces one root document names.
+fn index_document(document: &Value, modules: &mut BTreeSet<crate::model::ModPath>) {
+    if let Some(paths) = document.get("paths").and_then(Value::as_object) {
         for (key, item) in paths {
             let from_extension = item
                 .as_object()
@@ -168,8 +211,7 @@ fn module_index(files: &SpecFiles) -> Vec<(String, crate::model::ModPath)> {
             }
         }
     }
-    if let Some(schemas) = files
-        .root()
+    if let Some(schemas) = document
         .pointer("/components/schemas")
         .and_then(Value::as_object)
     {
@@ -177,12 +219,4 @@ fn module_index(files: &SpecFiles) -> Vec<(String, crate::model::ModPath)> {
             modules.insert(crate::naming::schema_path(name).0);
         }
     }
-    let mut index: Vec<(String, crate::model::ModPath)> = modules
-        .into_iter()
-        .filter(|m| !m.is_empty())
-        .map(|m| (m.iter().map(|p| p.replace('_', "")).collect::<String>(), m))
-        .collect();
-    // Longest first, so `vcenter::vm::hardware` wins over `vcenter::vm`.
-    index.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-    index
 }

@@ -56,33 +56,68 @@ pub(super) struct Draft {
     pub(super) result_media: Media,
     pub(super) body_media: Media,
     pub(super) endpoint: Endpoint,
+    /// The `vmw-task=true` form of an operation: it answers with a task id.
+    pub(super) task: bool,
 }
 
 impl Lowering<'_> {
-    /// Reads every operation of the root's `paths`, collecting all errors rather than the first.
+    /// Reads every operation of the roots' `paths`, collecting all errors rather than the
+    /// first. Operations of several roots (files merged into one crate) pair and share
+    /// namespaces exactly as within one file.
     pub(super) fn operations(&mut self) -> Result<(), Vec<Diagnostic>> {
         let files = self.files;
-        let paths_loc = Loc {
-            doc: 0,
-            pointer: "/paths".to_owned(),
-        };
-        let Some(paths) = files.get(&paths_loc).and_then(Value::as_object) else {
-            return Err(vec![
-                files
-                    .diagnostic(
-                        &Loc {
-                            doc: 0,
-                            pointer: String::new(),
-                        },
-                        "the spec has no `paths` mapping",
-                    )
-                    .help("add `paths:` with at least one operation"),
-            ]);
-        };
-        let mut keys: Vec<&String> = paths.keys().collect();
-        keys.sort();
         let mut errors = Vec::new();
         let mut groups: BTreeMap<(ModPath, String), Vec<Draft>> = BTreeMap::new();
+        let roots: Vec<usize> = files.roots().map(|(doc, _)| doc).collect();
+        for doc in roots {
+            let paths_loc = Loc {
+                doc,
+                pointer: "/paths".to_owned(),
+            };
+            let Some(paths) = files.get(&paths_loc).and_then(Value::as_object) else {
+                errors.push(
+                    files
+                        .diagnostic(
+                            &Loc {
+                                doc,
+                                pointer: String::new(),
+                            },
+                            "the spec has no `paths` mapping",
+                        )
+                        .help("add `paths:` with at least one operation"),
+                );
+                continue;
+            };
+            self.paths_of(&paths_loc, paths, &mut groups, &mut errors);
+        }
+        for ((module, _), drafts) in groups {
+            match self.merge(drafts) {
+                Ok(operations) => {
+                    for (name, operation) in operations {
+                        self.insert_operation(&module, name, operation);
+                    }
+                }
+                Err(e) => self.warn(skipped(e)),
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Drafts every operation of one `paths` mapping into `groups`.
+    fn paths_of(
+        &mut self,
+        paths_loc: &Loc,
+        paths: &serde_json::Map<String, Value>,
+        groups: &mut BTreeMap<(ModPath, String), Vec<Draft>>,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        let files = self.files;
+        let mut keys: Vec<&String> = paths.keys().collect();
+        keys.sort();
         for key in keys {
             let item_loc = paths_loc.child(key);
             let (item_loc, item) = match files.follow(&item_loc) {
@@ -122,21 +157,6 @@ impl Lowering<'_> {
                     Err(e) => self.warn(skipped(e)),
                 }
             }
-        }
-        for ((module, _), drafts) in groups {
-            match self.merge(drafts) {
-                Ok(operations) => {
-                    for (name, operation) in operations {
-                        self.insert_operation(&module, name, operation);
-                    }
-                }
-                Err(e) => self.warn(skipped(e)),
-            }
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
         }
     }
 
@@ -300,6 +320,7 @@ impl Lowering<'_> {
             result_media,
             body_media,
             endpoint,
+            task,
         }))
     }
 

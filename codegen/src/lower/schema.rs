@@ -154,9 +154,8 @@ impl Lowering<'_> {
             if other_name == schema_name {
                 // Files merged into one crate define shared schemas (vAPI errors, task types)
                 // each for itself: the same content is one type.
-                if files.follow(&other_loc).ok().map(|(_, v)| v)
-                    == files.follow(loc).ok().map(|(_, v)| v)
-                {
+                let meaning = |at: &Loc| files.follow(at).ok().map(|(_, v)| without_prose(v));
+                if meaning(&other_loc) == meaning(loc) {
                     self.type_locs.insert(loc.clone(), key.clone());
                     return Ok(key);
                 }
@@ -546,6 +545,35 @@ impl Lowering<'_> {
                 None
             }
         }
+    }
+}
+
+/// A schema without its prose (`description`, `title`, examples), for telling whether two
+/// definitions of one name mean the same: VMware's files describe shared types in different
+/// words. Property names are kept even when a property is called `description`.
+fn without_prose(schema: &Value) -> Value {
+    const PROSE: &[&str] = &["description", "title", "example", "examples", "externalDocs"];
+    match schema {
+        Value::Object(object) => Value::Object(
+            object
+                .iter()
+                .filter(|(k, _)| !PROSE.contains(&k.as_str()))
+                .map(|(k, v)| {
+                    let v = match (k.as_str(), v) {
+                        ("properties", Value::Object(properties)) => Value::Object(
+                            properties
+                                .iter()
+                                .map(|(name, p)| (name.clone(), without_prose(p)))
+                                .collect(),
+                        ),
+                        _ => without_prose(v),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_prose).collect()),
+        other => other.clone(),
     }
 }
 

@@ -266,6 +266,8 @@ fn single(draft: Draft, twin: Option<Draft>) -> Operation {
         query: None,
         result_media: draft.result_media,
         body_media: draft.body_media,
+        // Decided once every operation is read (the plain form may come later).
+        task: draft.task.then_some(crate::model::TaskResult { result: None }),
         docs: draft.docs,
         summary: draft.summary,
         privileges: draft.privileges,
