@@ -146,15 +146,6 @@ fn plain_ident(name: &str) -> Ident {
     }
 }
 
-/// The file stem of a module (`r#type` is stored as `type.rs`).
-pub fn module_file(name: &str) -> String {
-    if NOT_RAW.contains(&name) {
-        format!("{name}_")
-    } else {
-        name.to_owned()
-    }
-}
-
 /// The id newtype for a vSphere resource type: the last two parts of its name, without `com.vmware.`
 /// (`VirtualMachine` → `VirtualMachineId`, `com.vmware.content.library.Item` → `LibraryItemId`).
 pub fn id_type(resource_type: &str) -> String {
@@ -220,5 +211,14 @@ mod tests {
             )
         );
         assert_eq!(schema_path("Pet"), (vec!["types".into()], "Pet".into()));
+        // Any Unicode string becomes an ASCII identifier; distinct wordless names stay distinct.
+        assert_eq!(camel_ident("x²"), "X");
+        assert_eq!(camel_ident("日本"), "U65e5_672c");
+        assert_eq!(snake_ident("$"), "u24");
+        assert_eq!(snake_ident("type"), "r#type");
+        assert_eq!(snake_ident("self"), "self_");
+        assert_eq!(camel_ident("Self"), "Self_");
+        assert_eq!(snake_ident(""), "unnamed");
+        assert_eq!(ident("r#type").to_string(), "r#type");
     }
 }

@@ -129,7 +129,9 @@ pub fn shape(files: &SpecFiles, target: &Loc, object: &Map<String, Value>) -> Sh
                 Ok(()) => Shape::Union(locs),
                 Err(why) => degraded(
                     target.child(keyword),
-                    format!("the alternatives of `{keyword}` cannot be told apart by their JSON ({why})"),
+                    format!(
+                        "the alternatives of `{keyword}` cannot be told apart by their JSON ({why})"
+                    ),
                     "give each alternative a required property the others lack, or a different JSON type",
                 ),
             };
@@ -280,11 +282,12 @@ fn flatten_into(
     let object = schema
         .as_object()
         .ok_or_else(|| "a member is not a mapping".to_owned())?;
-    let add = |property: Property, out: &mut Vec<Property>| {
-        match out.iter_mut().find(|p| p.name == property.name) {
-            Some(existing) => existing.required |= property.required,
-            None => out.push(property),
-        }
+    let add = |property: Property, out: &mut Vec<Property>| match out
+        .iter_mut()
+        .find(|p| p.name == property.name)
+    {
+        Some(existing) => existing.required |= property.required,
+        None => out.push(property),
     };
     if let Some(members) = object.get("allOf").and_then(Value::as_array) {
         for i in 0..members.len() {
@@ -332,7 +335,9 @@ enum Kind {
 /// Whether a value can only ever decode as one of the members: their JSON kinds differ, or they
 /// are objects each with a required property that no other member declares.
 fn distinguishable(files: &SpecFiles, members: &[Loc]) -> Result<(), String> {
-    let mut kinds: BTreeMap<Kind, Vec<(BTreeSet<String>, BTreeSet<String>)>> = BTreeMap::new();
+    // Per JSON kind, each member's declared and required property names.
+    type Names = BTreeSet<String>;
+    let mut kinds: BTreeMap<Kind, Vec<(Names, Names)>> = BTreeMap::new();
     for member in members {
         let (_, schema) = files.follow(member).map_err(|e| e.message)?;
         let object = schema
@@ -394,13 +399,7 @@ fn distinguishable(files: &SpecFiles, members: &[Loc]) -> Result<(), String> {
 /// else bytes. `None` for multipart forms, which need an encoder the client does not have.
 pub fn media<'a>(content: impl IntoIterator<Item = &'a String>) -> Option<(Media, String)> {
     let types: Vec<&String> = content.into_iter().collect();
-    let essence = |t: &str| {
-        t.split(';')
-            .next()
-            .unwrap_or(t)
-            .trim()
-            .to_ascii_lowercase()
-    };
+    let essence = |t: &str| t.split(';').next().unwrap_or(t).trim().to_ascii_lowercase();
     if let Some(json) = types.iter().find(|t| is_json(&essence(t))) {
         return Some((Media::Json, (*json).clone()));
     }

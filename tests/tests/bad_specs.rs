@@ -16,7 +16,6 @@ use std::sync::Once;
 
 use codegen::Diagnostic;
 
-
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -144,7 +143,11 @@ fn clean(case: &str) {
     at_root();
     let generated = codegen::generate(&spec(case)).unwrap_or_else(|e| panic!("{case}: {e}"));
     assert!(generated.operations > 0, "{case}: no operation");
-    assert!(generated.warnings.is_empty(), "{case}: {:?}", generated.warnings);
+    assert!(
+        generated.warnings.is_empty(),
+        "{case}: {:?}",
+        generated.warnings
+    );
 }
 
 cases!(clean:
@@ -304,11 +307,7 @@ fn xtask_fails_and_leaves_the_output_untouched() {
     copy_dir(&root().join("generated"), &crate_dir);
     let before = snapshot(&crate_dir);
     assert!(before.contains_key(Path::new("Cargo.toml")));
-    for case in [
-        "duplicate_key",
-        "dangling_ref_missing_file",
-        "ref_cycle",
-    ] {
+    for case in ["duplicate_key", "dangling_ref_missing_file", "ref_cycle"] {
         let spec = spec(case);
         let output = Command::new(&xtask)
             .current_dir(root())

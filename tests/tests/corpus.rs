@@ -58,7 +58,10 @@ fn outcome(generated: &Result<codegen::Generated, codegen::Diagnostics>) -> Stri
             let first = errors.errors().next().map_or_else(String::new, |e| {
                 format!("{} (at {})", e.message, e.pointer.as_deref().unwrap_or("/"))
             });
-            format!("refused: {} error(s); first: {first}", errors.errors().count())
+            format!(
+                "refused: {} error(s); first: {first}",
+                errors.errors().count()
+            )
         }
     }
 }

@@ -25,10 +25,13 @@ fn spec(paths: &str, schemas: &str) -> String {
 
 /// `GET path` with the given operation body lines (indented 6).
 fn get(path: &str, id: &str, extra: &str) -> String {
-    format!("  {path}:\n    get:\n      operationId: {id}\n{extra}      responses:\n        '200':\n          description: OK.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Thing'\n        '404':\n          description: Not found.\n")
+    format!(
+        "  {path}:\n    get:\n      operationId: {id}\n{extra}      responses:\n        '200':\n          description: OK.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Thing'\n        '404':\n          description: Not found.\n"
+    )
 }
 
-const THING: &str = "    Thing:\n      type: object\n      properties:\n        name:\n          type: string\n";
+const THING: &str =
+    "    Thing:\n      type: object\n      properties:\n        name:\n          type: string\n";
 
 struct Case {
     name: &'static str,
@@ -58,16 +61,19 @@ fn has(generated: &codegen::Generated, needle: &str) -> Result<(), String> {
 }
 
 fn warned(generated: &codegen::Generated, kind: Finding, needle: &str) -> Result<(), String> {
-    let found = generated
-        .warnings
-        .iter()
-        .any(|w| w.kind == kind && w.message.contains(needle) && w.pointer.is_some() && w.help.is_some());
+    let found = generated.warnings.iter().any(|w| {
+        w.kind == kind && w.message.contains(needle) && w.pointer.is_some() && w.help.is_some()
+    });
     if found {
         Ok(())
     } else {
         Err(format!(
             "no located {kind:?} warning mentioning `{needle}`; warnings: {:#?}",
-            generated.warnings.iter().map(|w| &w.message).collect::<Vec<_>>()
+            generated
+                .warnings
+                .iter()
+                .map(|w| &w.message)
+                .collect::<Vec<_>>()
         ))
     }
 }
@@ -79,20 +85,30 @@ fn cases() -> Vec<Case> {
             name: "enum value x²",
             text: spec(
                 &get("/api/things", "list", ""),
-                &format!("{THING}        unit:\n          type: string\n          enum: ['x²', 'x', '日本', '$', 'X-2']\n"),
+                &format!(
+                    "{THING}        unit:\n          type: string\n          enum: ['x²', 'x', '日本', '$', 'X-2']\n"
+                ),
             ),
             check: |g| {
                 has(g, "X,")?;
                 has(g, "\"x²\" => Self::")?;
                 has(g, "\"日本\" => Self::U65e5_672c")?;
-                warned(g, Finding::Renamed, "another value of `ThingUnit` is already `X`")
+                warned(
+                    g,
+                    Finding::Renamed,
+                    "another value of `ThingUnit` is already `X`",
+                )
             },
         },
         // 2. Namespaces whose accessors were `Client`'s own `style()` and `login()` (E0592).
         Case {
             name: "namespaces style and login",
             text: spec(
-                &format!("{}{}", get("/api/style", "get", ""), get("/api/login", "get", "")),
+                &format!(
+                    "{}{}",
+                    get("/api/style", "get", ""),
+                    get("/api/login", "get", "")
+                ),
                 THING,
             ),
             check: |g| {
@@ -105,7 +121,11 @@ fn cases() -> Vec<Case> {
         Case {
             name: "query parameter $",
             text: spec(
-                &get("/api/things", "list", "      parameters:\n        - name: $\n          in: query\n          required: true\n          schema:\n            type: string\n"),
+                &get(
+                    "/api/things",
+                    "list",
+                    "      parameters:\n        - name: $\n          in: query\n          required: true\n          schema:\n            type: string\n",
+                ),
                 THING,
             ),
             check: |g| {
@@ -144,7 +164,12 @@ fn cases() -> Vec<Case> {
         Case {
             name: "namespaces lib, ids, runtime",
             text: spec(
-                &format!("{}{}{}", get("/api/runtime/client", "get", ""), get("/api/ids", "list", ""), get("/api/lib", "list", "")),
+                &format!(
+                    "{}{}{}",
+                    get("/api/runtime/client", "get", ""),
+                    get("/api/ids", "list", ""),
+                    get("/api/lib", "list", "")
+                ),
                 "    Thing:\n      type: object\n      properties:\n        name:\n          type: string\n    Ids.Client:\n      type: object\n      properties:\n        name:\n          type: string\n",
             ),
             check: |g| {
@@ -156,7 +181,11 @@ fn cases() -> Vec<Case> {
         Case {
             name: "vcenter.vm and vcenter_vm",
             text: spec(
-                &format!("{}{}", get("/api/vcenter/vm", "list", ""), get("/api/vcenter_vm", "list", "")),
+                &format!(
+                    "{}{}",
+                    get("/api/vcenter/vm", "list", ""),
+                    get("/api/vcenter_vm", "list", "")
+                ),
                 THING,
             ),
             check: |g| {
@@ -261,7 +290,10 @@ fn contract_cases_generate_and_compile() {
         .collect();
     dirs.sort();
     for dir in dirs {
-        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         match codegen::generate(&dir.join("openapi.yaml")) {
             Ok(generated) => candidates.push(Candidate {
                 name: format!("bad_specs/{name}"),

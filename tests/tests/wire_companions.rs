@@ -107,7 +107,10 @@ async fn check_outs_list_in_both_styles() {
         let list = within(
             LIMIT,
             client(&standin, style)
-                .vcenter().vm_template().library_items().check_outs()
+                .vcenter()
+                .vm_template()
+                .library_items()
+                .check_outs()
                 .list(&LibraryItemId::new(ITEM.0)),
         )
         .await
@@ -130,7 +133,10 @@ async fn check_outs_list_empty_in_both_styles() {
         let list = within(
             LIMIT,
             client(&standin, style)
-                .vcenter().vm_template().library_items().check_outs()
+                .vcenter()
+                .vm_template()
+                .library_items()
+                .check_outs()
                 .list(&LibraryItemId::new("item-1")),
         )
         .await
@@ -147,7 +153,10 @@ async fn check_outs_get_in_both_styles() {
         let info = within(
             LIMIT,
             client(&standin, style)
-                .vcenter().vm_template().library_items().check_outs()
+                .vcenter()
+                .vm_template()
+                .library_items()
+                .check_outs()
                 .get(&LibraryItemId::new(ITEM.0), &VirtualMachineId::new(VM.0)),
         )
         .await
@@ -171,7 +180,10 @@ async fn check_outs_delete_in_both_styles() {
         within(
             LIMIT,
             client(&standin, style)
-                .vcenter().vm_template().library_items().check_outs()
+                .vcenter()
+                .vm_template()
+                .library_items()
+                .check_outs()
                 .delete(&LibraryItemId::new(ITEM.0), &VirtualMachineId::new(VM.0)),
         )
         .await
@@ -197,7 +209,10 @@ async fn check_outs_check_in_in_both_styles() {
         let version = within(
             LIMIT,
             client(&standin, style)
-                .vcenter().vm_template().library_items().check_outs()
+                .vcenter()
+                .vm_template()
+                .library_items()
+                .check_outs()
                 .check_in(
                     &LibraryItemId::new(ITEM.0),
                     &VirtualMachineId::new(VM.0),
@@ -227,7 +242,10 @@ async fn check_outs_check_in_without_spec_sends_no_spec() {
         within(
             LIMIT,
             client(&standin, style)
-                .vcenter().vm_template().library_items().check_outs()
+                .vcenter()
+                .vm_template()
+                .library_items()
+                .check_outs()
                 .check_in(
                     &LibraryItemId::new("item-1"),
                     &VirtualMachineId::new("vm-1"),
@@ -323,7 +341,9 @@ async fn export_session_get_uses_rest_in_both_styles_and_decodes_the_info() {
         let info = within(
             LIMIT,
             client(&standin, style)
-                .vcenter().ovf().export_session()
+                .vcenter()
+                .ovf()
+                .export_session()
                 .get(&VcenterOvfExportSessionId::new(SESSION.0)),
         )
         .await
@@ -391,7 +411,9 @@ async fn export_session_get_decodes_every_state_and_a_server_error() {
         let info = within(
             LIMIT,
             client(&standin, Style::Rest)
-                .vcenter().ovf().export_session()
+                .vcenter()
+                .ovf()
+                .export_session()
                 .get(&VcenterOvfExportSessionId::new("s-1")),
         )
         .await
@@ -421,7 +443,9 @@ async fn export_session_delete_uses_rest_in_both_styles() {
         within(
             LIMIT,
             client(&standin, style)
-                .vcenter().ovf().export_session()
+                .vcenter()
+                .ovf()
+                .export_session()
                 .delete(&VcenterOvfExportSessionId::new(SESSION.0)),
         )
         .await
@@ -443,7 +467,9 @@ async fn export_session_documented_errors_decode() {
     let error = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter().ovf().export_session()
+            .vcenter()
+            .ovf()
+            .export_session()
             .get(&VcenterOvfExportSessionId::new("s-1")),
     )
     .await
@@ -460,7 +486,9 @@ async fn export_session_documented_errors_decode() {
     let error = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter().ovf().export_session()
+            .vcenter()
+            .ovf()
+            .export_session()
             .delete(&VcenterOvfExportSessionId::new("s-1")),
     )
     .await
@@ -478,7 +506,10 @@ async fn vm_list_without_filters_sends_no_query_and_decodes_the_summaries() {
         standin.push(documented_ok("vcenter.vm.list", style));
         let vms = within(
             LIMIT,
-            client(&standin, style).vcenter().vm().list(&ListQuery::new()),
+            client(&standin, style)
+                .vcenter()
+                .vm()
+                .list(&ListQuery::new()),
         )
         .await
         .unwrap_or_else(|e| panic!("{style:?}: list: {e:?}"));
@@ -584,7 +615,8 @@ async fn vm_get_in_both_styles_decodes_the_info_with_its_device_maps() {
         let info = within(
             LIMIT,
             client(&standin, style)
-                .vcenter().vm()
+                .vcenter()
+                .vm()
                 .get(&VirtualMachineId::new(VM.0)),
         )
         .await
@@ -657,7 +689,8 @@ async fn vm_get_without_newer_members_decodes() {
     let info = within(
         LIMIT,
         client(&standin, Style::Api)
-            .vcenter().vm()
+            .vcenter()
+            .vm()
             .get(&VirtualMachineId::new("vm-1042")),
     )
     .await
@@ -677,7 +710,10 @@ async fn vm_documented_errors_decode_in_both_styles() {
         ));
         let error = within(
             LIMIT,
-            client(&standin, style).vcenter().vm().list(&ListQuery::new()),
+            client(&standin, style)
+                .vcenter()
+                .vm()
+                .list(&ListQuery::new()),
         )
         .await
         .expect_err("invalid argument");
@@ -696,7 +732,8 @@ async fn vm_documented_errors_decode_in_both_styles() {
         let error = within(
             LIMIT,
             client(&standin, style)
-                .vcenter().vm()
+                .vcenter()
+                .vm()
                 .get(&VirtualMachineId::new("vm-9999")),
         )
         .await

@@ -142,7 +142,8 @@ async fn instant_clone_api_sends_the_bare_spec_and_decodes_the_bare_id() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Api)
-            .vcenter().vm()
+            .vcenter()
+            .vm()
             .instant_clone(&instant_clone_spec()),
     )
     .await
@@ -165,7 +166,8 @@ async fn instant_clone_rest_sends_the_spec_envelope_with_key_value_maps() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter().vm()
+            .vcenter()
+            .vm()
             .instant_clone(&instant_clone_spec()),
     )
     .await
@@ -216,7 +218,10 @@ async fn check_out_api_percent_encodes_the_item_id_and_sends_the_bare_spec() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Api)
-            .vcenter().vm_template().library_items().check_outs()
+            .vcenter()
+            .vm_template()
+            .library_items()
+            .check_outs()
             .check_out(&item, Some(&check_out_spec())),
     )
     .await
@@ -246,7 +251,10 @@ async fn check_out_rest_percent_encodes_the_item_id_and_sends_the_spec_envelope(
     let vm = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter().vm_template().library_items().check_outs()
+            .vcenter()
+            .vm_template()
+            .library_items()
+            .check_outs()
             .check_out(&item, Some(&check_out_spec())),
     )
     .await
@@ -274,7 +282,10 @@ async fn check_out_without_spec_sends_no_spec() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Api)
-            .vcenter().vm_template().library_items().check_outs()
+            .vcenter()
+            .vm_template()
+            .library_items()
+            .check_outs()
             .check_out(&item, None),
     )
     .await
@@ -298,7 +309,10 @@ async fn check_out_without_spec_sends_no_spec() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter().vm_template().library_items().check_outs()
+            .vcenter()
+            .vm_template()
+            .library_items()
+            .check_outs()
             .check_out(&item, None),
     )
     .await
@@ -349,7 +363,10 @@ async fn check_in_sends_the_spec_to_the_vm_path_and_decodes_the_version() {
         let version = within(
             LIMIT,
             client(&standin, style)
-                .vcenter().vm_template().library_items().check_outs()
+                .vcenter()
+                .vm_template()
+                .library_items()
+                .check_outs()
                 .check_in(
                     &LibraryItemId::new(ODD_ITEM.0),
                     &VirtualMachineId::new(ODD_VM.0),
@@ -424,11 +441,15 @@ async fn export_session_create_rest_sends_the_envelope_with_class() {
         ));
         let session = within(
             LIMIT,
-            client(&standin, style).vcenter().ovf().export_session().create(
-                Some("6f1d8f4c-2c7e-4b7a-9a3e-2f4b9f0c1d2e"),
-                &export_source(),
-                &export_create_spec(),
-            ),
+            client(&standin, style)
+                .vcenter()
+                .ovf()
+                .export_session()
+                .create(
+                    Some("6f1d8f4c-2c7e-4b7a-9a3e-2f4b9f0c1d2e"),
+                    &export_source(),
+                    &export_create_spec(),
+                ),
         )
         .await
         .expect("export session create");
@@ -498,7 +519,9 @@ async fn export_session_fills_a_fresh_uuid_client_token_when_none_is_given() {
         let session = within(
             LIMIT,
             client
-                .vcenter().ovf().export_session()
+                .vcenter()
+                .ovf()
+                .export_session()
                 .create(None, &source, &spec),
         )
         .await
@@ -653,7 +676,8 @@ async fn rest_result_without_value_wrapper_is_a_decode_error() {
     let error = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter().vm()
+            .vcenter()
+            .vm()
             .instant_clone(&InstantCloneSpec::new(VirtualMachineId::new("vm-42"), "c")),
     )
     .await

@@ -139,7 +139,10 @@ async fn the_token_is_sent_on_every_later_call_and_basic_auth_never() {
         within(
             LIMIT,
             client
-                .vcenter().vm_template().library_items().check_outs()
+                .vcenter()
+                .vm_template()
+                .library_items()
+                .check_outs()
                 .check_out(&LibraryItemId::new("item-1"), None),
         )
         .await

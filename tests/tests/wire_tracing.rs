@@ -180,7 +180,10 @@ async fn each_call_emits_a_span_with_operation_method_path_status_and_duration()
         within(
             LIMIT,
             client
-                .vcenter().vm_template().library_items().check_outs()
+                .vcenter()
+                .vm_template()
+                .library_items()
+                .check_outs()
                 .check_out(&LibraryItemId::new("secret-free item"), None),
         )
         .await

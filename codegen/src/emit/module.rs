@@ -82,7 +82,12 @@ pub fn module_rs(model: &Model, tree: &Tree, path: &ModPath) -> Result<TokenStre
     let children = tree.children(path).iter().map(|c| {
         let mut child = path.clone();
         child.push(c.clone());
-        let ident = naming::ident(model.namespaces.get(&child).map_or(c.as_str(), |n| &n.ident));
+        let ident = naming::ident(
+            model
+                .namespaces
+                .get(&child)
+                .map_or(c.as_str(), |n| &n.ident),
+        );
         let child_doc = format!(" The `{dotted}.{c}` namespace.");
         quote!(#[doc = #child_doc] pub mod #ident;)
     });

@@ -30,7 +30,8 @@ pub fn handle(model: &Model, tree: &Tree, path: &ModPath) -> TokenStream {
     } else {
         " and the namespaces below it"
     };
-    let handle_doc = format!(" Operations of the `{dotted}` namespace{below}; get one with `{reach}`.");
+    let handle_doc =
+        format!(" Operations of the `{dotted}` namespace{below}; get one with `{reach}`.");
     // A top-level namespace is reached from `Client` itself.
     let root_accessor = (path.len() == 1).then(|| {
         let accessor = naming::ident(&names.accessor);
@@ -247,10 +248,9 @@ fn method(model: &Model, handle: &str, op: &Operation) -> TokenStream {
             quote!(::std::string::String),
             quote!(call.send_text().await),
         ),
-        (None, Some(_), Media::Binary(_)) => (
-            quote!(::std::vec::Vec<u8>),
-            quote!(call.send_bytes().await),
-        ),
+        (None, Some(_), Media::Binary(_)) => {
+            (quote!(::std::vec::Vec<u8>), quote!(call.send_bytes().await))
+        }
         (None, Some(ty), Media::Json) => {
             let ty = ty_tokens(model, ty);
             (quote!(#ty), quote!(call.send::<#ty>().await))
@@ -354,7 +354,15 @@ fn scalar_text(ty: &Ty, value: TokenStream) -> TokenStream {
     match ty {
         Ty::String => quote!(#value),
         Ty::Id(_) | Ty::Named(_) => quote!(#value.as_str()),
-        Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Any | Ty::Bytes | Ty::List(_) | Ty::Map { .. } => {
+        Ty::Bool
+        | Ty::I32
+        | Ty::I64
+        | Ty::F32
+        | Ty::F64
+        | Ty::Any
+        | Ty::Bytes
+        | Ty::List(_)
+        | Ty::Map { .. } => {
             quote!(&#value.to_string())
         }
     }
@@ -477,7 +485,15 @@ fn needs_validate(model: &Model, ty: &Ty) -> bool {
     match ty {
         Ty::Named(key) => model.type_def(key).is_some_and(|d| d.needs_validate),
         Ty::List(item) | Ty::Map { value: item, .. } => needs_validate(model, item),
-        Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Any | Ty::Bytes | Ty::Id(_) => false,
+        Ty::String
+        | Ty::Bool
+        | Ty::I32
+        | Ty::I64
+        | Ty::F32
+        | Ty::F64
+        | Ty::Any
+        | Ty::Bytes
+        | Ty::Id(_) => false,
     }
 }
 
@@ -556,7 +572,10 @@ fn method_docs(op: &Operation, grouped: &dyn Fn(&Param) -> bool) -> Vec<String> 
                 .map(|t| format!("`{t}`"))
                 .unwrap_or_default();
             let when = e.description.as_deref().map(docs::cell).unwrap_or_default();
-            lines.push(format!("| {} | {kind} | {when} |", docs::cell(&e.status.to_string())));
+            lines.push(format!(
+                "| {} | {kind} | {when} |",
+                docs::cell(&e.status.to_string())
+            ));
         }
     }
     lines

@@ -291,10 +291,7 @@ fn open_enum(name: &str, lines: &[String], variants: &[Variant], catch_all: &str
         " Open: a value this client does not know is kept in `{catch_all}` and written back unchanged."
     );
     let doc = docs::attrs(lines);
-    let names: Vec<_> = variants
-        .iter()
-        .map(|v| naming::ident(&v.ident))
-        .collect();
+    let names: Vec<_> = variants.iter().map(|v| naming::ident(&v.ident)).collect();
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = values.iter().map(|v| format!(" `{v}`."));
     quote! {

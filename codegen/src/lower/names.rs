@@ -143,14 +143,9 @@ impl Pass<'_> {
                     "the crate root holds `ids` and `runtime`; rename the namespace to choose another name",
                 );
             }
-            let file = match naming::unraw(&ident) {
-                // `mod self_;` lives in `self_.rs`; `mod r#type;` in `type.rs`.
-                bare => bare.to_owned(),
-            };
-            let feature = model
-                .modules
-                .contains_key(&path)
-                .then(|| path.join("-"));
+            // `mod self_;` lives in `self_.rs`; `mod r#type;` in `type.rs`.
+            let file = naming::unraw(&ident).to_owned();
+            let feature = model.modules.contains_key(&path).then(|| path.join("-"));
             model.namespaces.insert(
                 path,
                 NamespaceNames {
@@ -175,7 +170,10 @@ impl Pass<'_> {
             if changed {
                 self.renamed(
                     &def.origin,
-                    format!("schema `{}` is the type `{ident}`: `{wanted}` is taken in its module", def.schema_name),
+                    format!(
+                        "schema `{}` is the type `{ident}`: `{wanted}` is taken in its module",
+                        def.schema_name
+                    ),
                     "rename one of the schemas",
                 );
             }
@@ -257,7 +255,8 @@ impl Pass<'_> {
             }
             operation.ident = ident;
             operation.query = None;
-            if operation.session.is_none() && optional_query(operation).count() >= QUERY_STRUCT_MIN {
+            if operation.session.is_none() && optional_query(operation).count() >= QUERY_STRUCT_MIN
+            {
                 let wanted = format!("{}Query", naming::camel(naming::unraw(&operation.ident)));
                 operation.query = Some(types.claim(&wanted, false).0);
             }
@@ -273,14 +272,22 @@ impl Pass<'_> {
                 };
                 let (ident, changed) = locals.claim(&wanted, true);
                 if changed {
-                    renamed.push((param.origin.clone(), param.wire.clone(), ident.clone(), wanted));
+                    renamed.push((
+                        param.origin.clone(),
+                        param.wire.clone(),
+                        ident.clone(),
+                        wanted,
+                    ));
                 }
                 param.ident = ident;
             }
             for (at, wire, ident, wanted) in renamed {
                 self.renamed(
                     &at,
-                    format!("parameter `{wire}` of `{}` is the argument `{ident}`: `{wanted}` is taken", operation.name),
+                    format!(
+                        "parameter `{wire}` of `{}` is the argument `{ident}`: `{wanted}` is taken",
+                        operation.name
+                    ),
                     "the parameter still travels under its own name",
                 );
             }
@@ -344,7 +351,10 @@ impl Pass<'_> {
                     "rename the namespace or the operation to choose another name",
                 );
             }
-            let names = model.namespaces.get_mut(path).expect("every tree path is named");
+            let names = model
+                .namespaces
+                .get_mut(path)
+                .expect("every tree path is named");
             let ident = match &names.handle {
                 Some(h) => h.ident.clone(),
                 // A container module holds no types, so its handle name is free.
@@ -383,5 +393,53 @@ fn origin_of(model: &Model, path: &ModPath) -> Loc {
     Loc {
         doc: 0,
         pointer: "/paths".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `CLIENT_METHODS` lists every public method of the runtime's `impl Client` blocks, so a
+    /// namespace accessor can never collide with one added later.
+    #[test]
+    fn client_methods_match_the_runtime() {
+        let mut public: BTreeSet<String> = BTreeSet::new();
+        for (_, text) in crate::emit::RUNTIME_FILES {
+            let file = syn::parse_file(text).expect("the runtime parses");
+            for item in file.items {
+                let syn::Item::Impl(block) = item else {
+                    continue;
+                };
+                let is_client =
+                    matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+                if !is_client || block.trait_.is_some() {
+                    continue;
+                }
+                for member in block.items {
+                    if let syn::ImplItem::Fn(f) = member
+                        && matches!(f.vis, syn::Visibility::Public(_))
+                    {
+                        public.insert(f.sig.ident.to_string());
+                    }
+                }
+            }
+        }
+        let listed: BTreeSet<String> = CLIENT_METHODS
+            .iter()
+            .filter(|m| !["clone", "clone_from", "fmt"].contains(m))
+            .map(|m| (*m).to_owned())
+            .collect();
+        assert_eq!(listed, public, "update CLIENT_METHODS");
+    }
+
+    #[test]
+    fn a_taken_name_gets_the_first_free_number() {
+        let mut scope = Scope::with(&["call"]);
+        assert_eq!(scope.claim("call", true), ("call_2".to_owned(), true));
+        assert_eq!(scope.claim("r#type", true), ("r#type".to_owned(), false));
+        assert_eq!(scope.claim("type", true), ("type_2".to_owned(), true));
+        assert_eq!(scope.claim("X", false), ("X".to_owned(), false));
+        assert_eq!(scope.claim("X", false), ("X2".to_owned(), true));
     }
 }

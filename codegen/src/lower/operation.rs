@@ -30,7 +30,6 @@ fn skipped(error: Diagnostic) -> Diagnostic {
     }
 }
 
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Style {
     Api,
@@ -162,8 +161,18 @@ impl Lowering<'_> {
 
     /// Adds an operation under `name`, or, when the name is taken (a `_rest` fallback meeting
     /// an operation of that name), under the first free numbered form, with a warning.
-    fn insert_operation(&mut self, module: &ModPath, name: String, operation: crate::model::Operation) {
-        let operations = &mut self.model.modules.entry(module.clone()).or_default().operations;
+    fn insert_operation(
+        &mut self,
+        module: &ModPath,
+        name: String,
+        operation: crate::model::Operation,
+    ) {
+        let operations = &mut self
+            .model
+            .modules
+            .entry(module.clone())
+            .or_default()
+            .operations;
         let mut key = name.clone();
         let mut n = 1;
         while operations.contains_key(&key) {
@@ -171,7 +180,10 @@ impl Lowering<'_> {
             key = format!("{name}_{n}");
         }
         if n > 1 {
-            let other = operations.get(&name).map(|o| o.name.clone()).unwrap_or_default();
+            let other = operations
+                .get(&name)
+                .map(|o| o.name.clone())
+                .unwrap_or_default();
             let warning = self
                 .files
                 .warning(
@@ -249,10 +261,8 @@ impl Lowering<'_> {
                     (None, Some(action)) => naming::snake(action),
                     (None, None) => method.key().to_owned(),
                 } + if task { "_task" } else { "" };
-                let name = operation_id.map_or_else(
-                    || format!("{} {path_key}", method.wire()),
-                    str::to_owned,
-                );
+                let name = operation_id
+                    .map_or_else(|| format!("{} {path_key}", method.wire()), str::to_owned);
                 (module, method_name, name)
             }
         };
@@ -359,14 +369,22 @@ impl Lowering<'_> {
                     if ["accept", "content-type", "authorization", "content-length"]
                         .iter()
                         .any(|h| name.eq_ignore_ascii_case(h))
-                        && !param.get("required").and_then(Value::as_bool).unwrap_or(false) =>
+                        && !param
+                            .get("required")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(false) =>
                 {
                     continue;
                 }
                 Some("header") => Place::Header,
                 Some("cookie") => Place::Cookie,
                 Some(other) => {
-                    return Err(files.diagnostic(&param_loc.child("in"), format!("`in: {other}` is not a place a parameter can travel")).help("use path, query, header or cookie"));
+                    return Err(files
+                        .diagnostic(
+                            &param_loc.child("in"),
+                            format!("`in: {other}` is not a place a parameter can travel"),
+                        )
+                        .help("use path, query, header or cookie"));
                 }
                 None => {
                     return Err(files
@@ -377,9 +395,11 @@ impl Lowering<'_> {
             let schema_loc = if param.get("schema").is_some() {
                 Some(param_loc.child("schema"))
             } else {
-                param.get("content").and_then(Value::as_object).and_then(|c| c.keys().next()).map(|media| {
-                    param_loc.child("content").child(media).child("schema")
-                })
+                param
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .and_then(|c| c.keys().next())
+                    .map(|media| param_loc.child("content").child(media).child("schema"))
             };
             let ctx = Context {
                 module: ctx.module.clone(),
@@ -402,11 +422,18 @@ impl Lowering<'_> {
                     );
                     Ty::String
                 }
-                Some(schema_loc) if files.get(&schema_loc).is_some() => self.ty_of(&schema_loc, &ctx)?,
+                Some(schema_loc) if files.get(&schema_loc).is_some() => {
+                    self.ty_of(&schema_loc, &ctx)?
+                }
                 _ => {
                     self.warn(
                         files
-                            .warning(&param_loc, format!("parameter `{name}` has no `schema`; it is taken as a string"))
+                            .warning(
+                                &param_loc,
+                                format!(
+                                    "parameter `{name}` has no `schema`; it is taken as a string"
+                                ),
+                            )
                             .kind(Finding::Degraded)
                             .help("add e.g. `schema: {type: string}`"),
                     );
@@ -542,7 +569,10 @@ impl Lowering<'_> {
         let schema_loc = body_loc.child("content").child(&media_type).child("schema");
         if files.get(&schema_loc).is_none() {
             return Err(files
-                .diagnostic(&body_loc.child("content").child(&media_type), "the body has no `schema`")
+                .diagnostic(
+                    &body_loc.child("content").child(&media_type),
+                    "the body has no `schema`",
+                )
                 .help("add `schema:` with a `$ref` or an inline schema"));
         }
         // Under `/rest` the body is an object keyed by every body parameter, whether or not the
@@ -688,7 +718,10 @@ impl Lowering<'_> {
         let Some((media, media_type)) = support::media(content.keys()) else {
             self.warn(
                 files
-                    .warning(&response_loc.child("content"), "a multipart success body is read as bytes")
+                    .warning(
+                        &response_loc.child("content"),
+                        "a multipart success body is read as bytes",
+                    )
                     .kind(Finding::Degraded)
                     .help("split the parts yourself"),
             );
@@ -729,7 +762,10 @@ impl Lowering<'_> {
                 }
             }
         };
-        Ok((Some(self.with_stated_ids(ty, description, &response_loc)), Media::Json))
+        Ok((
+            Some(self.with_stated_ids(ty, description, &response_loc)),
+            Media::Json,
+        ))
     }
 
     /// Whether values of `ty` have one text form (paths, headers, cookies).
@@ -892,9 +928,9 @@ fn json_schema_loc(files: &crate::load::SpecFiles, loc: &Loc, node: &Value) -> O
     if media != Media::Json {
         return None;
     }
-    let key = content
-        .keys()
-        .find(|k| support::is_json(&k.split(';').next().unwrap_or(k).trim().to_ascii_lowercase()))?;
+    let key = content.keys().find(|k| {
+        support::is_json(&k.split(';').next().unwrap_or(k).trim().to_ascii_lowercase())
+    })?;
     let schema = loc.child("content").child(key).child("schema");
     files.get(&schema).map(|_| schema)
 }

@@ -45,7 +45,10 @@ impl Lowering<'_> {
         let Some(object) = schema.as_object() else {
             self.warn(
                 files
-                    .warning(&target, "a schema must be a mapping; generated as `serde_json::Value`")
+                    .warning(
+                        &target,
+                        "a schema must be a mapping; generated as `serde_json::Value`",
+                    )
                     .kind(Finding::Degraded)
                     .help("write e.g. `type: string`"),
             );
@@ -552,7 +555,13 @@ impl Lowering<'_> {
 /// definitions of one name mean the same: VMware's files describe shared types in different
 /// words. Property names are kept even when a property is called `description`.
 fn without_prose(schema: &Value) -> Value {
-    const PROSE: &[&str] = &["description", "title", "example", "examples", "externalDocs"];
+    const PROSE: &[&str] = &[
+        "description",
+        "title",
+        "example",
+        "examples",
+        "externalDocs",
+    ];
     match schema {
         Value::Object(object) => Value::Object(
             object

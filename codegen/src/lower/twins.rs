@@ -53,7 +53,10 @@ impl Lowering<'_> {
                             let mut warning = e;
                             warning.severity = crate::diagnostic::Severity::Warning;
                             warning.kind = crate::diagnostic::Finding::Degraded;
-                            warning.message = format!("{}; the `/rest` form is generated as a method of its own", warning.message);
+                            warning.message = format!(
+                                "{}; the `/rest` form is generated as a method of its own",
+                                warning.message
+                            );
                             self.warn(warning);
                         }
                         vec![
@@ -193,9 +196,10 @@ fn query_members_of_envelope(api: &mut Draft, rest_body: &[&Param]) -> bool {
     };
     let in_query = |r: &Param| {
         !r.idempotency_token
-            && api.params.iter().any(|p| {
-                p.key == r.key && p.place == Place::Query && unify(&p.ty, &r.ty).is_some()
-            })
+            && api
+                .params
+                .iter()
+                .any(|p| p.key == r.key && p.place == Place::Query && unify(&p.ty, &r.ty).is_some())
     };
     if !others.iter().all(|r| in_query(r)) {
         return false;
@@ -267,7 +271,9 @@ fn single(draft: Draft, twin: Option<Draft>) -> Operation {
         result_media: draft.result_media,
         body_media: draft.body_media,
         // Decided once every operation is read (the plain form may come later).
-        task: draft.task.then_some(crate::model::TaskResult { result: None }),
+        task: draft
+            .task
+            .then_some(crate::model::TaskResult { result: None }),
         docs: draft.docs,
         summary: draft.summary,
         privileges: draft.privileges,
