@@ -18,13 +18,15 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
-const USAGE: &str = "usage: cargo xtask bench [--peers] [--runs N] [--check-runs M] [--feature NAME] [--spec PATH ...] [--out FILE]
+const USAGE: &str = "usage: cargo xtask bench [--peers] [--runs N] [--check-runs M] [--feature NAME] [--spec PATH ...] [--merge PATH ...] [--out FILE]
 
   --peers         also run progenitor and openapi-generator (install them: bash .ci/install-peers.sh)
   --runs N        generation runs per generator and input; the median is shown (default 5)
   --check-runs M  timed `cargo check` runs per crate; the median is shown (default 3, 0 skips checks)
   --feature NAME  the namespace feature to check alone (default: vcenter-vm, else the first one)
   --spec PATH     an input spec (repeatable; default spec/openapi.yaml and ../shared/specs/vcenter-7.0.3.yaml)
+  --merge PATH    a file of one more input that merges all --merge files into one crate (repeatable;
+                  default every ../shared/specs/*.yaml)
   --no-fixup      run the specs only as published
   --out FILE      also write the table to FILE";
 
@@ -55,6 +57,8 @@ struct Options {
     check_runs: usize,
     feature: Option<String>,
     specs: Vec<PathBuf>,
+    /// Files generated together into one crate (VMware's API files), one more input.
+    merge: Vec<PathBuf>,
     fixup: bool,
     out: Option<PathBuf>,
 }
@@ -67,6 +71,7 @@ impl Options {
             check_runs: 3,
             feature: None,
             specs: Vec::new(),
+            merge: Vec::new(),
             fixup: true,
             out: None,
         };
@@ -84,17 +89,28 @@ impl Options {
                 "--check-runs" => options.check_runs = count(&value("a number")?, 0)?,
                 "--feature" => options.feature = Some(value("a feature name")?),
                 "--spec" => options.specs.push(value("a path")?.into()),
+                "--merge" => options.merge.push(value("a path")?.into()),
                 "--out" => options.out = Some(value("a file")?.into()),
                 "-h" | "--help" => return Err("help".into()),
                 other => return Err(format!("unknown argument `{other}`")),
             }
         }
-        if options.specs.is_empty() {
+        if options.specs.is_empty() && options.merge.is_empty() {
             let root = super::project_root();
             options.specs = vec![
                 root.join("spec/openapi.yaml"),
                 root.join("../shared/specs/vcenter-7.0.3.yaml"),
             ];
+            // VMware's nine files merged into one crate, when they are beside this clone.
+            if let Ok(entries) = std::fs::read_dir(root.join("../shared/specs")) {
+                let mut files: Vec<PathBuf> = entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+                    .collect();
+                files.sort();
+                options.merge = files;
+            }
         }
         Ok(options)
     }
@@ -146,6 +162,9 @@ struct Input {
     path: Result<PathBuf, String>,
     operations: usize,
     key: String,
+    /// Further root files generated into the same crate (a merge); only our generator takes
+    /// several.
+    extra: Vec<PathBuf>,
 }
 
 /// One generator on one input.
@@ -198,6 +217,7 @@ impl Options {
                 path: published,
                 operations,
                 key: format!("{stem}-published"),
+                extra: Vec::new(),
             });
             if self.fixup {
                 let path = work.join(format!("{stem}-fixed-up.json"));
@@ -214,8 +234,23 @@ impl Options {
                     path: fixed,
                     operations,
                     key: format!("{stem}-fixed-up"),
+                    extra: Vec::new(),
                 });
             }
+        }
+        if let Some((first, rest)) = self.merge.split_first() {
+            let operations = self
+                .merge
+                .iter()
+                .map(|spec| load_bundled(spec).map_or(0, |doc| count_operations(&doc)))
+                .sum();
+            inputs.push(Input {
+                label: format!("{} files merged into one crate", self.merge.len()),
+                path: Ok(first.clone()),
+                operations,
+                key: "merged".to_owned(),
+                extra: rest.to_vec(),
+            });
         }
 
         let mut rows = Vec::new();
@@ -224,6 +259,9 @@ impl Options {
                 let out = work.join(&input.key).join(tool.dir());
                 let error = match (&input.path, tool) {
                     (Err(e), _) => Some(format!("input: {e}")),
+                    (_, Gen::Progenitor | Gen::OpenapiGenerator) if !input.extra.is_empty() => {
+                        Some("takes one file; a merge is several".to_owned())
+                    }
                     (_, Gen::Progenitor) => tools.progenitor.as_ref().err().cloned(),
                     (_, Gen::OpenapiGenerator) => tools.ogen.as_ref().err().cloned(),
                     _ => None,
@@ -251,6 +289,9 @@ impl Options {
                     let _ = std::fs::create_dir_all(parent);
                 }
                 let mut command = generate_command(&tools, row.tool, spec, &row.out);
+                for extra in &input.extra {
+                    command.arg("--spec").arg(extra);
+                }
                 let start = Instant::now();
                 let output = command.output();
                 let elapsed = start.elapsed();

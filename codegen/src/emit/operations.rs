@@ -510,6 +510,10 @@ fn method_docs(op: &Operation, grouped: &dyn Fn(&Param) -> bool) -> Vec<String> 
         lines.push(String::new());
     }
     lines.push(format!("vAPI operation `{}`.", docs::escape(&op.name)));
+    if op.task.is_some() {
+        lines.push(String::new());
+        lines.push("Starts the operation as a vSphere task and returns at once: poll, wait for (with progress and a deadline) or cancel the returned [`Task`](crate::runtime::Task); its result is the plain operation's.".to_owned());
+    }
     lines.push(String::new());
     lines.push("| Style | Request |".to_owned());
     lines.push("|---|---|".to_owned());
