@@ -883,3 +883,48 @@ fn names_that_are_no_identifiers() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// What generates must compile: 40 mutated specs from a fixed seed, each generated, and every
+/// distinct crate checked in one `cargo check` (see `vsphere_tests::compile_check`).
+#[test]
+fn mutated_specs_that_generate_compile() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{TestRng, TestRunner};
+    let mut runner = TestRunner::new_with_rng(
+        ProptestConfig::default(),
+        TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &[7; 32]),
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    let mut candidates = Vec::new();
+    for i in 0..40 {
+        let case = case().new_tree(&mut runner).expect("a case").current();
+        let (name, files) = build(&case);
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (path, bytes) in &files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+            std::fs::write(&path, bytes).expect("write");
+        }
+        let Ok(generated) = codegen::generate(&dir.path().join(&files[0].0)) else {
+            continue;
+        };
+        // Many mutations change nothing the generated crate shows; check each crate once.
+        let fingerprint: Vec<(String, String)> = generated
+            .files
+            .iter()
+            .filter(|(path, _)| path.starts_with("src/") && !path.starts_with("src/runtime"))
+            .map(|(p, t)| (p.clone(), t.clone()))
+            .collect();
+        if seen.insert(fingerprint) {
+            candidates.push(vsphere_tests::compile_check::Candidate {
+                name: format!("case {i}: {name}"),
+                files: generated.files,
+            });
+        }
+    }
+    eprintln!("{} distinct crates from 40 mutated specs", candidates.len());
+    assert!(candidates.len() >= 2, "too few mutated specs generate to test anything");
+    if let Err(report) = vsphere_tests::compile_check::check_all(&candidates) {
+        panic!("mutated specs that generate but do not compile:\n{report}");
+    }
+}
