@@ -923,7 +923,10 @@ fn mutated_specs_that_generate_compile() {
         }
     }
     eprintln!("{} distinct crates from 40 mutated specs", candidates.len());
-    assert!(candidates.len() >= 2, "too few mutated specs generate to test anything");
+    assert!(
+        candidates.len() >= 2,
+        "too few mutated specs generate to test anything"
+    );
     if let Err(report) = vsphere_tests::compile_check::check_all(&candidates) {
         panic!("mutated specs that generate but do not compile:\n{report}");
     }

@@ -180,15 +180,20 @@ impl Lowering<'_> {
             key = format!("{name}_{n}");
         }
         if n > 1 {
-            let other = operations
-                .get(&name)
-                .map(|o| o.name.clone())
-                .unwrap_or_default();
+            // Named by request, since both may carry one vAPI name.
+            let request = |o: &crate::model::Operation| {
+                o.api.as_ref().or(o.rest.as_ref()).map_or_else(
+                    || o.name.clone(),
+                    |e| format!("{} {}", e.method.wire(), e.spec_path),
+                )
+            };
+            let other = operations.get(&name).map(request).unwrap_or_default();
+            let this = request(&operation);
             let warning = self
                 .files
                 .warning(
                     &operation.origin,
-                    format!("operations `{other}` and `{}` would both be the method `{name}`; this one is `{key}`", operation.name),
+                    format!("operations `{other}` and `{this}` would both be the method `{}::{name}`; this one is `{key}`", module.join("::")),
                 )
                 .kind(Finding::Renamed)
                 .help("give them different operationIds (or `x-vsphere-operation` names)");
@@ -568,12 +573,22 @@ impl Lowering<'_> {
         }
         let schema_loc = body_loc.child("content").child(&media_type).child("schema");
         if files.get(&schema_loc).is_none() {
-            return Err(files
-                .diagnostic(
-                    &body_loc.child("content").child(&media_type),
-                    "the body has no `schema`",
-                )
-                .help("add `schema:` with a `$ref` or an inline schema"));
+            // JSON of no stated shape: any JSON value.
+            let name = extension_str(op, "x-codegen-request-body-name").unwrap_or("body");
+            params.push(Param {
+                key: naming::snake(name),
+                ident: String::new(),
+                origin: body_loc.clone(),
+                wire: name.to_owned(),
+                rest_wire: None,
+                rest_place: None,
+                ty: Ty::Any,
+                required,
+                place: Place::Body,
+                docs: docs_of(Some(body)),
+                idempotency_token: false,
+            });
+            return Ok(Some((BodyKind::Bare, Media::Json)));
         }
         // Under `/rest` the body is an object keyed by every body parameter, whether or not the
         // spec says so with `x-vsphere-envelope`.
