@@ -153,8 +153,19 @@ impl Regenerate {
                     written += usize::from(*change != Change::Unchanged);
                     println!("{label:>9} {out}/{name}");
                 }
+                let mut kinds: std::collections::BTreeMap<&str, usize> = Default::default();
+                for warning in &generated.warnings {
+                    *kinds.entry(warning.kind.label()).or_default() += 1;
+                }
+                let findings = if kinds.is_empty() {
+                    String::new()
+                } else {
+                    let parts: Vec<String> =
+                        kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+                    format!("; warnings: {}", parts.join(", "))
+                };
                 println!(
-                    "regenerated {out} from {given}: {} operations, {} types, {} files ({written} changed) in {} ms",
+                    "regenerated {out} from {given}: {} operations, {} types, {} files ({written} changed) in {} ms{findings}",
                     generated.operations,
                     generated.types,
                     generated.files.len(),
