@@ -544,7 +544,21 @@ impl Lowering<'_> {
             let ty = self.with_stated_ids(ty, docs.description.as_deref(), &at);
             let required_if = match property.get("x-vsphere-required-if") {
                 None => None,
-                Some(condition) => Some(self.required_if(condition, &at, &properties)?),
+                Some(condition) => Some(self.required_if(
+                    condition,
+                    &at.child("x-vsphere-required-if"),
+                    &properties,
+                )?),
+            };
+            // A field required by some cases of a union belongs to those cases: VMware's union
+            // rule refuses it in the others, as it does optional case fields.
+            let relevant_if = match property.get("x-vsphere-relevant-if") {
+                None => required_if.clone(),
+                Some(condition) => Some(self.required_if(
+                    condition,
+                    &at.child("x-vsphere-relevant-if"),
+                    &properties,
+                )?),
             };
             fields.push(Field {
                 json: json.clone(),
@@ -556,6 +570,7 @@ impl Lowering<'_> {
                 boxed: false,
                 docs,
                 required_if,
+                relevant_if,
             });
         }
         Ok(fields)
@@ -576,6 +591,8 @@ impl Lowering<'_> {
         self.ty_of(&loc.child("properties").child(json), &ctx)
     }
 
+    /// A union condition (`x-vsphere-required-if` or `x-vsphere-relevant-if`, at `at`): one
+    /// sibling property and a list of its values.
     fn required_if(
         &self,
         condition: &Value,
@@ -583,14 +600,14 @@ impl Lowering<'_> {
         properties: &serde_json::Map<String, Value>,
     ) -> Result<(String, Vec<String>), Diagnostic> {
         let files = self.files;
-        let at = at.child("x-vsphere-required-if");
+        let extension = at.pointer.rsplit('/').next().unwrap_or("x-vsphere-required-if");
         let bad = || {
             files
                 .diagnostic(
-                    &at,
-                    "`x-vsphere-required-if` must map one sibling property to a list of its values",
+                    at,
+                    format!("`{extension}` must map one sibling property to a list of its values"),
                 )
-                .help("write e.g. `x-vsphere-required-if: {type: [FILE]}`")
+                .help(format!("write e.g. `{extension}: {{type: [FILE]}}`"))
         };
         let object = condition
             .as_object()
@@ -606,7 +623,7 @@ impl Lowering<'_> {
         if !properties.contains_key(sibling) {
             return Err(files
                 .diagnostic(
-                    &at,
+                    at,
                     format!("`{sibling}` is not a property of this structure"),
                 )
                 .help("name a sibling property"));

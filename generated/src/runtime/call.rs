@@ -11,9 +11,12 @@ use serde_json::{Map, Value};
 use tracing::Instrument;
 
 use crate::runtime::client::elapsed_ms;
-use crate::runtime::error::excerpt;
+use crate::runtime::error::{CallInfo, excerpt};
 use crate::runtime::path::expand;
-use crate::runtime::{BodyKind, Client, Endpoint, Error, Operation, RestForm, Style, Validate};
+use crate::runtime::transport::Answer;
+use crate::runtime::{
+    BodyKind, Client, Endpoint, Error, Method, Operation, RestForm, Style, Validate,
+};
 
 /// A call of one operation being put together; see [`Client::call`].
 ///
@@ -79,10 +82,10 @@ impl<'a> Call<'a> {
         T: Serialize + RestForm + ?Sized,
     {
         let mut json = serde_json::to_value(value).map_err(|e| {
-            Error::usage(format!(
-                "{}: body parameter `{name}` does not serialize: {e}",
-                self.operation.name
-            ))
+            Error::usage(
+                &self.info(None),
+                format!("body parameter `{name}` does not serialize: {e}"),
+            )
         })?;
         if self.style() == Style::Rest {
             T::to_rest(&mut json);
@@ -91,9 +94,33 @@ impl<'a> Call<'a> {
         Ok(())
     }
 
-    /// Checks a parameter's conditionally required fields, naming them from `name`.
+    /// Checks a parameter's union rules (fields required, or refused, by a discriminator's
+    /// value), naming the fields from `name`; the error names this call.
     pub fn validate<T: Validate + ?Sized>(&self, value: &T, name: &str) -> Result<(), Error> {
-        value.validate(name)
+        value
+            .validate(name)
+            .map_err(|error| error.within(&self.info(None)))
+    }
+
+    /// The call as errors name it: the URL's path and query once built, else the template.
+    fn info(&self, url: Option<&reqwest::Url>) -> CallInfo {
+        let preferred = self.client.style();
+        let (method, template) = match self.selected {
+            Some((_, endpoint)) => (endpoint.method, endpoint.path),
+            None => (Method::Get, ""),
+        };
+        let path = match url {
+            Some(url) => match url.query() {
+                Some(query) => format!("{}?{query}", url.path()),
+                None => url.path().to_owned(),
+            },
+            None => template.to_owned(),
+        };
+        let mut info = CallInfo::new(self.operation.name, method, path);
+        if self.style() != preferred {
+            info.missing_style = Some(preferred);
+        }
+        info
     }
 
     /// Sends the call and decodes the result: the bare body under `/api`; under `/rest` the
@@ -101,13 +128,13 @@ impl<'a> Call<'a> {
     /// decodes as JSON `null`.
     pub async fn send<T: DeserializeOwned + RestForm>(self) -> Result<T, Error> {
         let style = self.style();
-        let name = self.operation.name;
-        let (status, body) = self.run().await?;
+        let (call, answer) = self.run().await?;
+        let (status, body) = (answer.status, answer.body);
         let trimmed = body.trim_ascii();
         let mut value = if trimmed.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(trimmed).map_err(|e| decode_error(name, status, &body, &e))?
+            serde_json::from_slice(trimmed).map_err(|e| decode_error(&call, status, &body, &e))?
         };
         if style == Style::Rest {
             value = match value {
@@ -117,15 +144,16 @@ impl<'a> Call<'a> {
                 }
                 _ => {
                     return Err(Error::Decode {
+                        call,
                         status,
-                        message: format!("{name}: expected a {{\"value\": ...}} wrapper"),
+                        message: "expected a {\"value\": ...} wrapper".to_owned(),
                         excerpt: excerpt(&body),
                     });
                 }
             };
             T::from_rest(&mut value);
         }
-        serde_json::from_value(value).map_err(|e| decode_error(name, status, &body, &e))
+        serde_json::from_value(value).map_err(|e| decode_error(&call, status, &body, &e))
     }
 
     /// Sends the call and accepts any success (200, 201, 204, ...), with or without a body.
@@ -133,14 +161,14 @@ impl<'a> Call<'a> {
         self.run().await.map(|_| ())
     }
 
-    /// Builds and sends the request, in a span; returns a success status and its body.
-    async fn run(self) -> Result<(u16, Vec<u8>), Error> {
+    /// Builds and sends the request, in a span; returns the call and its successful answer.
+    async fn run(self) -> Result<(CallInfo, Answer), Error> {
         let operation = self.operation;
         let Some((style, endpoint)) = self.selected else {
-            return Err(Error::usage(format!(
-                "{}: the operation has no endpoint",
-                operation.name
-            )));
+            return Err(Error::usage(
+                &self.info(None),
+                "the operation has no endpoint in either URL style",
+            ));
         };
         let span = tracing::info_span!(
             "vsphere.call",
@@ -155,17 +183,15 @@ impl<'a> Call<'a> {
         let started = Instant::now();
         let result = async {
             let url = self.url(endpoint)?;
+            let call = self.info(Some(&url));
             let body = self.body(endpoint)?;
-            let (status, response) = self
+            let answer = self
                 .client
-                .execute(endpoint.method.to_http(), url, body, &span)
+                .execute(&call, endpoint.method.to_http(), url, body, &span)
                 .await?;
-            span.record("status", status);
-            if (200..300).contains(&status) {
-                Ok((status, response))
-            } else {
-                Err(Error::from_response(status, &response))
-            }
+            span.record("status", answer.status);
+            let answer = answer.success(&call)?;
+            Ok((call, answer))
         }
         .instrument(span.clone())
         .await;
@@ -174,9 +200,10 @@ impl<'a> Call<'a> {
     }
 
     fn url(&self, endpoint: &Endpoint) -> Result<reqwest::Url, Error> {
-        let path = expand(self.operation.name, endpoint.path, &self.path_params)?;
+        let path = expand(endpoint.path, &self.path_params)
+            .map_err(|message| Error::usage(&self.info(None), message))?;
         let mut url = reqwest::Url::parse(&format!("{}{path}", self.client.base_url()))
-            .map_err(|e| Error::usage(format!("{}: bad URL: {e}", self.operation.name)))?;
+            .map_err(|e| Error::usage(&self.info(None), format!("bad URL: {e}")))?;
         if endpoint.action.is_some() || !self.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             if let Some(action) = endpoint.action {
@@ -190,12 +217,12 @@ impl<'a> Call<'a> {
     }
 
     fn body(&self, endpoint: &Endpoint) -> Result<Option<Vec<u8>>, Error> {
-        let name = self.operation.name;
+        let usage = |message: String| Error::usage(&self.info(None), message);
         let value = match endpoint.body {
             BodyKind::None if self.body.is_empty() => return Ok(None),
             BodyKind::None => {
-                return Err(Error::usage(format!(
-                    "{name}: the {} endpoint takes no body parameter, got `{}`",
+                return Err(usage(format!(
+                    "the {} endpoint takes no body parameter, got `{}`",
                     self.style(),
                     self.body[0].0
                 )));
@@ -204,8 +231,8 @@ impl<'a> Call<'a> {
                 [] | [(_, Value::Null)] => return Ok(None),
                 [(_, value)] => value.clone(),
                 _ => {
-                    return Err(Error::usage(format!(
-                        "{name}: a bare body takes one body parameter, got {}",
+                    return Err(usage(format!(
+                        "a bare body takes one body parameter, got {}",
                         self.body.len()
                     )));
                 }
@@ -220,14 +247,15 @@ impl<'a> Call<'a> {
         };
         serde_json::to_vec(&value)
             .map(Some)
-            .map_err(|e| Error::usage(format!("{name}: body does not serialize: {e}")))
+            .map_err(|e| usage(format!("body does not serialize: {e}")))
     }
 }
 
-fn decode_error(operation: &str, status: u16, body: &[u8], error: &serde_json::Error) -> Error {
+fn decode_error(call: &CallInfo, status: u16, body: &[u8], error: &serde_json::Error) -> Error {
     Error::Decode {
+        call: call.clone(),
         status,
-        message: format!("{operation}: {error}"),
+        message: error.to_string(),
         excerpt: excerpt(body),
     }
 }

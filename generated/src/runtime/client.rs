@@ -3,18 +3,20 @@
 //! The client: configuration, the HTTP connection pool, the session.
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use tracing::Instrument;
 
 use crate::runtime::call::Call;
 use crate::runtime::session::{
     Credentials, Entry, LoginGate, Outcome, SESSION_HEADER, Secret, decode_token, session_path,
 };
-use crate::runtime::transport::exchange;
-use crate::runtime::{Error, Operation, Style};
+use crate::runtime::error::CallInfo;
+use crate::runtime::transport::{Answer, exchange};
+use crate::runtime::{Error, Method, Operation, Style};
 
 /// The default time allowed to establish a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -40,6 +42,9 @@ struct Inner {
     credentials: Option<Credentials>,
     token: RwLock<Option<Secret>>,
     relogin: LoginGate,
+    /// Set by [`Client::logout`], cleared by [`Client::login`]: while set, a 401 is not
+    /// answered by logging in again (that would open a session nothing ends).
+    logged_out: AtomicBool,
     max_response_bytes: usize,
 }
 
@@ -49,7 +54,7 @@ pub struct ClientBuilder {
     style: Style,
     credentials: Option<Credentials>,
     token: Option<Secret>,
-    roots: Vec<reqwest::Certificate>,
+    roots: Vec<rustls::pki_types::CertificateDer<'static>>,
     accept_invalid_certificates: bool,
     connect_timeout: Duration,
     timeout: Duration,
@@ -95,10 +100,17 @@ impl Client {
 
     /// Creates a session with HTTP Basic auth using the client's credentials, in the client's
     /// style (`POST /api/session` or `POST /rest/com/vmware/cis/session`), stores its token
-    /// for later calls and returns it.
+    /// for later calls and returns it. It also turns automatic re-login back on after
+    /// [`Client::logout`].
     pub async fn login(&self) -> Result<String, Error> {
+        self.inner.logged_out.store(false, Ordering::SeqCst);
+        self.create_session().await
+    }
+
+    async fn create_session(&self) -> Result<String, Error> {
         let style = self.inner.style;
         let path = session_path(style);
+        let call = CallInfo::new("cis.session.create", Method::Post, path);
         let span = tracing::info_span!(
             "vsphere.login",
             style = style.as_str(),
@@ -109,20 +121,24 @@ impl Client {
         let started = Instant::now();
         let result = async {
             let credentials = self.inner.credentials.as_ref().ok_or_else(|| {
-                Error::usage("login needs credentials: set them with ClientBuilder::credentials")
+                Error::usage(
+                    &call,
+                    "login needs credentials: set them with ClientBuilder::credentials",
+                )
             })?;
             let request = self
                 .inner
                 .http
                 .post(format!("{}{path}", self.inner.base_url))
                 .header(ACCEPT, JSON)
+                // RFC 9110 asks for a length on a POST; proxies may answer 411 without one.
+                .header(CONTENT_LENGTH, "0")
                 .basic_auth(&credentials.username, Some(credentials.password.expose()));
-            let (status, body) = exchange(request, self.inner.max_response_bytes).await?;
-            span.record("status", status);
-            if !(200..300).contains(&status) {
-                return Err(Error::from_response(status, &body));
-            }
+            let answer = exchange(request, self.inner.max_response_bytes, &call).await?;
+            span.record("status", answer.status);
+            let Answer { status, body, .. } = answer.success(&call)?;
             let token = decode_token(&body).ok_or_else(|| Error::Decode {
+                call: call.clone(),
                 status,
                 message: "expected a session token (a JSON string, or {\"value\": string})"
                     .to_owned(),
@@ -139,13 +155,16 @@ impl Client {
     }
 
     /// Ends the session (`DELETE` on the session endpoint) and forgets its token whatever the
-    /// outcome. Without a session token it does nothing.
+    /// outcome. Without a session token it sends nothing. Either way, until the next
+    /// [`Client::login`], a call answered 401 fails instead of logging in again.
     pub async fn logout(&self) -> Result<(), Error> {
+        self.inner.logged_out.store(true, Ordering::SeqCst);
         let Some(token) = self.token() else {
             return Ok(());
         };
         let style = self.inner.style;
         let path = session_path(style);
+        let call = CallInfo::new("cis.session.delete", Method::Delete, path);
         let span = tracing::info_span!(
             "vsphere.logout",
             style = style.as_str(),
@@ -160,16 +179,12 @@ impl Client {
                 .http
                 .delete(format!("{}{path}", self.inner.base_url))
                 .header(ACCEPT, JSON)
-                .header(SESSION_HEADER, token_header(&token)?);
-            let outcome = exchange(request, self.inner.max_response_bytes).await;
+                .header(SESSION_HEADER, token_header(&token, &call)?);
+            let outcome = exchange(request, self.inner.max_response_bytes, &call).await;
             self.clear_token_if(&token);
-            let (status, body) = outcome?;
-            span.record("status", status);
-            if (200..300).contains(&status) {
-                Ok(())
-            } else {
-                Err(Error::from_response(status, &body))
-            }
+            let answer = outcome?;
+            span.record("status", answer.status);
+            answer.success(&call).map(drop)
         }
         .instrument(span.clone())
         .await;
@@ -178,7 +193,8 @@ impl Client {
     }
 
     /// Starts a call of an operation, in the client's preferred style when the operation has
-    /// it, else in the other one.
+    /// it, else in the other one. Generated code's entry point; not meant to be called directly.
+    #[doc(hidden)]
     pub fn call(&self, operation: &'static Operation) -> Call<'_> {
         Call::new(self, operation)
     }
@@ -211,16 +227,23 @@ impl Client {
     }
 
     /// Sends one request of a call: with the session header when a token is held; on a 401,
-    /// when the client has credentials, logs in again (see [`Client::relogin`]) and sends the
-    /// same bytes once more, never more than once.
+    /// when the client has credentials and was not logged out, logs in again (see
+    /// [`Client::relogin`]) and sends the same bytes once more, never more than once.
     pub(crate) async fn execute(
         &self,
+        call: &CallInfo,
         method: reqwest::Method,
         url: reqwest::Url,
         body: Option<Vec<u8>>,
         span: &tracing::Span,
-    ) -> Result<(u16, Vec<u8>), Error> {
+    ) -> Result<Answer, Error> {
         let mut retried = false;
+        // RFC 9110: a request whose method defines a meaning for content carries a length;
+        // proxies in front of vCenter may answer 411 to a bodyless POST without one.
+        let wants_length = matches!(
+            method,
+            reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH
+        );
         loop {
             let sent_token = self.token();
             let mut request = self
@@ -229,19 +252,25 @@ impl Client {
                 .request(method.clone(), url.clone())
                 .header(ACCEPT, JSON);
             if let Some(token) = &sent_token {
-                request = request.header(SESSION_HEADER, token_header(token)?);
+                request = request.header(SESSION_HEADER, token_header(token, call)?);
             }
             if let Some(body) = &body {
                 request = request.header(CONTENT_TYPE, JSON).body(body.clone());
+            } else if wants_length {
+                request = request.header(CONTENT_LENGTH, "0");
             }
-            let (status, response) = exchange(request, self.inner.max_response_bytes).await?;
-            if status != 401 || retried || self.inner.credentials.is_none() {
-                return Ok((status, response));
+            let answer = exchange(request, self.inner.max_response_bytes, call).await?;
+            if answer.status != 401
+                || retried
+                || self.inner.credentials.is_none()
+                || self.inner.logged_out.load(Ordering::SeqCst)
+            {
+                return Ok(answer);
             }
             retried = true;
             span.record("relogin", true);
             if !self.relogin(sent_token.as_ref()).await? {
-                return Ok((status, response));
+                return Ok(answer);
             }
         }
     }
@@ -261,8 +290,12 @@ impl Client {
             match entry {
                 Entry::Retry => return Ok(true),
                 Entry::Lead(mut lease) => {
+                    // A logout between the 401 and here wins: no session is opened behind it.
+                    if self.inner.logged_out.load(Ordering::SeqCst) {
+                        return Ok(false);
+                    }
                     tracing::debug!("session rejected (401); logging in again");
-                    let result = self.login().await;
+                    let result = self.create_session().await;
                     lease.set(if result.is_ok() {
                         Outcome::Succeeded
                     } else {
@@ -283,9 +316,9 @@ impl Client {
     }
 }
 
-fn token_header(token: &Secret) -> Result<HeaderValue, Error> {
+fn token_header(token: &Secret, call: &CallInfo) -> Result<HeaderValue, Error> {
     let mut value = HeaderValue::from_str(token.expose())
-        .map_err(|_| Error::usage("the session token is not a valid header value"))?;
+        .map_err(|_| Error::usage(call, "the session token is not a valid header value"))?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -382,6 +415,7 @@ impl ClientBuilder {
                 "TLS certificate verification is disabled (danger_accept_invalid_certificates)"
             );
         }
+        let tls = crate::runtime::tls::client_config(self.roots, self.accept_invalid_certificates)?;
         let mut http = reqwest::Client::builder()
             .user_agent(concat!(
                 env!("CARGO_PKG_NAME"),
@@ -392,18 +426,22 @@ impl ClientBuilder {
             .timeout(self.timeout)
             // A redirect would carry the session header to wherever it points.
             .redirect(reqwest::redirect::Policy::none())
-            .danger_accept_invalid_certs(self.accept_invalid_certificates);
-        for root in self.roots {
-            http = http.add_root_certificate(root);
-        }
+            .tls_backend_preconfigured(tls);
         // A proxy cannot reach this machine's loopback, and would be handed the session token
         // and credentials of a server that never leaves it.
         if self.no_proxy || is_loopback(&base_url) {
             http = http.no_proxy();
         }
-        let http = http
-            .build()
-            .map_err(|e| Error::config(format!("HTTP client: {e}")))?;
+        let http = http.build().map_err(|e| {
+            Error::config_caused(
+                format!(
+                    "the HTTP client could not be set up ({}); check the proxy environment \
+                     variables (HTTPS_PROXY, ALL_PROXY) or use ClientBuilder::no_proxy",
+                    crate::runtime::error::chain_message(&e)
+                ),
+                e,
+            )
+        })?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -412,6 +450,7 @@ impl ClientBuilder {
                 credentials: self.credentials,
                 token: RwLock::new(self.token),
                 relogin: LoginGate::default(),
+                logged_out: AtomicBool::new(false),
                 max_response_bytes: self.max_response_bytes,
             }),
         })
@@ -421,7 +460,7 @@ impl ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &crate::runtime::error::redact_url(&self.base_url))
             .field("style", &self.style)
             .field("credentials", &self.credentials)
             .field("session_token", &self.token)
@@ -464,26 +503,35 @@ fn normalize_base_url(raw: &str) -> Result<String, Error> {
     } else {
         format!("https://{raw}")
     };
-    // Never echo a URL that may hold a password.
-    let shown = if raw.contains('@') { "<redacted>" } else { raw };
-    let url = reqwest::Url::parse(&with_scheme)
-        .map_err(|e| Error::config(format!("base URL `{shown}`: {e}")))?;
+    // Never echo a URL that may hold a password: the user information is cut out.
+    let shown = crate::runtime::error::redact_url(&with_scheme);
+    let url = reqwest::Url::parse(&with_scheme).map_err(|e| {
+        Error::config_caused(
+            format!("the base URL `{shown}` does not parse ({e}); write it as https://host[:port][/prefix]"),
+            e,
+        )
+    })?;
     if !matches!(url.scheme(), "https" | "http") {
         return Err(Error::config(format!(
-            "base URL `{raw}`: the scheme must be https or http"
+            "the base URL `{shown}` has the scheme `{}`; use https (or http)",
+            url.scheme()
         )));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(Error::config(format!("base URL `{raw}`: no host")));
+        return Err(Error::config(format!(
+            "the base URL `{shown}` names no host; write it as https://host[:port]"
+        )));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::config(
-            "base URL: put user and password in ClientBuilder::credentials, not in the URL",
-        ));
+        return Err(Error::config(format!(
+            "the base URL `{shown}` holds a user or password; put them in \
+             ClientBuilder::credentials instead"
+        )));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::config(format!(
-            "base URL `{raw}`: no query or fragment allowed"
+            "the base URL `{shown}` has a query or fragment; give only scheme, host, port and \
+             path prefix"
         )));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())

@@ -8,7 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::runtime::{RestForm, rest_field};
+use crate::runtime::{Method, RestForm, Style, rest_field};
 
 /// The boxed source of a transport-level error.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -74,8 +74,8 @@ pub enum ErrorKind {
     Unsupported,
     /// `UNVERIFIED_PEER`: a peer could not be verified.
     UnverifiedPeer,
-    /// An error type this client does not know, as the server wrote it (for a body without a
-    /// vAPI error, `HTTP <status>`).
+    /// An error type this client does not know, as the server wrote it (`HTTP <status>` for a
+    /// vAPI error body that names no type, with a status that maps to no standard kind).
     Unknown(String),
 }
 
@@ -248,10 +248,61 @@ impl RestForm for LocalizationParam {
     }
 }
 
-/// An error answered by the server: a vAPI error body, or an HTTP error status without one.
+/// The call an error belongs to: the operation's vAPI name, the HTTP method and the path sent.
+///
+/// It never holds the scheme, host or any credentials: only what follows the host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallInfo {
+    /// The vAPI name of the operation, e.g. `vcenter.vm.get` (`cis.session.create` for
+    /// [`Client::login`](crate::runtime::Client::login)).
+    pub operation: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path with its parameters filled in (percent-encoded) and the query, e.g.
+    /// `/api/vcenter/vm/vm-42` or `/api/vcenter/vm?action=instant-clone`; the path template
+    /// when the path could not be built.
+    pub path: String,
+    /// The style the client prefers, when the operation has no endpoint in it and the call was
+    /// sent in the other style instead (a server that speaks only the preferred style will not
+    /// know the path).
+    pub missing_style: Option<Style>,
+}
+
+impl CallInfo {
+    /// Describes a call of `operation` sent as `method path`.
+    pub(crate) fn new(operation: &'static str, method: Method, path: impl Into<String>) -> Self {
+        CallInfo {
+            operation,
+            method,
+            path: path.into(),
+            missing_style: None,
+        }
+    }
+
+    /// The placeholder of an error raised outside any call (by [`crate::runtime::Validate`]
+    /// called directly); a call replaces it with its own.
+    pub(crate) fn detached() -> Self {
+        CallInfo::new("", Method::Get, "")
+    }
+
+    fn is_detached(&self) -> bool {
+        self.operation.is_empty()
+    }
+}
+
+impl fmt::Display for CallInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({} {})", self.operation, self.method, self.path)
+    }
+}
+
+/// A vAPI error answered by the server: its kind, messages, data and challenge.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
+    /// The call that was answered with the error.
+    pub call: CallInfo,
     /// The error kind: from the body's `type`/`error_type`, else derived from the status.
     pub kind: ErrorKind,
     /// The HTTP status of the response.
@@ -262,18 +313,36 @@ pub struct ApiError {
     pub data: Option<Value>,
     /// The `challenge` of an `UNAUTHENTICATED` error, when present.
     pub challenge: Option<String>,
-    /// The start of the body, kept only when the body was not a vAPI error.
-    pub body_excerpt: Option<String>,
 }
 
 /// The error of every operation of the client.
-#[derive(Debug)]
+///
+/// Every variant but [`Error::Config`] (raised while building the client, before any call)
+/// names the call it belongs to ([`Error::call`]). `Display` gives one line: the call, what
+/// happened and, where the client can tell, what to do. Neither `Display` nor `Debug` shows a
+/// password, a session token or URL credentials.
 #[non_exhaustive]
 pub enum Error {
-    /// The server answered with an error status (a vAPI error, or a bare HTTP error).
+    /// The server answered with a vAPI error body (any error status).
     Api(Box<ApiError>),
+    /// The server answered with a status other than 2xx and no vAPI error body: a path the
+    /// server does not have (a plain `404 page not found`), a proxy's or load balancer's answer,
+    /// a redirect, an empty 401, ...
+    Http {
+        /// The call.
+        call: CallInfo,
+        /// The HTTP status.
+        status: u16,
+        /// The `Location` header of a redirect (the client never follows redirects: they would
+        /// carry the session token elsewhere).
+        location: Option<String>,
+        /// The start of the body, when there was one.
+        excerpt: Option<String>,
+    },
     /// No connection could be made (DNS, refused, unreachable).
     Connect {
+        /// The call.
+        call: CallInfo,
         /// What failed.
         message: String,
         /// The underlying error.
@@ -281,13 +350,17 @@ pub enum Error {
     },
     /// The TLS handshake failed, e.g. the server's certificate is not trusted.
     Tls {
-        /// What failed.
+        /// The call.
+        call: CallInfo,
+        /// What failed and what to do about it.
         message: String,
         /// The underlying error.
         source: Option<BoxError>,
     },
     /// The exchange failed after connecting (connection reset, protocol error, ...).
     Transport {
+        /// The call.
+        call: CallInfo,
         /// What failed.
         message: String,
         /// The underlying error.
@@ -295,11 +368,15 @@ pub enum Error {
     },
     /// The connect timeout or the request timeout ran out.
     Timeout {
+        /// The call.
+        call: CallInfo,
         /// Which step timed out.
         message: String,
     },
     /// A successful response's body could not be decoded into the expected type.
     Decode {
+        /// The call.
+        call: CallInfo,
         /// The HTTP status of the response.
         status: u16,
         /// Why decoding failed.
@@ -309,6 +386,8 @@ pub enum Error {
     },
     /// The response body exceeded the client's limit; reading stopped there.
     ResponseTooLarge {
+        /// The call.
+        call: CallInfo,
         /// The HTTP status of the response.
         status: u16,
         /// The limit in bytes.
@@ -318,31 +397,56 @@ pub enum Error {
     },
     /// A request value failed validation before anything was sent.
     Validation {
+        /// The call that was not sent.
+        call: CallInfo,
         /// The full path of the offending field, e.g. `spec.nics_to_update["4000"].mac_address`.
         field: String,
         /// What is wrong, e.g. `required when mac_type is MANUAL`.
         message: String,
     },
-    /// The client was configured wrongly (bad base URL, bad certificate, ...).
+    /// The client was configured wrongly (bad base URL, bad certificate, ...); raised by
+    /// [`ClientBuilder`](crate::runtime::ClientBuilder) before any call.
     Config {
-        /// What is wrong.
+        /// What is wrong and what to do about it.
         message: String,
+        /// The underlying error, when there is one.
+        source: Option<BoxError>,
     },
     /// The request could not be built (missing path parameter, missing credentials, a body
     /// that does not serialize, ...).
     Usage {
+        /// The call that was not sent.
+        call: CallInfo,
         /// What is wrong.
         message: String,
     },
 }
 
 impl Error {
-    /// The vAPI error kind, for errors answered by the server.
+    /// The call the error belongs to; `None` only for [`Error::Config`].
+    pub fn call(&self) -> Option<&CallInfo> {
+        match self {
+            Error::Api(api) => Some(&api.call),
+            Error::Http { call, .. }
+            | Error::Connect { call, .. }
+            | Error::Tls { call, .. }
+            | Error::Transport { call, .. }
+            | Error::Timeout { call, .. }
+            | Error::Decode { call, .. }
+            | Error::ResponseTooLarge { call, .. }
+            | Error::Validation { call, .. }
+            | Error::Usage { call, .. } => Some(call),
+            Error::Config { .. } => None,
+        }
+    }
+
+    /// The vAPI error kind, for vAPI errors answered by the server ([`Error::Api`]); `None`
+    /// for a bare HTTP error ([`Error::Http`]) and everything else.
     pub fn kind(&self) -> Option<&ErrorKind> {
         self.api().map(|api| &api.kind)
     }
 
-    /// The server's error, when the server answered with one.
+    /// The server's vAPI error, when the server answered with one.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
@@ -354,7 +458,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::Http { status, .. }
+            | Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -377,10 +483,18 @@ impl Error {
     /// The start of a body that was not a vAPI error (or could not be decoded, or was too large).
     pub fn body_excerpt(&self) -> Option<&str> {
         match self {
-            Error::Api(api) => api.body_excerpt.as_deref(),
+            Error::Http { excerpt, .. } => excerpt.as_deref(),
             Error::Decode { excerpt, .. } | Error::ResponseTooLarge { excerpt, .. } => {
                 Some(excerpt)
             }
+            _ => None,
+        }
+    }
+
+    /// The `Location` of a redirect the server answered with.
+    pub fn location(&self) -> Option<&str> {
+        match self {
+            Error::Http { location, .. } => location.as_deref(),
             _ => None,
         }
     }
@@ -390,13 +504,15 @@ impl Error {
         matches!(self, Error::Timeout { .. })
     }
 
-    /// Whether the server answered `UNAUTHENTICATED` (no valid session).
+    /// Whether the server refused the session: a vAPI `UNAUTHENTICATED` error, or a bare 401.
     pub fn is_unauthenticated(&self) -> bool {
         self.kind() == Some(&ErrorKind::Unauthenticated)
+            || matches!(self, Error::Http { status: 401, .. })
     }
 
-    pub(crate) fn usage(message: impl Into<String>) -> Error {
+    pub(crate) fn usage(call: &CallInfo, message: impl Into<String>) -> Error {
         Error::Usage {
+            call: call.clone(),
             message: message.into(),
         }
     }
@@ -404,33 +520,59 @@ impl Error {
     pub(crate) fn config(message: impl Into<String>) -> Error {
         Error::Config {
             message: message.into(),
+            source: None,
         }
     }
 
-    /// Builds the error for a non-success response from its status and (bounded) body.
+    pub(crate) fn config_caused(
+        message: impl Into<String>,
+        source: impl Into<BoxError>,
+    ) -> Error {
+        Error::Config {
+            message: message.into(),
+            source: Some(source.into()),
+        }
+    }
+
+    /// The same error, belonging to `call` when it was raised outside one (validation).
+    pub(crate) fn within(mut self, within: &CallInfo) -> Error {
+        if let Error::Validation { call, .. } = &mut self {
+            if call.is_detached() {
+                *call = within.clone();
+            }
+        }
+        self
+    }
+
+    /// Builds the error for a non-success response from its status, `Location` header and
+    /// (bounded) body.
     ///
-    /// The body decides the kind when it is a vAPI error in either format (`/rest`:
+    /// A vAPI error body in either format (`/rest`:
     /// `{"type": "com.vmware.vapi.std.errors.<snake>", "value": {...}}`, `/api`:
-    /// `{"error_type": "<UPPER_SNAKE>", ...}`), whatever the content type; otherwise the status
-    /// does, and the start of the body is kept.
-    pub(crate) fn from_response(status: u16, body: &[u8]) -> Error {
+    /// `{"error_type": "<UPPER_SNAKE>", ...}`), whatever the content type, is an
+    /// [`Error::Api`]; anything else is an [`Error::Http`] keeping the start of the body.
+    pub(crate) fn from_response(
+        call: &CallInfo,
+        status: u16,
+        location: Option<String>,
+        body: &[u8],
+    ) -> Error {
         let parsed: Option<Value> = serde_json::from_slice(body).ok();
         let Some((kind, fields)) = parsed.as_ref().and_then(|v| vapi_error(v, status)) else {
             let excerpt = excerpt(body);
-            return Error::Api(Box::new(ApiError {
-                kind: ErrorKind::from_status(status),
+            return Error::Http {
+                call: call.clone(),
                 status,
-                messages: Vec::new(),
-                data: None,
-                challenge: None,
-                body_excerpt: (!excerpt.is_empty()).then_some(excerpt),
-            }));
+                location,
+                excerpt: (!excerpt.is_empty()).then_some(excerpt),
+            };
         };
         let messages = match fields.get("messages") {
             Some(Value::Array(items)) => items.iter().map(LocalizableMessage::from_value).collect(),
             _ => Vec::new(),
         };
         Error::Api(Box::new(ApiError {
+            call: call.clone(),
             kind,
             status,
             messages,
@@ -439,7 +581,6 @@ impl Error {
                 .get("challenge")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
-            body_excerpt: None,
         }))
     }
 }
@@ -492,13 +633,11 @@ fn one_line(text: &str) -> String {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (HTTP {})", self.kind, self.status)?;
+        write!(f, "{}: {} (HTTP {})", self.call, self.kind, self.status)?;
         if let Some(message) = self.messages.iter().find(|m| !m.default_message.is_empty()) {
             write!(f, ": {}", message.default_message)
         } else if let Some(message) = self.messages.first() {
             write!(f, ": {}", message.id)
-        } else if let Some(body) = &self.body_excerpt {
-            write!(f, ": {}", one_line(body))
         } else {
             Ok(())
         }
@@ -507,26 +646,218 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// What an HTTP status without a vAPI body most likely means, and what to do.
+fn http_advice(call: &CallInfo, status: u16) -> String {
+    if let Some(preferred) = call.missing_style {
+        return format!(
+            "; the operation has no /{preferred} form, so its /{} form was sent: a server that \
+             speaks only /{preferred} does not have it",
+            preferred.other()
+        );
+    }
+    match status {
+        300..=399 => "; the client does not follow redirects (they would carry the session \
+                      token elsewhere): use the redirect's target as the base URL"
+            .to_owned(),
+        401 => "; log in (Client::login) or give valid credentials".to_owned(),
+        404 | 405 => "; the server does not have this endpoint: check the base URL and the \
+                      URL style (Style::Api needs vSphere 7.0 U2 or later)"
+            .to_owned(),
+        _ => String::new(),
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(call) = self.call().filter(|call| !call.is_detached()) {
+            if !matches!(self, Error::Api(_)) {
+                write!(f, "{call}: ")?;
+            }
+        }
         match self {
             Error::Api(api) => api.fmt(f),
-            Error::Connect { message, .. } => write!(f, "could not connect: {message}"),
-            Error::Tls { message, .. } => write!(f, "TLS failure: {message}"),
+            Error::Http {
+                call,
+                status,
+                location,
+                excerpt,
+            } => {
+                write!(f, "HTTP {status} without a vAPI error body")?;
+                if let Some(location) = location {
+                    write!(f, ", redirecting to `{}`", redact_url(location))?;
+                }
+                if let Some(body) = excerpt {
+                    write!(f, ": {}", one_line(body))?;
+                }
+                f.write_str(&http_advice(call, *status))
+            }
+            Error::Connect { message, .. } => write!(
+                f,
+                "could not connect: {message}; check the host name, the port and that the \
+                 server is reachable from here"
+            ),
+            Error::Tls { message, .. } => write!(f, "TLS handshake failed: {message}"),
             Error::Transport { message, .. } => write!(f, "transport failure: {message}"),
-            Error::Timeout { message } => write!(f, "timed out: {message}"),
+            Error::Timeout { message, .. } => write!(
+                f,
+                "timed out: {message}; raise ClientBuilder::timeout or connect_timeout if the \
+                 server is just slow"
+            ),
             Error::Decode {
                 status, message, ..
             } => write!(
                 f,
                 "could not decode the response (HTTP {status}): {message}"
             ),
-            Error::ResponseTooLarge { status, limit, .. } => {
-                write!(f, "response body larger than {limit} bytes (HTTP {status})")
+            Error::ResponseTooLarge { status, limit, .. } => write!(
+                f,
+                "response body larger than {limit} bytes (HTTP {status}); raise \
+                 ClientBuilder::max_response_bytes if the answer is expected to be this large"
+            ),
+            Error::Validation { field, message, .. } => {
+                write!(f, "invalid `{field}`, not sent: {message}")
             }
-            Error::Validation { field, message } => write!(f, "invalid `{field}`: {message}"),
-            Error::Config { message } => write!(f, "invalid client configuration: {message}"),
-            Error::Usage { message } => write!(f, "invalid request: {message}"),
+            Error::Config { message, .. } => write!(f, "invalid client configuration: {message}"),
+            Error::Usage { message, .. } => write!(f, "invalid request, not sent: {message}"),
+        }
+    }
+}
+
+/// A source error as one line: its message and those of its own sources, each once.
+struct Chain<'a>(&'a Option<BoxError>);
+
+impl fmt::Debug for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(error) => fmt::Debug::fmt(&chain_message(error.as_ref()), f),
+            None => f.write_str("None"),
+        }
+    }
+}
+
+/// An error and its sources as one line, without repeating identical parts.
+pub(crate) fn chain_message(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = Some(error);
+    while let Some(error) = current {
+        let text = error.to_string();
+        if !parts.iter().any(|part| part.contains(&text)) {
+            parts.push(text);
+        }
+        current = error.source();
+    }
+    parts.join(": ")
+}
+
+/// A URL without its user information (`https://user:pw@host` → `https://host`).
+pub(crate) fn redact_url(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://<redacted>@{}", &rest[at + 1..]),
+        None => text.to_owned(),
+    }
+}
+
+// Written by hand so that sources print as one line each (a reqwest error's `Debug` repeats
+// its whole chain) and so that no field can ever carry a secret into the output.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(api) => f.debug_tuple("Api").field(api).finish(),
+            Error::Http {
+                call,
+                status,
+                location,
+                excerpt,
+            } => f
+                .debug_struct("Http")
+                .field("call", call)
+                .field("status", status)
+                .field("location", &location.as_deref().map(redact_url))
+                .field("excerpt", excerpt)
+                .finish(),
+            Error::Connect {
+                call,
+                message,
+                source,
+            } => f
+                .debug_struct("Connect")
+                .field("call", call)
+                .field("message", message)
+                .field("source", &Chain(source))
+                .finish(),
+            Error::Tls {
+                call,
+                message,
+                source,
+            } => f
+                .debug_struct("Tls")
+                .field("call", call)
+                .field("message", message)
+                .field("source", &Chain(source))
+                .finish(),
+            Error::Transport {
+                call,
+                message,
+                source,
+            } => f
+                .debug_struct("Transport")
+                .field("call", call)
+                .field("message", message)
+                .field("source", &Chain(source))
+                .finish(),
+            Error::Timeout { call, message } => f
+                .debug_struct("Timeout")
+                .field("call", call)
+                .field("message", message)
+                .finish(),
+            Error::Decode {
+                call,
+                status,
+                message,
+                excerpt,
+            } => f
+                .debug_struct("Decode")
+                .field("call", call)
+                .field("status", status)
+                .field("message", message)
+                .field("excerpt", excerpt)
+                .finish(),
+            Error::ResponseTooLarge {
+                call,
+                status,
+                limit,
+                excerpt,
+            } => f
+                .debug_struct("ResponseTooLarge")
+                .field("call", call)
+                .field("status", status)
+                .field("limit", limit)
+                .field("excerpt", excerpt)
+                .finish(),
+            Error::Validation {
+                call,
+                field,
+                message,
+            } => f
+                .debug_struct("Validation")
+                .field("call", call)
+                .field("field", field)
+                .field("message", message)
+                .finish(),
+            Error::Config { message, source } => f
+                .debug_struct("Config")
+                .field("message", message)
+                .field("source", &Chain(source))
+                .finish(),
+            Error::Usage { call, message } => f
+                .debug_struct("Usage")
+                .field("call", call)
+                .field("message", message)
+                .finish(),
         }
     }
 }
@@ -536,7 +867,8 @@ impl std::error::Error for Error {
         match self {
             Error::Connect { source, .. }
             | Error::Tls { source, .. }
-            | Error::Transport { source, .. } => source
+            | Error::Transport { source, .. }
+            | Error::Config { source, .. } => source
                 .as_deref()
                 .map(|e| e as &(dyn std::error::Error + 'static)),
             _ => None,

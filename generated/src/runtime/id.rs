@@ -4,7 +4,8 @@
 
 /// Declares an identifier newtype for one vSphere resource type: a `String` on the wire
 /// (`#[serde(transparent)]`), written back exactly as the server sent it, comparable, hashable
-/// and ordered so that it can key a map. The generated `ids` module declares each id with it
+/// and ordered so that it can key a map (and be looked up there with a `&str`, through
+/// `Borrow<str>`), convertible from and to `String` and `&str`. The generated `ids` module declares each id with it
 /// (the runtime's tests exercise one):
 ///
 /// ```text
@@ -44,6 +45,38 @@ macro_rules! id_type {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        // Sound because `Eq`, `Ord` and `Hash` are derived from the one `String` field, so they
+        // agree with `str`'s: an id set or map can be queried with a `&str`.
+        impl ::std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(id: ::std::string::String) -> Self {
+                Self(id)
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(id: &str) -> Self {
+                Self(id.to_owned())
+            }
+        }
+
+        impl ::std::convert::From<$name> for ::std::string::String {
+            fn from(id: $name) -> Self {
+                id.0
             }
         }
 

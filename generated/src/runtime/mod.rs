@@ -3,8 +3,9 @@
 //! The hand-written runtime of the generated vSphere client: transport, sessions, the
 //! `/rest`-versus-`/api` codec, validation and errors.
 //!
-//! Generated code uses only the items re-exported here, fully qualified
-//! (`crate::runtime::Client`, `crate::runtime::Error`, ...).
+//! Users need [`Client`], [`ClientBuilder`], [`Style`], [`Error`] and its parts; generated code
+//! also uses the hidden contract items re-exported here, fully qualified
+//! (`crate::runtime::Operation`, `crate::runtime::rest_field`, ...).
 
 mod call;
 mod client;
@@ -18,17 +19,30 @@ mod tls;
 mod transport;
 mod validate;
 
-pub use call::Call;
+// What users of the generated crate need: the client, its configuration, the URL style, the
+// error and its parts.
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
-pub use codec::{RestForm, rest_class, rest_field};
-pub use error::{ApiError, BoxError, Error, ErrorKind, LocalizableMessage};
-pub use operation::{BodyKind, Endpoint, Method, Operation, Style};
-pub use path::encode_path_segment;
-pub use session::{SESSION_HEADER, session_path};
-pub use validate::{Validate, field_path, require_field};
+pub use error::{ApiError, BoxError, CallInfo, Error, ErrorKind, LocalizableMessage};
+pub use operation::{Method, Style};
 
+// The generator's contract with the runtime: used by generated code by these paths, hidden
+// from users' docs because calling them directly is not part of the crate's API.
+#[doc(hidden)]
+pub use call::Call;
+#[doc(hidden)]
+pub use codec::{RestForm, rest_class, rest_field};
+#[doc(hidden)]
+pub use operation::{BodyKind, Endpoint, Operation};
+#[doc(hidden)]
+pub use path::encode_path_segment;
+#[doc(hidden)]
+pub use session::{SESSION_HEADER, session_path};
+#[doc(hidden)]
+pub use validate::{Validate, field_path, refuse_field, require_field};
+
+#[doc(hidden)]
 /// A fresh random UUID (version 4) as a string, for idempotency tokens such as `client_token`.
 pub fn new_client_token() -> String {
     uuid::Uuid::new_v4().to_string()
