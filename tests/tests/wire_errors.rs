@@ -508,7 +508,9 @@ fn assert_too_large(error: &Error, status: u16) {
             status: got,
             limit,
             excerpt,
+            call,
         } => {
+            assert_eq!(call.operation, "vcenter.vm.instant_clone");
             assert_eq!(*got, status);
             assert_eq!(*limit, vsphere_client::runtime::DEFAULT_MAX_RESPONSE_BYTES);
             assert!(excerpt.starts_with("xxxx"), "excerpt {excerpt:?}");

@@ -291,6 +291,11 @@ async fn check_out_without_spec_sends_no_spec() {
         "no body expected, got {:?}",
         String::from_utf8_lossy(&request.body)
     );
+    // RFC 9110: a bodyless POST says its length (VMware's SDK sends it too); no content type
+    // is claimed for content that is not there.
+    assert_eq!(request.header("content-length"), Some("0"));
+    assert_eq!(request.header("transfer-encoding"), None);
+    assert_eq!(request.header("content-type"), None);
 
     // /rest: the envelope has no `spec` member (an empty envelope or no body at all).
     let standin = StandIn::start().await;
