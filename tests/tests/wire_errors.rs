@@ -6,6 +6,8 @@
 //!   `{"error_type": "<UPPER_SNAKE>", ...}`), decodes to its kind with its messages, data,
 //!   challenge and status.
 //! - The error fixtures of the seeds decode the same way; an unknown error type is kept.
+//! - Every error names its call (operation, method, path as sent). Bodies that are not vAPI
+//!   errors are `Error::Http`, never a vAPI kind; a call in a style the operation lacks says so.
 //! - Bodies that are not vAPI errors (empty, plain text, HTML, JSON labelled text/plain,
 //!   truncated JSON, far too large, cut short) and servers that stall or are gone end in an
 //!   error, never a panic or a hang.
@@ -286,6 +288,22 @@ async fn every_documented_error_decodes_in_both_body_formats() {
                         .contains(message["default_message"].as_str().unwrap_or_default()),
                     "{what}: Display `{error}`"
                 );
+                // The error names the call: operation, method and the path as sent.
+                let call = error.call().expect("a call");
+                assert_eq!(call.operation, endpoint.operation, "{what}");
+                assert_eq!(call.method.as_str(), endpoint.method, "{what}");
+                let sent = match &endpoint.query {
+                    Some(query) => format!("{}?{query}", endpoint.path),
+                    None => endpoint.path.clone(),
+                };
+                assert_eq!(call.path, sent, "{what}");
+                assert!(
+                    error.to_string().starts_with(&format!(
+                        "{} ({} {sent}): ",
+                        endpoint.operation, endpoint.method
+                    )),
+                    "{what}: Display `{error}`"
+                );
                 checked += 1;
             }
         }
@@ -432,11 +450,38 @@ async fn an_empty_401_is_unauthenticated() {
 }
 
 #[tokio::test]
-async fn a_plain_text_404_is_not_found_with_the_text_kept() {
+async fn a_plain_text_404_is_a_bare_http_error_not_a_vapi_not_found() {
     let error = instant_clone_error(Reply::raw(404, "text/plain", "404 page not found\n")).await;
-    assert_eq!(error.kind(), Some(&ErrorKind::NotFound), "{error:?}");
+    assert!(matches!(&error, Error::Http { status: 404, .. }), "{error:?}");
+    assert_eq!(error.kind(), None, "no vAPI kind without a vAPI body");
     assert_eq!(error.body_excerpt(), Some("404 page not found"));
-    assert!(error.to_string().contains("404 page not found"), "{error}");
+    let shown = error.to_string();
+    assert!(
+        shown.starts_with("vcenter.vm.instant_clone (POST /api/vcenter/vm?action=instant-clone): HTTP 404 without a vAPI error body: 404 page not found"),
+        "{shown}"
+    );
+}
+
+/// A client preferring a style the operation lacks sends the other form, and a bare 404 from a
+/// server without it says so instead of passing for a vAPI NOT_FOUND.
+#[tokio::test]
+async fn a_call_in_a_style_the_operation_lacks_says_so() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::raw(404, "text/plain", "404 page not found\n"));
+    let client = client(&standin, Style::Api, "vcenter.ovf.export_session.get");
+    let error = within(LIMIT, invoke(&client, "vcenter.ovf.export_session.get"))
+        .await
+        .expect_err("404");
+    standin
+        .only_request()
+        .assert_target("GET", "/rest/com/vmware/vcenter/ovf/export-session/id:session%201", None);
+    assert_eq!(error.call().and_then(|c| c.missing_style), Some(Style::Api));
+    assert!(
+        error
+            .to_string()
+            .contains("the operation has no /api form, so its /rest form was sent"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -444,10 +489,7 @@ async fn an_html_502_keeps_status_and_excerpt() {
     let html = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>envoy</center></body></html>";
     let error = instant_clone_error(Reply::raw(502, "text/html", html)).await;
     assert_eq!(error.status(), Some(502));
-    assert!(
-        matches!(error.kind(), Some(ErrorKind::Unknown(kind)) if kind.contains("502")),
-        "{error:?}"
-    );
+    assert!(matches!(&error, Error::Http { status: 502, .. }), "{error:?}");
     assert_eq!(error.body_excerpt(), Some(html));
 }
 
@@ -486,7 +528,7 @@ async fn json_labelled_text_plain_is_still_decoded() {
 async fn truncated_json_is_an_error_with_an_excerpt() {
     let cut = r#"{"error_type": "NOT_FOUND", "messages": [{"id": "com.vmware.x", "default_mess"#;
     let error = instant_clone_error(Reply::raw(404, "application/json", cut)).await;
-    assert_eq!(error.kind(), Some(&ErrorKind::NotFound), "{error:?}");
+    assert!(matches!(&error, Error::Http { status: 404, .. }), "{error:?}");
     assert_eq!(error.body_excerpt(), Some(cut));
 
     // A truncated success body is a decode error naming the status, with the excerpt.

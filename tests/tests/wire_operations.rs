@@ -62,9 +62,10 @@ fn instant_clone_spec() -> InstantCloneSpec {
     placement.resource_pool = Some(ResourcePoolId::new("obj-103"));
     spec.placement = Some(placement);
 
+    // The fixture's one port per backing type, each with its own case's fields.
     let mut nic = ethernet::UpdateSpec::new();
     nic.start_connected = Some(true);
-    let mut backing = ethernet::BackingSpec::new(ethernet::BackingType::StandardPortgroup);
+    let mut backing = ethernet::BackingSpec::new(ethernet::BackingType::DistributedPortgroup);
     backing.distributed_port = Some("string".to_owned());
     backing.network = Some(NetworkId::new("obj-103"));
     nic.backing = Some(backing);
@@ -75,28 +76,74 @@ fn instant_clone_spec() -> InstantCloneSpec {
     nic.upt_compatibility_enabled = Some(true);
     spec.nics_to_update = Some([(HardwareEthernetId::new("obj-103"), nic)].into());
 
-    let mut port = serial::UpdateSpec::new();
-    port.start_connected = Some(true);
-    let mut backing = serial::BackingSpec::new(serial::BackingType::File);
-    backing.proxy = Some("http://myurl.com".to_owned());
-    backing.file = Some("string".to_owned());
-    backing.pipe = Some("string".to_owned());
-    backing.host_device = Some("string".to_owned());
-    backing.no_rx_loss = Some(true);
-    backing.network_location = Some("http://myurl.com".to_owned());
-    port.backing = Some(backing);
-    port.allow_guest_control = Some(true);
-    port.yield_on_poll = Some(true);
-    spec.serial_ports_to_update = Some([(HardwareSerialPortId::new("obj-103"), port)].into());
+    let serial_port = |kind, set: &dyn Fn(&mut serial::BackingSpec)| {
+        let mut port = serial::UpdateSpec::new();
+        port.start_connected = Some(true);
+        let mut backing = serial::BackingSpec::new(kind);
+        set(&mut backing);
+        port.backing = Some(backing);
+        port.allow_guest_control = Some(true);
+        port.yield_on_poll = Some(true);
+        port
+    };
+    spec.serial_ports_to_update = Some(
+        [
+            (
+                HardwareSerialPortId::new("obj-103"),
+                serial_port(serial::BackingType::File, &|b| {
+                    b.file = Some("string".to_owned());
+                }),
+            ),
+            (
+                HardwareSerialPortId::new("obj-104"),
+                serial_port(serial::BackingType::HostDevice, &|b| {
+                    b.host_device = Some("string".to_owned());
+                }),
+            ),
+            (
+                HardwareSerialPortId::new("obj-105"),
+                serial_port(serial::BackingType::PipeServer, &|b| {
+                    b.pipe = Some("string".to_owned());
+                    b.no_rx_loss = Some(true);
+                }),
+            ),
+            (
+                HardwareSerialPortId::new("obj-106"),
+                serial_port(serial::BackingType::NetworkServer, &|b| {
+                    b.proxy = Some("http://myurl.com".to_owned());
+                    b.network_location = Some("http://myurl.com".to_owned());
+                }),
+            ),
+        ]
+        .into(),
+    );
 
-    let mut port = parallel::UpdateSpec::new();
-    port.start_connected = Some(true);
-    let mut backing = parallel::BackingSpec::new(parallel::BackingType::File);
-    backing.file = Some("string".to_owned());
-    backing.host_device = Some("string".to_owned());
-    port.backing = Some(backing);
-    port.allow_guest_control = Some(true);
-    spec.parallel_ports_to_update = Some([(HardwareParallelPortId::new("obj-103"), port)].into());
+    let parallel_port = |kind, set: &dyn Fn(&mut parallel::BackingSpec)| {
+        let mut port = parallel::UpdateSpec::new();
+        port.start_connected = Some(true);
+        let mut backing = parallel::BackingSpec::new(kind);
+        set(&mut backing);
+        port.backing = Some(backing);
+        port.allow_guest_control = Some(true);
+        port
+    };
+    spec.parallel_ports_to_update = Some(
+        [
+            (
+                HardwareParallelPortId::new("obj-103"),
+                parallel_port(parallel::BackingType::File, &|b| {
+                    b.file = Some("string".to_owned());
+                }),
+            ),
+            (
+                HardwareParallelPortId::new("obj-104"),
+                parallel_port(parallel::BackingType::HostDevice, &|b| {
+                    b.host_device = Some("string".to_owned());
+                }),
+            ),
+        ]
+        .into(),
+    );
     spec
 }
 
@@ -581,10 +628,17 @@ async fn export_session_retry_after_401_reuses_the_client_token() {
 // ------------------------------------------------------------------ sessions
 
 #[tokio::test]
-async fn session_get_uses_api_in_both_styles_and_decodes_the_info() {
-    for style in [Style::Api, Style::Rest] {
+async fn session_get_uses_each_style_s_form_and_decodes_the_info() {
+    for (style, path, response) in [
+        (Style::Api, "/api/session", "cis.session.get.api.response.json"),
+        (
+            Style::Rest,
+            "/rest/com/vmware/cis/session",
+            "cis.session.get.rest.response.json",
+        ),
+    ] {
         let standin = StandIn::start().await;
-        standin.push(Reply::api_ok(&fixture("cis.session.get.api.response.json")));
+        standin.push(Reply::json(200, &fixture(response)));
         let info = within(LIMIT, client(&standin, style).cis_session().get())
             .await
             .expect("session get");
@@ -592,10 +646,11 @@ async fn session_get_uses_api_in_both_styles_and_decodes_the_info() {
         assert_eq!(info.created_time, "2026-11-23T19:07:00.000Z");
         assert_eq!(info.last_accessed_time, "2026-11-23T19:12:34.567Z");
         let request = standin.only_request();
-        request.assert_target("GET", "/api/session", None);
+        request.assert_target("GET", path, None);
         assert_call_headers(&request);
         assert!(request.body.is_empty(), "GET sends no body");
         assert_eq!(request.header("content-type"), None);
+        assert_eq!(request.header("content-length"), None, "a GET claims no length");
     }
 }
 

@@ -128,7 +128,13 @@ async fn the_token_is_sent_on_every_later_call_and_basic_auth_never() {
         standin.push(ok_vm(style, "vm-1"));
         standin.push(ok_vm(style, "vm-2"));
         standin.push(Reply::rest_ok(&json!("export-1")));
-        standin.push(Reply::api_ok(&fixture("cis.session.get.api.response.json")));
+        standin.push(Reply::json(
+            200,
+            &fixture(match style {
+                Style::Api => "cis.session.get.api.response.json",
+                Style::Rest => "cis.session.get.rest.response.json",
+            }),
+        ));
         let client = with_credentials(&standin, style);
         within(LIMIT, client.cis_session().create())
             .await

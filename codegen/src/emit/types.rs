@@ -270,14 +270,20 @@ fn refusal(model: &Model, fields: &[Field], f: &Field) -> Option<TokenStream> {
         return None;
     }
     let sibling_ident = naming::ident(&sibling_field.rust);
+    // One value needs no parentheses (rustc's `unused_parens` would say so).
+    let alternatives = if others.len() == 1 {
+        quote!(#(#others)*)
+    } else {
+        quote!((#(#others)|*))
+    };
     let (pattern, value) = if sibling_field.required {
         (
-            quote!(value @ (#(#others)|*)),
+            quote!(value @ #alternatives),
             quote!(self.#sibling_ident.as_str()),
         )
     } else {
         (
-            quote!(::std::option::Option::Some(value @ (#(#others)|*))),
+            quote!(::std::option::Option::Some(value @ #alternatives)),
             quote!(self.#sibling_ident.as_ref().map(|v| v.as_str())),
         )
     };

@@ -103,7 +103,7 @@ impl crate::runtime::Validate for BackingSpec {
                 "type is STANDARD_PORTGROUP or DISTRIBUTED_PORTGROUP or OPAQUE_NETWORK",
             )?;
         }
-        if let value @ ("HOST_DEVICE") = self.r#type.as_str() {
+        if let value @ "HOST_DEVICE" = self.r#type.as_str() {
             crate::runtime::refuse_field(
                 self.network.is_some(),
                 path,

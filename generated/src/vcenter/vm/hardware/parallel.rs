@@ -48,7 +48,7 @@ impl crate::runtime::Validate for BackingSpec {
                 "type is FILE",
             )?;
         }
-        if let value @ ("HOST_DEVICE") = self.r#type.as_str() {
+        if let value @ "HOST_DEVICE" = self.r#type.as_str() {
             crate::runtime::refuse_field(
                 self.file.is_some(),
                 path,
@@ -58,7 +58,7 @@ impl crate::runtime::Validate for BackingSpec {
                 "FILE",
             )?;
         }
-        if let value @ ("FILE") = self.r#type.as_str() {
+        if let value @ "FILE" = self.r#type.as_str() {
             crate::runtime::refuse_field(
                 self.host_device.is_some(),
                 path,
