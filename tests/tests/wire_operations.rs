@@ -724,3 +724,87 @@ async fn rest_result_without_value_wrapper_is_a_decode_error() {
     );
     assert_eq!(standin.take().len(), 1);
 }
+
+/// The whole header set of each kind of request, the basis of the header-by-header comparison
+/// with VMware's Python SDK in the issue 12 note: nothing else is sent (no cookies, no
+/// `Accept-Encoding`, no `Connection`), and each header has the value stated.
+#[tokio::test]
+async fn each_kind_of_request_sends_exactly_these_headers() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::json(201, &json!("tok")));
+    standin.push(Reply::api_ok(&json!("vm-1")));
+    standin.push(Reply::api_ok(&json!("vm-2")));
+    standin.push(Reply::json(200, &fixture("cis.session.get.api.response.json")));
+    standin.push(Reply::empty(204));
+    let client = Client::builder(&standin.url())
+        .credentials("administrator@vsphere.local", "pw")
+        .build()
+        .expect("client");
+    within(LIMIT, client.login()).await.expect("login");
+    within(LIMIT, client.vcenter_vm().instant_clone(&InstantCloneSpec::new(
+        VirtualMachineId::new("vm-42"),
+        "clone",
+    )))
+    .await
+    .expect("POST with a body");
+    within(
+        LIMIT,
+        client
+            .vcenter_vm_template_library_items_check_outs()
+            .check_out(&LibraryItemId::new("item-1"), None),
+    )
+    .await
+    .expect("bodyless POST");
+    within(LIMIT, client.cis_session().get()).await.expect("GET");
+    within(LIMIT, client.logout()).await.expect("DELETE");
+
+    let host = standin.url().trim_start_matches("http://").to_owned();
+    let requests = standin.take();
+    let expected: [&[(&str, &str)]; 5] = [
+        &[
+            ("accept", "application/json"),
+            ("authorization", "Basic YWRtaW5pc3RyYXRvckB2c3BoZXJlLmxvY2FsOnB3"),
+            ("content-length", "0"),
+        ],
+        &[
+            ("accept", "application/json"),
+            ("vmware-api-session-id", "tok"),
+            ("content-type", "application/json"),
+            ("content-length", "*"),
+        ],
+        &[
+            ("accept", "application/json"),
+            ("vmware-api-session-id", "tok"),
+            ("content-length", "0"),
+        ],
+        &[("accept", "application/json"), ("vmware-api-session-id", "tok")],
+        &[("accept", "application/json"), ("vmware-api-session-id", "tok")],
+    ];
+    for (request, expected) in requests.iter().zip(expected) {
+        let mut want: Vec<(String, String)> = expected
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect();
+        // The crate's name and version, whatever the version is.
+        want.push(("user-agent".to_owned(), "vsphere-client/<version>".to_owned()));
+        want.push(("host".to_owned(), host.clone()));
+        want.sort();
+        let mut got: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let v = if n == "content-length" && v != "0" {
+                    "*".to_owned()
+                } else if n == "user-agent" && v.starts_with("vsphere-client/") {
+                    "vsphere-client/<version>".to_owned()
+                } else {
+                    v.clone()
+                };
+                (n.clone(), v)
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got, want, "{}", request.line());
+    }
+    assert_eq!(requests.len(), 5);
+}
