@@ -482,7 +482,9 @@ impl Spec {
         let Some(rule) = rule.as_object() else { return };
         for (sibling, values) in rule {
             if !props.contains_key(sibling) {
-                errors.push(format!("{ploc}: {extension} names `{sibling}`, which is not a sibling property"));
+                errors.push(format!(
+                    "{ploc}: {extension} names `{sibling}`, which is not a sibling property"
+                ));
                 continue;
             }
             let sloc = parent.child("properties").child(sibling);
@@ -536,13 +538,16 @@ impl Spec {
                                 .is_some_and(Value::is_object))
                 }
                 "x-vsphere-idempotency-token" => value.is_boolean(),
-                "x-vsphere-required-if" | "x-vsphere-relevant-if" => value.as_object().is_some_and(|m| {
-                    !m.is_empty()
-                        && m.values().all(|v| {
-                            v.as_array()
-                                .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_string))
-                        })
-                }),
+                "x-vsphere-required-if" | "x-vsphere-relevant-if" => {
+                    value.as_object().is_some_and(|m| {
+                        !m.is_empty()
+                            && m.values().all(|v| {
+                                v.as_array().is_some_and(|a| {
+                                    !a.is_empty() && a.iter().all(Value::is_string)
+                                })
+                            })
+                    })
+                }
                 "type" => value.as_str().is_some_and(|t| {
                     ["object", "array", "string", "boolean", "integer", "number"].contains(&t)
                 }),

@@ -452,7 +452,10 @@ async fn an_empty_401_is_unauthenticated() {
 #[tokio::test]
 async fn a_plain_text_404_is_a_bare_http_error_not_a_vapi_not_found() {
     let error = instant_clone_error(Reply::raw(404, "text/plain", "404 page not found\n")).await;
-    assert!(matches!(&error, Error::Http { status: 404, .. }), "{error:?}");
+    assert!(
+        matches!(&error, Error::Http { status: 404, .. }),
+        "{error:?}"
+    );
     assert_eq!(error.kind(), None, "no vAPI kind without a vAPI body");
     assert_eq!(error.body_excerpt(), Some("404 page not found"));
     let shown = error.to_string();
@@ -472,9 +475,11 @@ async fn a_call_in_a_style_the_operation_lacks_says_so() {
     let error = within(LIMIT, invoke(&client, "vcenter.ovf.export_session.get"))
         .await
         .expect_err("404");
-    standin
-        .only_request()
-        .assert_target("GET", "/rest/com/vmware/vcenter/ovf/export-session/id:session%201", None);
+    standin.only_request().assert_target(
+        "GET",
+        "/rest/com/vmware/vcenter/ovf/export-session/id:session%201",
+        None,
+    );
     assert_eq!(error.call().and_then(|c| c.missing_style), Some(Style::Api));
     assert!(
         error
@@ -489,7 +494,10 @@ async fn an_html_502_keeps_status_and_excerpt() {
     let html = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>envoy</center></body></html>";
     let error = instant_clone_error(Reply::raw(502, "text/html", html)).await;
     assert_eq!(error.status(), Some(502));
-    assert!(matches!(&error, Error::Http { status: 502, .. }), "{error:?}");
+    assert!(
+        matches!(&error, Error::Http { status: 502, .. }),
+        "{error:?}"
+    );
     assert_eq!(error.body_excerpt(), Some(html));
 }
 
@@ -528,7 +536,10 @@ async fn json_labelled_text_plain_is_still_decoded() {
 async fn truncated_json_is_an_error_with_an_excerpt() {
     let cut = r#"{"error_type": "NOT_FOUND", "messages": [{"id": "com.vmware.x", "default_mess"#;
     let error = instant_clone_error(Reply::raw(404, "application/json", cut)).await;
-    assert!(matches!(&error, Error::Http { status: 404, .. }), "{error:?}");
+    assert!(
+        matches!(&error, Error::Http { status: 404, .. }),
+        "{error:?}"
+    );
     assert_eq!(error.body_excerpt(), Some(cut));
 
     // A truncated success body is a decode error naming the status, with the excerpt.

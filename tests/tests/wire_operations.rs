@@ -630,7 +630,11 @@ async fn export_session_retry_after_401_reuses_the_client_token() {
 #[tokio::test]
 async fn session_get_uses_each_style_s_form_and_decodes_the_info() {
     for (style, path, response) in [
-        (Style::Api, "/api/session", "cis.session.get.api.response.json"),
+        (
+            Style::Api,
+            "/api/session",
+            "cis.session.get.api.response.json",
+        ),
         (
             Style::Rest,
             "/rest/com/vmware/cis/session",
@@ -650,7 +654,11 @@ async fn session_get_uses_each_style_s_form_and_decodes_the_info() {
         assert_call_headers(&request);
         assert!(request.body.is_empty(), "GET sends no body");
         assert_eq!(request.header("content-type"), None);
-        assert_eq!(request.header("content-length"), None, "a GET claims no length");
+        assert_eq!(
+            request.header("content-length"),
+            None,
+            "a GET claims no length"
+        );
     }
 }
 
@@ -734,17 +742,23 @@ async fn each_kind_of_request_sends_exactly_these_headers() {
     standin.push(Reply::json(201, &json!("tok")));
     standin.push(Reply::api_ok(&json!("vm-1")));
     standin.push(Reply::api_ok(&json!("vm-2")));
-    standin.push(Reply::json(200, &fixture("cis.session.get.api.response.json")));
+    standin.push(Reply::json(
+        200,
+        &fixture("cis.session.get.api.response.json"),
+    ));
     standin.push(Reply::empty(204));
     let client = Client::builder(&standin.url())
         .credentials("administrator@vsphere.local", "pw")
         .build()
         .expect("client");
     within(LIMIT, client.login()).await.expect("login");
-    within(LIMIT, client.vcenter_vm().instant_clone(&InstantCloneSpec::new(
-        VirtualMachineId::new("vm-42"),
-        "clone",
-    )))
+    within(
+        LIMIT,
+        client.vcenter_vm().instant_clone(&InstantCloneSpec::new(
+            VirtualMachineId::new("vm-42"),
+            "clone",
+        )),
+    )
     .await
     .expect("POST with a body");
     within(
@@ -755,7 +769,9 @@ async fn each_kind_of_request_sends_exactly_these_headers() {
     )
     .await
     .expect("bodyless POST");
-    within(LIMIT, client.cis_session().get()).await.expect("GET");
+    within(LIMIT, client.cis_session().get())
+        .await
+        .expect("GET");
     within(LIMIT, client.logout()).await.expect("DELETE");
 
     let host = standin.url().trim_start_matches("http://").to_owned();
@@ -763,7 +779,10 @@ async fn each_kind_of_request_sends_exactly_these_headers() {
     let expected: [&[(&str, &str)]; 5] = [
         &[
             ("accept", "application/json"),
-            ("authorization", "Basic YWRtaW5pc3RyYXRvckB2c3BoZXJlLmxvY2FsOnB3"),
+            (
+                "authorization",
+                "Basic YWRtaW5pc3RyYXRvckB2c3BoZXJlLmxvY2FsOnB3",
+            ),
             ("content-length", "0"),
         ],
         &[
@@ -777,8 +796,14 @@ async fn each_kind_of_request_sends_exactly_these_headers() {
             ("vmware-api-session-id", "tok"),
             ("content-length", "0"),
         ],
-        &[("accept", "application/json"), ("vmware-api-session-id", "tok")],
-        &[("accept", "application/json"), ("vmware-api-session-id", "tok")],
+        &[
+            ("accept", "application/json"),
+            ("vmware-api-session-id", "tok"),
+        ],
+        &[
+            ("accept", "application/json"),
+            ("vmware-api-session-id", "tok"),
+        ],
     ];
     for (request, expected) in requests.iter().zip(expected) {
         let mut want: Vec<(String, String)> = expected
@@ -786,7 +811,10 @@ async fn each_kind_of_request_sends_exactly_these_headers() {
             .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
             .collect();
         // The crate's name and version, whatever the version is.
-        want.push(("user-agent".to_owned(), "vsphere-client/<version>".to_owned()));
+        want.push((
+            "user-agent".to_owned(),
+            "vsphere-client/<version>".to_owned(),
+        ));
         want.push(("host".to_owned(), host.clone()));
         want.sort();
         let mut got: Vec<(String, String)> = request

@@ -533,7 +533,11 @@ async fn after_logout_a_401_is_returned_without_logging_in_until_login() {
 #[tokio::test]
 async fn the_current_session_is_read_in_both_styles() {
     for (style, path, response) in [
-        (Style::Api, "/api/session", "cis.session.get.api.response.json"),
+        (
+            Style::Api,
+            "/api/session",
+            "cis.session.get.api.response.json",
+        ),
         (
             Style::Rest,
             "/rest/com/vmware/cis/session",
@@ -566,7 +570,9 @@ async fn the_current_session_is_read_in_both_styles() {
             .expect_err("401");
         assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated), "{error:?}");
         assert!(
-            error.to_string().starts_with(&format!("cis.session.get (GET {path}): ")),
+            error
+                .to_string()
+                .starts_with(&format!("cis.session.get (GET {path}): ")),
             "{error}"
         );
     }

@@ -162,7 +162,11 @@ fn serial_with(
     set: impl Fn(&mut serial::BackingSpec),
 ) -> InstantCloneSpec {
     let mut spec = serial_backing(kind);
-    for port in spec.serial_ports_to_update.iter_mut().flat_map(|p| p.values_mut()) {
+    for port in spec
+        .serial_ports_to_update
+        .iter_mut()
+        .flat_map(|p| p.values_mut())
+    {
         if let Some(backing) = &mut port.backing {
             set(backing);
         }
@@ -221,7 +225,11 @@ async fn fields_of_other_cases_are_refused_optional_or_required() {
         "HOST_DEVICE",
     );
     let mut spec = parallel_backing(parallel::BackingType::File);
-    for port in spec.parallel_ports_to_update.iter_mut().flat_map(|p| p.values_mut()) {
+    for port in spec
+        .parallel_ports_to_update
+        .iter_mut()
+        .flat_map(|p| p.values_mut())
+    {
         if let Some(backing) = &mut port.backing {
             backing.file = Some("[ds1] vm/lpt.out".to_owned());
             backing.host_device = Some("/dev/lp0".to_owned());

@@ -313,8 +313,8 @@ fn param_step(model: &Model, p: &Param) -> TokenStream {
         }
         Place::Query => query_send(p, &value),
         Place::Body => {
-            let check = needs_validate(model, &p.ty)
-                .then(|| quote!(call.validate(#value, #wire)?;));
+            let check =
+                needs_validate(model, &p.ty).then(|| quote!(call.validate(#value, #wire)?;));
             let value = match p.ty {
                 Ty::String => quote!(&#value.to_owned()),
                 Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 => quote!(&#value),

@@ -39,8 +39,10 @@ pub fn description(d: &Docs) -> Vec<String> {
     // 6.9.1."); the fact is then not repeated.
     let stated = |since: &str| {
         d.description.as_deref().is_some_and(|text| {
-            text.to_ascii_lowercase()
-                .contains(&format!("added in vsphere api {}", since.to_ascii_lowercase()))
+            text.to_ascii_lowercase().contains(&format!(
+                "added in vsphere api {}",
+                since.to_ascii_lowercase()
+            ))
         })
     };
     if let Some(since) = d.since.as_deref().filter(|since| !stated(since)) {

@@ -600,7 +600,11 @@ impl Lowering<'_> {
         properties: &serde_json::Map<String, Value>,
     ) -> Result<(String, Vec<String>), Diagnostic> {
         let files = self.files;
-        let extension = at.pointer.rsplit('/').next().unwrap_or("x-vsphere-required-if");
+        let extension = at
+            .pointer
+            .rsplit('/')
+            .next()
+            .unwrap_or("x-vsphere-required-if");
         let bad = || {
             files
                 .diagnostic(

@@ -524,10 +524,7 @@ impl Error {
         }
     }
 
-    pub(crate) fn config_caused(
-        message: impl Into<String>,
-        source: impl Into<BoxError>,
-    ) -> Error {
+    pub(crate) fn config_caused(message: impl Into<String>, source: impl Into<BoxError>) -> Error {
         Error::Config {
             message: message.into(),
             source: Some(source.into()),

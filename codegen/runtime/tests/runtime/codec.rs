@@ -360,7 +360,12 @@ fn id_types_convert_like_strings_and_are_looked_up_by_str() {
 
     // Borrow<str> promises the same Eq, Hash and Ord as str: check each.
     let state = RandomState::new();
-    for (a, b) in [("vm-1", "vm-2"), ("vm-10", "vm-9"), ("b", "a"), ("same", "same")] {
+    for (a, b) in [
+        ("vm-1", "vm-2"),
+        ("vm-10", "vm-9"),
+        ("b", "a"),
+        ("same", "same"),
+    ] {
         let (x, y) = (TestVmId::new(a), TestVmId::new(b));
         assert_eq!(x == y, a == b);
         assert_eq!(x.cmp(&y), a.cmp(b), "{a} vs {b}");
@@ -372,7 +377,15 @@ fn id_types_convert_like_strings_and_are_looked_up_by_str() {
     assert!(set.contains("vm-1") && !set.contains("vm-3"));
     let ordered: BTreeSet<TestVmId> = ["vm-2", "vm-1"].into_iter().map(TestVmId::from).collect();
     assert!(ordered.contains("vm-2"));
-    assert_eq!(ordered.range::<str, _>((std::ops::Bound::Included("vm-1"), std::ops::Bound::Excluded("vm-2"))).count(), 1);
+    assert_eq!(
+        ordered
+            .range::<str, _>((
+                std::ops::Bound::Included("vm-1"),
+                std::ops::Bound::Excluded("vm-2")
+            ))
+            .count(),
+        1
+    );
     let map = HashMap::from([(TestVmId::new("vm-1"), 1)]);
     assert_eq!(map.get("vm-1"), Some(&1));
 }

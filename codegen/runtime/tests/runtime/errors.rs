@@ -168,7 +168,14 @@ async fn empty_401_is_unauthenticated_and_a_challenge_is_kept() {
     let error = error_of(Style::Api, || Reply::empty(401)).await;
     // No vAPI body: a bare HTTP error, still recognisable as a refused session.
     assert!(
-        matches!(&error, Error::Http { status: 401, excerpt: None, .. }),
+        matches!(
+            &error,
+            Error::Http {
+                status: 401,
+                excerpt: None,
+                ..
+            }
+        ),
         "{error:?}"
     );
     assert_eq!(error.kind(), None);
@@ -197,7 +204,10 @@ async fn plain_text_404_is_a_bare_http_error_with_the_text() {
     })
     .await;
     // Not a vAPI NOT_FOUND: the server has no such endpoint.
-    assert!(matches!(&error, Error::Http { status: 404, .. }), "{error:?}");
+    assert!(
+        matches!(&error, Error::Http { status: 404, .. }),
+        "{error:?}"
+    );
     assert_eq!(error.kind(), None);
     assert_eq!(error.body_excerpt(), Some("404 page not found"));
     assert_eq!(
@@ -216,7 +226,10 @@ async fn html_502_is_unknown_with_an_excerpt() {
         )
     })
     .await;
-    assert!(matches!(&error, Error::Http { status: 502, .. }), "{error:?}");
+    assert!(
+        matches!(&error, Error::Http { status: 502, .. }),
+        "{error:?}"
+    );
     assert_eq!(error.kind(), None);
     assert_eq!(error.status(), Some(502));
     assert!(error.body_excerpt().unwrap().contains("502 Bad Gateway"));
@@ -241,7 +254,10 @@ async fn truncated_json_falls_back_to_the_status() {
         )
     })
     .await;
-    assert!(matches!(&error, Error::Http { status: 500, .. }), "{error:?}");
+    assert!(
+        matches!(&error, Error::Http { status: 500, .. }),
+        "{error:?}"
+    );
     assert!(error.body_excerpt().unwrap().starts_with("{\"error_type\""));
 }
 
@@ -265,7 +281,10 @@ async fn malformed_messages_never_panic() {
     let deep = "[".repeat(100_000);
     let server = Server::start(move |_| Reply::typed(500, "application/json", &deep)).await;
     let error = call_vm(&plain_client(&server.url(), Style::Api)).await;
-    assert!(matches!(&error, Error::Http { status: 500, .. }), "{error:?}");
+    assert!(
+        matches!(&error, Error::Http { status: 500, .. }),
+        "{error:?}"
+    );
     assert!(error.body_excerpt().unwrap().len() <= 1100);
 }
 
@@ -401,9 +420,9 @@ async fn redirects_are_not_followed() {
     assert_eq!(error.status(), Some(302));
     assert_eq!(error.location(), Some("http://127.0.0.1:9/steal"));
     assert!(
-        error
-            .to_string()
-            .contains("redirecting to `http://127.0.0.1:9/steal`; the client does not follow redirects"),
+        error.to_string().contains(
+            "redirecting to `http://127.0.0.1:9/steal`; the client does not follow redirects"
+        ),
         "{error}"
     );
 }

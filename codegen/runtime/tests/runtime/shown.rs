@@ -39,14 +39,17 @@ fn shown(error: &Error, variant: &str) -> String {
     let display = error.to_string();
     let debug = format!("{error:?}");
     println!("{variant}:\n  Display: {display}\n  Debug:   {debug}");
-    assert!(
-        debug.starts_with(variant),
-        "Debug of {variant} is {debug}"
-    );
+    assert!(debug.starts_with(variant), "Debug of {variant} is {debug}");
     assert!(!display.contains('\n'), "one line: {display}");
     for secret in [PASSWORD, TOKEN, "admin:"] {
-        assert!(!display.contains(secret), "{variant} Display shows {secret}: {display}");
-        assert!(!debug.contains(secret), "{variant} Debug shows {secret}: {debug}");
+        assert!(
+            !display.contains(secret),
+            "{variant} Display shows {secret}: {display}"
+        );
+        assert!(
+            !debug.contains(secret),
+            "{variant} Debug shows {secret}: {debug}"
+        );
     }
     display
 }
@@ -61,7 +64,10 @@ fn names_call(error: &Error, display: &str, operation: &str, method: Method, pat
         "{error:?}"
     );
     let prefix = format!("{operation} ({method} {path}): ");
-    assert!(display.starts_with(&prefix), "`{display}` starts with `{prefix}`");
+    assert!(
+        display.starts_with(&prefix),
+        "`{display}` starts with `{prefix}`"
+    );
 }
 
 /// An operation with only an `/api` form, as `cis.session.get` was before it got its `/rest` one.
@@ -98,14 +104,24 @@ async fn every_error_variant_names_its_call_says_what_to_do_and_hides_secrets() 
     .await;
     let display = shown(&error, "Api");
     names_get(&error, &display);
-    assert!(display.ends_with("NOT_FOUND (HTTP 404): No VM vm-1."), "{display}");
+    assert!(
+        display.ends_with("NOT_FOUND (HTTP 404): No VM vm-1."),
+        "{display}"
+    );
 
     // Http: a status without a vAPI body is its own case, not a vAPI NOT_FOUND.
-    let error = served(|| Reply::typed(404, "text/plain", "404 page not found"), |b| b).await;
+    let error = served(
+        || Reply::typed(404, "text/plain", "404 page not found"),
+        |b| b,
+    )
+    .await;
     let display = shown(&error, "Http");
     names_get(&error, &display);
     assert!(matches!(error, Error::Http { status: 404, .. }) && error.kind().is_none());
-    assert!(display.contains("check the base URL and the URL style"), "{display}");
+    assert!(
+        display.contains("check the base URL and the URL style"),
+        "{display}"
+    );
 
     // Http, a redirect: Location kept, its credentials never shown.
     let error = served(
@@ -120,7 +136,11 @@ async fn every_error_variant_names_its_call_says_what_to_do_and_hides_secrets() 
     .await;
     let display = shown(&error, "Http");
     names_get(&error, &display);
-    assert!(error.location().is_some_and(|l| l.contains("vc2.example.com")));
+    assert!(
+        error
+            .location()
+            .is_some_and(|l| l.contains("vc2.example.com"))
+    );
     assert!(
         display.contains("redirecting to `https://<redacted>@vc2.example.com/api/vcenter/vm/vm-1`")
             && display.contains("use the redirect's target as the base URL"),
@@ -130,11 +150,7 @@ async fn every_error_variant_names_its_call_says_what_to_do_and_hides_secrets() 
     // Http, in a style the operation lacks: the error says the other form was sent.
     let server = Server::start(|_| Reply::typed(404, "text/plain", "404 page not found")).await;
     let client = builder(&server.url()).style(Style::Rest).build().unwrap();
-    let error = client
-        .call(&API_ONLY)
-        .send::<String>()
-        .await
-        .unwrap_err();
+    let error = client.call(&API_ONLY).send::<String>().await.unwrap_err();
     let display = shown(&error, "Http");
     assert_eq!(error.call().unwrap().missing_style, Some(Style::Rest));
     assert!(
@@ -147,12 +163,17 @@ async fn every_error_variant_names_its_call_says_what_to_do_and_hides_secrets() 
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let client = builder(&format!("http://127.0.0.1:{port}")).build().unwrap();
+    let client = builder(&format!("http://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
     let error = get_vm(&client).await;
     let display = shown(&error, "Connect");
     names_get(&error, &display);
     assert!(error.source().is_some());
-    assert!(display.contains("check the host name, the port"), "{display}");
+    assert!(
+        display.contains("check the host name, the port"),
+        "{display}"
+    );
 
     // Tls: an untrusted root; the reason once, then what to do; the cause as source().
     let ca = pki();
@@ -166,7 +187,11 @@ async fn every_error_variant_names_its_call_says_what_to_do_and_hides_secrets() 
         "{display}"
     );
     let debug = format!("{error:?}");
-    assert_eq!(debug.matches("UnknownIssuer").count(), 1, "the reason once: {debug}");
+    assert_eq!(
+        debug.matches("UnknownIssuer").count(),
+        1,
+        "the reason once: {debug}"
+    );
 
     // Transport: the body is cut short.
     let error = served(
@@ -186,7 +211,10 @@ async fn every_error_variant_names_its_call_says_what_to_do_and_hides_secrets() 
     .await;
     let display = shown(&error, "Timeout");
     names_get(&error, &display);
-    assert!(display.contains("raise ClientBuilder::timeout"), "{display}");
+    assert!(
+        display.contains("raise ClientBuilder::timeout"),
+        "{display}"
+    );
 
     // Decode: a success that is not the expected type.
     let error = served(|| Reply::json(200, r#"{"not": "a string"}"#), |b| b).await;
@@ -201,7 +229,10 @@ async fn every_error_variant_names_its_call_says_what_to_do_and_hides_secrets() 
     .await;
     let display = shown(&error, "ResponseTooLarge");
     names_get(&error, &display);
-    assert!(display.contains("raise ClientBuilder::max_response_bytes"), "{display}");
+    assert!(
+        display.contains("raise ClientBuilder::max_response_bytes"),
+        "{display}"
+    );
 
     // Validation: refused before sending, naming the field and the call.
     let client = builder("https://vcenter.example.com").build().unwrap();
@@ -222,7 +253,9 @@ async fn every_error_variant_names_its_call_says_what_to_do_and_hides_secrets() 
     assert!(display.contains(r#"invalid `spec.nics_to_update["4000"].mac_address`, not sent"#));
 
     // Usage: login without credentials names the session operation.
-    let client = Client::builder("https://vcenter.example.com").build().unwrap();
+    let client = Client::builder("https://vcenter.example.com")
+        .build()
+        .unwrap();
     let error = client.login().await.unwrap_err();
     let display = shown(&error, "Usage");
     names_call(
