@@ -206,6 +206,9 @@ pub struct Field {
     pub docs: Docs,
     /// Required when the sibling field (JSON name) has one of these values.
     pub required_if: Option<(String, Vec<String>)>,
+    /// The union case the field belongs to: it may be set only when the sibling field (JSON
+    /// name) has one of these values (`x-vsphere-relevant-if`, else the `required_if` values).
+    pub relevant_if: Option<(String, Vec<String>)>,
 }
 
 /// A type as used by a field, parameter or result.

@@ -15,4 +15,4 @@ pub mod cis;
 pub mod vapi;
 /// The `vcenter` namespace.
 pub mod vcenter;
-pub use runtime::{Client, ClientBuilder, Error, Style};
+pub use runtime::{ApiError, CallInfo, Client, ClientBuilder, Error, ErrorKind, Style};

@@ -26,7 +26,8 @@
 //! - under [`Style::Rest`], before a value is checked against a schema with
 //!   `x-vsphere-rest-map-as-list: true` its `[{"key": k, "value": v}]` list is turned back into
 //!   an object, and for a schema with `x-vsphere-class: C` the member `"@class"` must equal `C`
-//!   and is removed; `x-vsphere-required-if` is enforced in both styles.
+//!   and is removed; `x-vsphere-required-if` and `x-vsphere-relevant-if` (union case fields,
+//!   refused in the other cases) are enforced in both styles.
 
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -41,6 +42,7 @@ pub const EXTENSIONS: &[&str] = &[
     "x-vsphere-rest-map-as-list",
     "x-vsphere-class",
     "x-vsphere-required-if",
+    "x-vsphere-relevant-if",
     "x-vsphere-idempotency-token",
 ];
 
@@ -443,8 +445,10 @@ impl Spec {
             for (name, prop) in props {
                 let ploc = loc.child("properties").child(name);
                 self.lint_node(&ploc, errors);
-                if let Some(rule) = prop.get("x-vsphere-required-if") {
-                    self.lint_required_if(&ploc, rule, props, loc, errors);
+                for extension in ["x-vsphere-required-if", "x-vsphere-relevant-if"] {
+                    if let Some(rule) = prop.get(extension) {
+                        self.lint_required_if(&ploc, extension, rule, props, loc, errors);
+                    }
                 }
             }
             if let Some(required) = map.get("required").and_then(Value::as_array) {
@@ -469,6 +473,7 @@ impl Spec {
     fn lint_required_if(
         &self,
         ploc: &Loc,
+        extension: &str,
         rule: &Value,
         props: &Map<String, Value>,
         parent: &Loc,
@@ -477,7 +482,9 @@ impl Spec {
         let Some(rule) = rule.as_object() else { return };
         for (sibling, values) in rule {
             if !props.contains_key(sibling) {
-                errors.push(format!("{ploc}: x-vsphere-required-if names `{sibling}`, which is not a sibling property"));
+                errors.push(format!(
+                    "{ploc}: {extension} names `{sibling}`, which is not a sibling property"
+                ));
                 continue;
             }
             let sloc = parent.child("properties").child(sibling);
@@ -489,7 +496,7 @@ impl Spec {
                 for v in values {
                     if !allowed.contains(v) {
                         errors.push(format!(
-                            "{ploc}: x-vsphere-required-if value {v} is not a value of `{sibling}`"
+                            "{ploc}: {extension} value {v} is not a value of `{sibling}`"
                         ));
                     }
                 }
@@ -531,13 +538,16 @@ impl Spec {
                                 .is_some_and(Value::is_object))
                 }
                 "x-vsphere-idempotency-token" => value.is_boolean(),
-                "x-vsphere-required-if" => value.as_object().is_some_and(|m| {
-                    !m.is_empty()
-                        && m.values().all(|v| {
-                            v.as_array()
-                                .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_string))
-                        })
-                }),
+                "x-vsphere-required-if" | "x-vsphere-relevant-if" => {
+                    value.as_object().is_some_and(|m| {
+                        !m.is_empty()
+                            && m.values().all(|v| {
+                                v.as_array().is_some_and(|a| {
+                                    !a.is_empty() && a.iter().all(Value::is_string)
+                                })
+                            })
+                    })
+                }
                 "type" => value.as_str().is_some_and(|t| {
                     ["object", "array", "string", "boolean", "integer", "number"].contains(&t)
                 }),
@@ -731,6 +741,22 @@ impl Spec {
                             obj[sibling]
                         ));
                     }
+                }
+            }
+            // A union case field (relevant-if, else required-if) is refused in the other cases.
+            let case = prop
+                .get("x-vsphere-relevant-if")
+                .or_else(|| prop.get("x-vsphere-required-if"))
+                .and_then(Value::as_object);
+            for (sibling, values) in case.into_iter().flatten() {
+                let other = obj.get(sibling).is_some_and(|v| {
+                    !v.is_null() && values.as_array().is_some_and(|a| !a.contains(v))
+                });
+                if other && set(name) {
+                    errors.push(format!(
+                        "{at}: `{name}` is only relevant when `{sibling}` is one of {values}, not {} ({target})",
+                        obj[sibling]
+                    ));
                 }
             }
         }

@@ -399,7 +399,19 @@ fn conditionally_required_field_fails() {
     assert_fails(
         "vcenter.vm.instant_clone.api.request.json",
         body,
-        "`network` is required when `type` is \"STANDARD_PORTGROUP\"",
+        "`network` is required when `type` is \"DISTRIBUTED_PORTGROUP\"",
+    );
+
+    // A union case field in another case: a FILE serial backing with a host device.
+    let mut body = fixture("vcenter.vm.instant_clone.api.request.json");
+    body["serial_ports_to_update"]["obj-103"]["backing"]
+        .as_object_mut()
+        .unwrap()
+        .insert("host_device".into(), json!("/dev/ttyS0"));
+    assert_fails(
+        "vcenter.vm.instant_clone.api.request.json",
+        body,
+        "`host_device` is only relevant when `type` is one of [\"HOST_DEVICE\"], not \"FILE\"",
     );
 
     // Export session Info: an INPUT warning names its parameter.

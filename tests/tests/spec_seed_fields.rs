@@ -396,7 +396,7 @@ fn operations() -> Vec<OperationRow> {
         ]),
         (SC, vec![Api, Rest], None, vec![(401, "UNAUTHENTICATED")]),
         (SD, vec![Api, Rest], None, vec![(401, "UNAUTHENTICATED")]),
-        (SG, vec![Api], None, vec![(401, "UNAUTHENTICATED")]),
+        (SG, vec![Api, Rest], None, vec![(401, "UNAUTHENTICATED")]),
         // ---- check-out companions
         (CL, vec![Api, Rest], Some("6.9.1"), vec![
             (404, "NOT_FOUND"), (400, "INVALID_ARGUMENT"), (401, "UNAUTHENTICATED"),

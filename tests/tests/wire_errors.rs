@@ -6,6 +6,8 @@
 //!   `{"error_type": "<UPPER_SNAKE>", ...}`), decodes to its kind with its messages, data,
 //!   challenge and status.
 //! - The error fixtures of the seeds decode the same way; an unknown error type is kept.
+//! - Every error names its call (operation, method, path as sent). Bodies that are not vAPI
+//!   errors are `Error::Http`, never a vAPI kind; a call in a style the operation lacks says so.
 //! - Bodies that are not vAPI errors (empty, plain text, HTML, JSON labelled text/plain,
 //!   truncated JSON, far too large, cut short) and servers that stall or are gone end in an
 //!   error, never a panic or a hang.
@@ -107,8 +109,7 @@ fn client(standin: &StandIn, style: Style, operation: &str) -> Client {
 async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
     match operation {
         "vcenter.vm.instant_clone" => client
-            .vcenter()
-            .vm()
+            .vcenter().vm()
             .instant_clone(&InstantCloneSpec::new(
                 VirtualMachineId::new("vm-42"),
                 "clone",
@@ -116,30 +117,18 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
             .await
             .map(drop),
         "vcenter.vm.get" => client
-            .vcenter()
-            .vm()
+            .vcenter().vm()
             .get(&VirtualMachineId::new(VM))
             .await
             .map(drop),
-        "vcenter.vm.list" => client
-            .vcenter()
-            .vm()
-            .list(&ListQuery::new())
-            .await
-            .map(drop),
+        "vcenter.vm.list" => client.vcenter().vm().list(&ListQuery::new()).await.map(drop),
         "vcenter.vm_template.library_items.check_outs.check_out" => client
-            .vcenter()
-            .vm_template()
-            .library_items()
-            .check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .check_out(&LibraryItemId::new(ITEM), None)
             .await
             .map(drop),
         "vcenter.vm_template.library_items.check_outs.check_in" => client
-            .vcenter()
-            .vm_template()
-            .library_items()
-            .check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .check_in(
                 &LibraryItemId::new(ITEM),
                 &VirtualMachineId::new(VM),
@@ -149,26 +138,17 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
             .map(drop),
         "vcenter.vm_template.library_items.check_outs.delete" => {
             client
-                .vcenter()
-                .vm_template()
-                .library_items()
-                .check_outs()
+                .vcenter().vm_template().library_items().check_outs()
                 .delete(&LibraryItemId::new(ITEM), &VirtualMachineId::new(VM))
                 .await
         }
         "vcenter.vm_template.library_items.check_outs.get" => client
-            .vcenter()
-            .vm_template()
-            .library_items()
-            .check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .get(&LibraryItemId::new(ITEM), &VirtualMachineId::new(VM))
             .await
             .map(drop),
         "vcenter.vm_template.library_items.check_outs.list" => client
-            .vcenter()
-            .vm_template()
-            .library_items()
-            .check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .list(&LibraryItemId::new(ITEM))
             .await
             .map(drop),
@@ -176,25 +156,19 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
             let mut source = SourceInfo::new();
             source.vm_id = Some(VirtualMachineId::new("vm-42"));
             client
-                .vcenter()
-                .ovf()
-                .export_session()
+                .vcenter().ovf().export_session()
                 .create(None, &source, &CreateSpec::new(TargetType::DownloadTarget))
                 .await
                 .map(drop)
         }
         "vcenter.ovf.export_session.get" => client
-            .vcenter()
-            .ovf()
-            .export_session()
+            .vcenter().ovf().export_session()
             .get(&VcenterOvfExportSessionId::new(SESSION))
             .await
             .map(drop),
         "vcenter.ovf.export_session.delete" => {
             client
-                .vcenter()
-                .ovf()
-                .export_session()
+                .vcenter().ovf().export_session()
                 .delete(&VcenterOvfExportSessionId::new(SESSION))
                 .await
         }
@@ -312,6 +286,22 @@ async fn every_documented_error_decodes_in_both_body_formats() {
                     error
                         .to_string()
                         .contains(message["default_message"].as_str().unwrap_or_default()),
+                    "{what}: Display `{error}`"
+                );
+                // The error names the call: operation, method and the path as sent.
+                let call = error.call().expect("a call");
+                assert_eq!(call.operation, endpoint.operation, "{what}");
+                assert_eq!(call.method.as_str(), endpoint.method, "{what}");
+                let sent = match &endpoint.query {
+                    Some(query) => format!("{}?{query}", endpoint.path),
+                    None => endpoint.path.clone(),
+                };
+                assert_eq!(call.path, sent, "{what}");
+                assert!(
+                    error.to_string().starts_with(&format!(
+                        "{} ({} {sent}): ",
+                        endpoint.operation, endpoint.method
+                    )),
                     "{what}: Display `{error}`"
                 );
                 checked += 1;
@@ -460,11 +450,43 @@ async fn an_empty_401_is_unauthenticated() {
 }
 
 #[tokio::test]
-async fn a_plain_text_404_is_not_found_with_the_text_kept() {
+async fn a_plain_text_404_is_a_bare_http_error_not_a_vapi_not_found() {
     let error = instant_clone_error(Reply::raw(404, "text/plain", "404 page not found\n")).await;
-    assert_eq!(error.kind(), Some(&ErrorKind::NotFound), "{error:?}");
+    assert!(
+        matches!(&error, Error::Http { status: 404, .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.kind(), None, "no vAPI kind without a vAPI body");
     assert_eq!(error.body_excerpt(), Some("404 page not found"));
-    assert!(error.to_string().contains("404 page not found"), "{error}");
+    let shown = error.to_string();
+    assert!(
+        shown.starts_with("vcenter.vm.instant_clone (POST /api/vcenter/vm?action=instant-clone): HTTP 404 without a vAPI error body: 404 page not found"),
+        "{shown}"
+    );
+}
+
+/// A client preferring a style the operation lacks sends the other form, and a bare 404 from a
+/// server without it says so instead of passing for a vAPI NOT_FOUND.
+#[tokio::test]
+async fn a_call_in_a_style_the_operation_lacks_says_so() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::raw(404, "text/plain", "404 page not found\n"));
+    let client = client(&standin, Style::Api, "vcenter.ovf.export_session.get");
+    let error = within(LIMIT, invoke(&client, "vcenter.ovf.export_session.get"))
+        .await
+        .expect_err("404");
+    standin.only_request().assert_target(
+        "GET",
+        "/rest/com/vmware/vcenter/ovf/export-session/id:session%201",
+        None,
+    );
+    assert_eq!(error.call().and_then(|c| c.missing_style), Some(Style::Api));
+    assert!(
+        error
+            .to_string()
+            .contains("the operation has no /api form, so its /rest form was sent"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -473,7 +495,7 @@ async fn an_html_502_keeps_status_and_excerpt() {
     let error = instant_clone_error(Reply::raw(502, "text/html", html)).await;
     assert_eq!(error.status(), Some(502));
     assert!(
-        matches!(error.kind(), Some(ErrorKind::Unknown(kind)) if kind.contains("502")),
+        matches!(&error, Error::Http { status: 502, .. }),
         "{error:?}"
     );
     assert_eq!(error.body_excerpt(), Some(html));
@@ -514,7 +536,10 @@ async fn json_labelled_text_plain_is_still_decoded() {
 async fn truncated_json_is_an_error_with_an_excerpt() {
     let cut = r#"{"error_type": "NOT_FOUND", "messages": [{"id": "com.vmware.x", "default_mess"#;
     let error = instant_clone_error(Reply::raw(404, "application/json", cut)).await;
-    assert_eq!(error.kind(), Some(&ErrorKind::NotFound), "{error:?}");
+    assert!(
+        matches!(&error, Error::Http { status: 404, .. }),
+        "{error:?}"
+    );
     assert_eq!(error.body_excerpt(), Some(cut));
 
     // A truncated success body is a decode error naming the status, with the excerpt.
@@ -536,8 +561,9 @@ fn assert_too_large(error: &Error, status: u16) {
             status: got,
             limit,
             excerpt,
-            ..
+            call,
         } => {
+            assert_eq!(call.operation, "vcenter.vm.instant_clone");
             assert_eq!(*got, status);
             assert_eq!(*limit, vsphere_client::runtime::DEFAULT_MAX_RESPONSE_BYTES);
             assert!(excerpt.starts_with("xxxx"), "excerpt {excerpt:?}");

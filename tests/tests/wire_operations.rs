@@ -62,9 +62,10 @@ fn instant_clone_spec() -> InstantCloneSpec {
     placement.resource_pool = Some(ResourcePoolId::new("obj-103"));
     spec.placement = Some(placement);
 
+    // The fixture's one port per backing type, each with its own case's fields.
     let mut nic = ethernet::UpdateSpec::new();
     nic.start_connected = Some(true);
-    let mut backing = ethernet::BackingSpec::new(ethernet::BackingType::StandardPortgroup);
+    let mut backing = ethernet::BackingSpec::new(ethernet::BackingType::DistributedPortgroup);
     backing.distributed_port = Some("string".to_owned());
     backing.network = Some(NetworkId::new("obj-103"));
     nic.backing = Some(backing);
@@ -75,28 +76,74 @@ fn instant_clone_spec() -> InstantCloneSpec {
     nic.upt_compatibility_enabled = Some(true);
     spec.nics_to_update = Some([(HardwareEthernetId::new("obj-103"), nic)].into());
 
-    let mut port = serial::UpdateSpec::new();
-    port.start_connected = Some(true);
-    let mut backing = serial::BackingSpec::new(serial::BackingType::File);
-    backing.proxy = Some("http://myurl.com".to_owned());
-    backing.file = Some("string".to_owned());
-    backing.pipe = Some("string".to_owned());
-    backing.host_device = Some("string".to_owned());
-    backing.no_rx_loss = Some(true);
-    backing.network_location = Some("http://myurl.com".to_owned());
-    port.backing = Some(backing);
-    port.allow_guest_control = Some(true);
-    port.yield_on_poll = Some(true);
-    spec.serial_ports_to_update = Some([(HardwareSerialPortId::new("obj-103"), port)].into());
+    let serial_port = |kind, set: &dyn Fn(&mut serial::BackingSpec)| {
+        let mut port = serial::UpdateSpec::new();
+        port.start_connected = Some(true);
+        let mut backing = serial::BackingSpec::new(kind);
+        set(&mut backing);
+        port.backing = Some(backing);
+        port.allow_guest_control = Some(true);
+        port.yield_on_poll = Some(true);
+        port
+    };
+    spec.serial_ports_to_update = Some(
+        [
+            (
+                HardwareSerialPortId::new("obj-103"),
+                serial_port(serial::BackingType::File, &|b| {
+                    b.file = Some("string".to_owned());
+                }),
+            ),
+            (
+                HardwareSerialPortId::new("obj-104"),
+                serial_port(serial::BackingType::HostDevice, &|b| {
+                    b.host_device = Some("string".to_owned());
+                }),
+            ),
+            (
+                HardwareSerialPortId::new("obj-105"),
+                serial_port(serial::BackingType::PipeServer, &|b| {
+                    b.pipe = Some("string".to_owned());
+                    b.no_rx_loss = Some(true);
+                }),
+            ),
+            (
+                HardwareSerialPortId::new("obj-106"),
+                serial_port(serial::BackingType::NetworkServer, &|b| {
+                    b.proxy = Some("http://myurl.com".to_owned());
+                    b.network_location = Some("http://myurl.com".to_owned());
+                }),
+            ),
+        ]
+        .into(),
+    );
 
-    let mut port = parallel::UpdateSpec::new();
-    port.start_connected = Some(true);
-    let mut backing = parallel::BackingSpec::new(parallel::BackingType::File);
-    backing.file = Some("string".to_owned());
-    backing.host_device = Some("string".to_owned());
-    port.backing = Some(backing);
-    port.allow_guest_control = Some(true);
-    spec.parallel_ports_to_update = Some([(HardwareParallelPortId::new("obj-103"), port)].into());
+    let parallel_port = |kind, set: &dyn Fn(&mut parallel::BackingSpec)| {
+        let mut port = parallel::UpdateSpec::new();
+        port.start_connected = Some(true);
+        let mut backing = parallel::BackingSpec::new(kind);
+        set(&mut backing);
+        port.backing = Some(backing);
+        port.allow_guest_control = Some(true);
+        port
+    };
+    spec.parallel_ports_to_update = Some(
+        [
+            (
+                HardwareParallelPortId::new("obj-103"),
+                parallel_port(parallel::BackingType::File, &|b| {
+                    b.file = Some("string".to_owned());
+                }),
+            ),
+            (
+                HardwareParallelPortId::new("obj-104"),
+                parallel_port(parallel::BackingType::HostDevice, &|b| {
+                    b.host_device = Some("string".to_owned());
+                }),
+            ),
+        ]
+        .into(),
+    );
     spec
 }
 
@@ -142,8 +189,7 @@ async fn instant_clone_api_sends_the_bare_spec_and_decodes_the_bare_id() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Api)
-            .vcenter()
-            .vm()
+            .vcenter().vm()
             .instant_clone(&instant_clone_spec()),
     )
     .await
@@ -166,8 +212,7 @@ async fn instant_clone_rest_sends_the_spec_envelope_with_key_value_maps() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter()
-            .vm()
+            .vcenter().vm()
             .instant_clone(&instant_clone_spec()),
     )
     .await
@@ -218,10 +263,7 @@ async fn check_out_api_percent_encodes_the_item_id_and_sends_the_bare_spec() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Api)
-            .vcenter()
-            .vm_template()
-            .library_items()
-            .check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .check_out(&item, Some(&check_out_spec())),
     )
     .await
@@ -251,10 +293,7 @@ async fn check_out_rest_percent_encodes_the_item_id_and_sends_the_spec_envelope(
     let vm = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter()
-            .vm_template()
-            .library_items()
-            .check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .check_out(&item, Some(&check_out_spec())),
     )
     .await
@@ -282,10 +321,7 @@ async fn check_out_without_spec_sends_no_spec() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Api)
-            .vcenter()
-            .vm_template()
-            .library_items()
-            .check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .check_out(&item, None),
     )
     .await
@@ -302,6 +338,11 @@ async fn check_out_without_spec_sends_no_spec() {
         "no body expected, got {:?}",
         String::from_utf8_lossy(&request.body)
     );
+    // RFC 9110: a bodyless POST says its length (VMware's SDK sends it too); no content type
+    // is claimed for content that is not there.
+    assert_eq!(request.header("content-length"), Some("0"));
+    assert_eq!(request.header("transfer-encoding"), None);
+    assert_eq!(request.header("content-type"), None);
 
     // /rest: the envelope has no `spec` member (an empty envelope or no body at all).
     let standin = StandIn::start().await;
@@ -309,10 +350,7 @@ async fn check_out_without_spec_sends_no_spec() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter()
-            .vm_template()
-            .library_items()
-            .check_outs()
+            .vcenter().vm_template().library_items().check_outs()
             .check_out(&item, None),
     )
     .await
@@ -363,10 +401,7 @@ async fn check_in_sends_the_spec_to_the_vm_path_and_decodes_the_version() {
         let version = within(
             LIMIT,
             client(&standin, style)
-                .vcenter()
-                .vm_template()
-                .library_items()
-                .check_outs()
+                .vcenter().vm_template().library_items().check_outs()
                 .check_in(
                     &LibraryItemId::new(ODD_ITEM.0),
                     &VirtualMachineId::new(ODD_VM.0),
@@ -441,15 +476,11 @@ async fn export_session_create_rest_sends_the_envelope_with_class() {
         ));
         let session = within(
             LIMIT,
-            client(&standin, style)
-                .vcenter()
-                .ovf()
-                .export_session()
-                .create(
-                    Some("6f1d8f4c-2c7e-4b7a-9a3e-2f4b9f0c1d2e"),
-                    &export_source(),
-                    &export_create_spec(),
-                ),
+            client(&standin, style).vcenter().ovf().export_session().create(
+                Some("6f1d8f4c-2c7e-4b7a-9a3e-2f4b9f0c1d2e"),
+                &export_source(),
+                &export_create_spec(),
+            ),
         )
         .await
         .expect("export session create");
@@ -519,9 +550,7 @@ async fn export_session_fills_a_fresh_uuid_client_token_when_none_is_given() {
         let session = within(
             LIMIT,
             client
-                .vcenter()
-                .ovf()
-                .export_session()
+                .vcenter().ovf().export_session()
                 .create(None, &source, &spec),
         )
         .await
@@ -599,10 +628,21 @@ async fn export_session_retry_after_401_reuses_the_client_token() {
 // ------------------------------------------------------------------ sessions
 
 #[tokio::test]
-async fn session_get_uses_api_in_both_styles_and_decodes_the_info() {
-    for style in [Style::Api, Style::Rest] {
+async fn session_get_uses_each_style_s_form_and_decodes_the_info() {
+    for (style, path, response) in [
+        (
+            Style::Api,
+            "/api/session",
+            "cis.session.get.api.response.json",
+        ),
+        (
+            Style::Rest,
+            "/rest/com/vmware/cis/session",
+            "cis.session.get.rest.response.json",
+        ),
+    ] {
         let standin = StandIn::start().await;
-        standin.push(Reply::api_ok(&fixture("cis.session.get.api.response.json")));
+        standin.push(Reply::json(200, &fixture(response)));
         let info = within(LIMIT, client(&standin, style).cis().session().get())
             .await
             .expect("session get");
@@ -610,10 +650,15 @@ async fn session_get_uses_api_in_both_styles_and_decodes_the_info() {
         assert_eq!(info.created_time, "2026-11-23T19:07:00.000Z");
         assert_eq!(info.last_accessed_time, "2026-11-23T19:12:34.567Z");
         let request = standin.only_request();
-        request.assert_target("GET", "/api/session", None);
+        request.assert_target("GET", path, None);
         assert_call_headers(&request);
         assert!(request.body.is_empty(), "GET sends no body");
         assert_eq!(request.header("content-type"), None);
+        assert_eq!(
+            request.header("content-length"),
+            None,
+            "a GET claims no length"
+        );
     }
 }
 
@@ -676,8 +721,7 @@ async fn rest_result_without_value_wrapper_is_a_decode_error() {
     let error = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter()
-            .vm()
+            .vcenter().vm()
             .instant_clone(&InstantCloneSpec::new(VirtualMachineId::new("vm-42"), "c")),
     )
     .await
@@ -687,4 +731,108 @@ async fn rest_result_without_value_wrapper_is_a_decode_error() {
         "{error:?}"
     );
     assert_eq!(standin.take().len(), 1);
+}
+
+/// The whole header set of each kind of request, the basis of the header-by-header comparison
+/// with VMware's Python SDK in the issue 12 note: nothing else is sent (no cookies, no
+/// `Accept-Encoding`, no `Connection`), and each header has the value stated.
+#[tokio::test]
+async fn each_kind_of_request_sends_exactly_these_headers() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::json(201, &json!("tok")));
+    standin.push(Reply::api_ok(&json!("vm-1")));
+    standin.push(Reply::api_ok(&json!("vm-2")));
+    standin.push(Reply::json(
+        200,
+        &fixture("cis.session.get.api.response.json"),
+    ));
+    standin.push(Reply::empty(204));
+    let client = Client::builder(&standin.url())
+        .credentials("administrator@vsphere.local", "pw")
+        .build()
+        .expect("client");
+    within(LIMIT, client.login()).await.expect("login");
+    within(
+        LIMIT,
+        client.vcenter().vm().instant_clone(&InstantCloneSpec::new(
+            VirtualMachineId::new("vm-42"),
+            "clone",
+        )),
+    )
+    .await
+    .expect("POST with a body");
+    within(
+        LIMIT,
+        client
+            .vcenter().vm_template().library_items().check_outs()
+            .check_out(&LibraryItemId::new("item-1"), None),
+    )
+    .await
+    .expect("bodyless POST");
+    within(LIMIT, client.cis().session().get())
+        .await
+        .expect("GET");
+    within(LIMIT, client.logout()).await.expect("DELETE");
+
+    let host = standin.url().trim_start_matches("http://").to_owned();
+    let requests = standin.take();
+    let expected: [&[(&str, &str)]; 5] = [
+        &[
+            ("accept", "application/json"),
+            (
+                "authorization",
+                "Basic YWRtaW5pc3RyYXRvckB2c3BoZXJlLmxvY2FsOnB3",
+            ),
+            ("content-length", "0"),
+        ],
+        &[
+            ("accept", "application/json"),
+            ("vmware-api-session-id", "tok"),
+            ("content-type", "application/json"),
+            ("content-length", "*"),
+        ],
+        &[
+            ("accept", "application/json"),
+            ("vmware-api-session-id", "tok"),
+            ("content-length", "0"),
+        ],
+        &[
+            ("accept", "application/json"),
+            ("vmware-api-session-id", "tok"),
+        ],
+        &[
+            ("accept", "application/json"),
+            ("vmware-api-session-id", "tok"),
+        ],
+    ];
+    for (request, expected) in requests.iter().zip(expected) {
+        let mut want: Vec<(String, String)> = expected
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect();
+        // The crate's name and version, whatever the version is.
+        want.push((
+            "user-agent".to_owned(),
+            "vsphere-client/<version>".to_owned(),
+        ));
+        want.push(("host".to_owned(), host.clone()));
+        want.sort();
+        let mut got: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let v = if n == "content-length" && v != "0" {
+                    "*".to_owned()
+                } else if n == "user-agent" && v.starts_with("vsphere-client/") {
+                    "vsphere-client/<version>".to_owned()
+                } else {
+                    v.clone()
+                };
+                (n.clone(), v)
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got, want, "{}", request.line());
+    }
+    assert_eq!(requests.len(), 5);
 }

@@ -128,7 +128,13 @@ async fn the_token_is_sent_on_every_later_call_and_basic_auth_never() {
         standin.push(ok_vm(style, "vm-1"));
         standin.push(ok_vm(style, "vm-2"));
         standin.push(Reply::rest_ok(&json!("export-1")));
-        standin.push(Reply::api_ok(&fixture("cis.session.get.api.response.json")));
+        standin.push(Reply::json(
+            200,
+            &fixture(match style {
+                Style::Api => "cis.session.get.api.response.json",
+                Style::Rest => "cis.session.get.rest.response.json",
+            }),
+        ));
         let client = with_credentials(&standin, style);
         within(LIMIT, client.cis().session().create())
             .await
@@ -464,4 +470,113 @@ async fn concurrent_401s_log_in_once() {
         1,
         "one re-login for the burst"
     );
+}
+
+#[tokio::test]
+async fn login_is_a_bodyless_post_with_content_length_zero() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(created(style, 201, "t1"));
+        let client = with_credentials(&standin, style);
+        within(LIMIT, client.login()).await.expect("login");
+        let request = standin.only_request();
+        assert_login(&request, style);
+        assert!(request.body.is_empty());
+        assert_eq!(request.header("content-length"), Some("0"), "{style}");
+        assert_eq!(request.header("content-type"), None, "{style}");
+    }
+}
+
+#[tokio::test]
+async fn after_logout_a_401_is_returned_without_logging_in_until_login() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(created(style, 201, "t1"));
+        standin.push(Reply::empty(if style == Style::Api { 204 } else { 200 }));
+        standin.push(unauthenticated(style));
+        let client = with_credentials(&standin, style);
+        within(LIMIT, client.login()).await.expect("login");
+        within(LIMIT, client.logout()).await.expect("logout");
+        assert_eq!(client.session_token(), None);
+
+        let error = within(LIMIT, client.vcenter().vm().instant_clone(&spec()))
+            .await
+            .expect_err("no session after logout");
+        assert!(error.is_unauthenticated(), "{error:?}");
+        let requests = standin.take();
+        let call = format!("POST {}?action=instant-clone", vm_path(style));
+        let login = format!("POST {}", session_path(style));
+        let logout = format!("DELETE {}", session_path(style));
+        assert_eq!(
+            lines(&requests),
+            [login.as_str(), &logout, &call],
+            "{style}: no login after the 401"
+        );
+        assert_eq!(requests[2].session_id(), None);
+
+        // login() turns automatic re-login back on.
+        standin.push(created(style, 201, "t2"));
+        standin.push(unauthenticated(style));
+        standin.push(created(style, 201, "t3"));
+        standin.push(ok_vm(style, "vm-9"));
+        within(LIMIT, client.login()).await.expect("login again");
+        let vm = within(LIMIT, client.vcenter().vm().instant_clone(&spec()))
+            .await
+            .expect("re-login after the 401");
+        assert_eq!(vm.as_str(), "vm-9");
+        assert_eq!(
+            lines(&standin.take()),
+            [login.as_str(), &call, &login, &call],
+            "{style}"
+        );
+        assert_eq!(client.session_token().as_deref(), Some("t3"));
+    }
+}
+
+#[tokio::test]
+async fn the_current_session_is_read_in_both_styles() {
+    for (style, path, response) in [
+        (
+            Style::Api,
+            "/api/session",
+            "cis.session.get.api.response.json",
+        ),
+        (
+            Style::Rest,
+            "/rest/com/vmware/cis/session",
+            "cis.session.get.rest.response.json",
+        ),
+    ] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(200, &fixture(response)));
+        let client = Client::builder(&standin.url())
+            .style(style)
+            .session_token("t1")
+            .build()
+            .expect("client");
+        let info = within(LIMIT, client.cis().session().get())
+            .await
+            .expect("session info");
+        assert_eq!(info.user, "VSPHERE.LOCAL\\Administrator", "{style}");
+        let request = standin.only_request();
+        request.assert_target("GET", path, None);
+        assert_eq!(request.session_id(), Some("t1"));
+
+        // Its 401 in the style's format is UNAUTHENTICATED, naming the call.
+        let error_fixture = match style {
+            Style::Api => "cis.session.get.api.error-401.json",
+            Style::Rest => "cis.session.get.rest.error-401.json",
+        };
+        standin.push(Reply::json(401, &fixture(error_fixture)));
+        let error = within(LIMIT, client.cis().session().get())
+            .await
+            .expect_err("401");
+        assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated), "{error:?}");
+        assert!(
+            error
+                .to_string()
+                .starts_with(&format!("cis.session.get (GET {path}): ")),
+            "{error}"
+        );
+    }
 }

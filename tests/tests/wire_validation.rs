@@ -1,7 +1,9 @@
-//! Per-backing-type required fields (`x-vsphere-required-if`) are checked before anything is
-//! sent: the call fails with a validation error naming the full field path, and the stand-in
-//! receives nothing. Specs that satisfy the rules (or use values this client does not know) are
-//! sent.
+//! Union rules are checked before anything is sent: per-backing-type required fields
+//! (`x-vsphere-required-if`), and fields that belong to another case of the union
+//! (`x-vsphere-relevant-if`, and required-if fields outside their cases). The call fails with a
+//! validation error naming the full field path, the case the field belongs to and the call, and
+//! the stand-in receives nothing. Specs that satisfy the rules (or use values this client does
+//! not know) are sent.
 
 use std::time::Duration;
 
@@ -104,8 +106,13 @@ async fn send(spec: &InstantCloneSpec, sent: bool) -> Vec<Result<(), Error>> {
 fn assert_invalid(results: &[Result<(), Error>], expected_field: &str, condition: &str) {
     for result in results {
         match result {
-            Err(Error::Validation { field, message, .. }) => {
+            Err(Error::Validation {
+                field,
+                message,
+                call,
+            }) => {
                 assert_eq!(field, expected_field);
+                assert_eq!(call.operation, "vcenter.vm.instant_clone");
                 assert!(
                     message.contains("required") && message.contains(condition),
                     "message {message:?} should say it is required when {condition}"
@@ -115,6 +122,181 @@ fn assert_invalid(results: &[Result<(), Error>], expected_field: &str, condition
             }
             other => panic!("expected a validation error for {expected_field}, got {other:?}"),
         }
+    }
+}
+
+/// Checks that every result refuses `expected_field` as belonging to `cases` while the
+/// discriminator is `given`, naming the call.
+#[track_caller]
+fn assert_refused(results: &[Result<(), Error>], expected_field: &str, cases: &str, given: &str) {
+    for result in results {
+        match result {
+            Err(Error::Validation {
+                field,
+                message,
+                call,
+            }) => {
+                assert_eq!(field, expected_field);
+                assert_eq!(call.operation, "vcenter.vm.instant_clone");
+                assert!(
+                    message.contains(&format!("only relevant when type is {cases}"))
+                        && message.contains(&format!("type is {given}")),
+                    "message {message:?} should name the case {cases} and the given {given}"
+                );
+                let shown = result.as_ref().expect_err("error").to_string();
+                assert!(
+                    shown.starts_with("vcenter.vm.instant_clone (POST ")
+                        && shown.contains(expected_field)
+                        && shown.contains("not sent"),
+                    "{shown}"
+                );
+            }
+            other => panic!("expected {expected_field} to be refused, got {other:?}"),
+        }
+    }
+}
+
+/// A serial spec whose backing is `kind` with `set` applied to the backing.
+fn serial_with(
+    kind: serial::BackingType,
+    set: impl Fn(&mut serial::BackingSpec),
+) -> InstantCloneSpec {
+    let mut spec = serial_backing(kind);
+    for port in spec
+        .serial_ports_to_update
+        .iter_mut()
+        .flat_map(|p| p.values_mut())
+    {
+        if let Some(backing) = &mut port.backing {
+            set(backing);
+        }
+    }
+    spec
+}
+
+#[tokio::test]
+async fn a_file_serial_backing_with_a_host_device_is_refused() {
+    let spec = serial_with(serial::BackingType::File, |b| {
+        b.file = Some("[ds1] vm/serial.log".to_owned());
+        b.host_device = Some("/dev/ttyS0".to_owned());
+    });
+    let results = send(&spec, false).await;
+    assert_refused(
+        &results,
+        r#"spec.serial_ports_to_update["9000"].backing.host_device"#,
+        "HOST_DEVICE",
+        "FILE",
+    );
+}
+
+#[tokio::test]
+async fn fields_of_other_cases_are_refused_optional_or_required() {
+    let both = Both::new().await;
+    let uri = || Some("telnet://:7000".to_owned());
+    // Optional case fields (x-vsphere-relevant-if).
+    let spec = serial_with(serial::BackingType::NetworkServer, |b| {
+        b.network_location = uri();
+        b.no_rx_loss = Some(true);
+    });
+    assert_refused(
+        &both.send(&spec, false).await,
+        r#"spec.serial_ports_to_update["9000"].backing.no_rx_loss"#,
+        "PIPE_SERVER or PIPE_CLIENT",
+        "NETWORK_SERVER",
+    );
+    let spec = serial_with(serial::BackingType::PipeClient, |b| {
+        b.pipe = Some(r"\\.\pipe\com1".to_owned());
+        b.proxy = uri();
+    });
+    assert_refused(
+        &both.send(&spec, false).await,
+        r#"spec.serial_ports_to_update["9000"].backing.proxy"#,
+        "NETWORK_SERVER or NETWORK_CLIENT",
+        "PIPE_CLIENT",
+    );
+    // A required-if field outside its cases.
+    let spec = serial_with(serial::BackingType::HostDevice, |b| {
+        b.file = Some("[ds1] vm/serial.log".to_owned());
+    });
+    assert_refused(
+        &both.send(&spec, false).await,
+        r#"spec.serial_ports_to_update["9000"].backing.file"#,
+        "FILE",
+        "HOST_DEVICE",
+    );
+    let mut spec = parallel_backing(parallel::BackingType::File);
+    for port in spec
+        .parallel_ports_to_update
+        .iter_mut()
+        .flat_map(|p| p.values_mut())
+    {
+        if let Some(backing) = &mut port.backing {
+            backing.file = Some("[ds1] vm/lpt.out".to_owned());
+            backing.host_device = Some("/dev/lp0".to_owned());
+        }
+    }
+    assert_refused(
+        &both.send(&spec, false).await,
+        r#"spec.parallel_ports_to_update["8000"].backing.host_device"#,
+        "HOST_DEVICE",
+        "FILE",
+    );
+    let mut backing = ethernet::BackingSpec::new(ethernet::BackingType::StandardPortgroup);
+    backing.network = Some(NetworkId::new("network-1"));
+    backing.distributed_port = Some("17".to_owned());
+    let mut nic = ethernet::UpdateSpec::new();
+    nic.backing = Some(backing);
+    assert_refused(
+        &both.send(&with_nic("4000", nic), false).await,
+        r#"spec.nics_to_update["4000"].backing.distributed_port"#,
+        "DISTRIBUTED_PORTGROUP",
+        "STANDARD_PORTGROUP",
+    );
+    // mac_address belongs to mac_type MANUAL.
+    let mut nic = ethernet::UpdateSpec::new();
+    nic.mac_type = Some(ethernet::MacAddressType::Generated);
+    nic.mac_address = Some("00:50:56:aa:bb:cc".to_owned());
+    for result in both.send(&with_nic("4000", nic), false).await {
+        assert!(
+            matches!(&result, Err(Error::Validation { field, message, .. })
+                if field == r#"spec.nics_to_update["4000"].mac_address"#
+                    && message.contains("only relevant when mac_type is MANUAL, and mac_type is GENERATED")),
+            "{result:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn case_fields_in_their_own_case_or_an_unknown_one_are_sent() {
+    let both = Both::new().await;
+    let specs = [
+        serial_with(serial::BackingType::HostDevice, |b| {
+            b.host_device = Some("/dev/ttyS0".to_owned());
+        }),
+        serial_with(serial::BackingType::PipeServer, |b| {
+            b.pipe = Some("pipe".to_owned());
+            b.no_rx_loss = Some(true);
+        }),
+        serial_with(serial::BackingType::NetworkClient, |b| {
+            b.network_location = Some("telnet://10.0.0.1:7000".to_owned());
+            b.proxy = Some("telnet://10.0.0.2:7001".to_owned());
+        }),
+        // A case this client does not know may be one the field belongs to.
+        serial_with(serial::BackingType::from("FUTURE_BACKING"), |b| {
+            b.host_device = Some("/dev/ttyS0".to_owned());
+            b.file = Some("x".to_owned());
+        }),
+    ];
+    for spec in &specs {
+        for result in both.send(spec, true).await {
+            assert!(result.is_ok(), "{spec:?}: {result:?}");
+        }
+    }
+    // An unset discriminator (an update keeping the current mac_type) refuses nothing.
+    let mut nic = ethernet::UpdateSpec::new();
+    nic.mac_address = Some("00:50:56:aa:bb:cc".to_owned());
+    for result in both.send(&with_nic("4000", nic), true).await {
+        assert!(result.is_ok(), "{result:?}");
     }
 }
 

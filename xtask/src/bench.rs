@@ -1,7 +1,9 @@
-//! `cargo xtask bench [--peers] [--runs N] [--check-runs M] [--spec PATH ...]`: generation time,
-//! output size and `cargo check` time of the generated crate, for our generator and (with
-//! `--peers`) progenitor and openapi-generator's `rust` client, measured side by side in one run
-//! and printed as a markdown table. See BENCHMARKS.md.
+//! `cargo xtask bench [--peers] [--runs N] [--check-runs M] [--cold-runs K] [--spec PATH ...]`:
+//! generation time, output size and `cargo check` time of the generated crate, for our generator
+//! and (with `--peers`) progenitor and openapi-generator's `rust` client, measured side by side in
+//! one run and printed as a markdown table; then the cold `cargo build` of our crate as a user
+//! vendors it (empty target directory, registry cached), whole and with one namespace feature.
+//! See BENCHMARKS.md.
 //!
 //! Every spec is run twice: as published, and as a "fixed-up" variant that both peers accept
 //! (external `$ref`s bundled into `components/schemas`, operationIds made unique as
@@ -23,6 +25,8 @@ const USAGE: &str = "usage: cargo xtask bench [--peers] [--runs N] [--check-runs
   --peers         also run progenitor and openapi-generator (install them: bash .ci/install-peers.sh)
   --runs N        generation runs per generator and input; the median is shown (default 5)
   --check-runs M  timed `cargo check` runs per crate; the median is shown (default 3, 0 skips checks)
+  --cold-runs K   cold `cargo build` runs of our crate per input, whole and with the feature:
+                  empty target dir, registry cached; the median is shown (default 1, 0 skips)
   --feature NAME  the namespace feature to check alone (default: vcenter-vm, else the first one)
   --spec PATH     an input spec (repeatable; default spec/openapi.yaml and ../shared/specs/vcenter-7.0.3.yaml)
   --merge PATH    a file of one more input that merges all --merge files into one crate (repeatable;
@@ -55,6 +59,7 @@ struct Options {
     peers: bool,
     runs: usize,
     check_runs: usize,
+    cold_runs: usize,
     feature: Option<String>,
     specs: Vec<PathBuf>,
     /// Files generated together into one crate (VMware's API files), one more input.
@@ -69,6 +74,7 @@ impl Options {
             peers: false,
             runs: 5,
             check_runs: 3,
+            cold_runs: 1,
             feature: None,
             specs: Vec::new(),
             merge: Vec::new(),
@@ -87,6 +93,7 @@ impl Options {
                 "--no-fixup" => options.fixup = false,
                 "--runs" => options.runs = count(&value("a number")?, 1)?,
                 "--check-runs" => options.check_runs = count(&value("a number")?, 0)?,
+                "--cold-runs" => options.cold_runs = count(&value("a number")?, 0)?,
                 "--feature" => options.feature = Some(value("a feature name")?),
                 "--spec" => options.specs.push(value("a path")?.into()),
                 "--merge" => options.merge.push(value("a path")?.into()),
@@ -328,7 +335,14 @@ impl Options {
             self.checks(&root, &mut rows, &inputs)?;
         }
 
-        let table = render(&inputs, &rows, &tools, self);
+        let cold = if self.cold_runs > 0 {
+            self.cold_builds(&work, &rows, &inputs)
+        } else {
+            Vec::new()
+        };
+
+        let mut table = render(&inputs, &rows, &tools, self);
+        render_cold(&mut table, &cold, self.cold_runs);
         println!("{table}");
         if let Some(path) = &self.out {
             std::fs::write(path, &table)
@@ -489,6 +503,164 @@ impl Options {
             }
         }
         Ok(())
+    }
+}
+
+/// One cold `cargo build` measurement of our crate for one input.
+struct Cold {
+    label: String,
+    feature: String,
+    times: Vec<Duration>,
+    error: Option<String>,
+}
+
+impl Options {
+    /// Cold builds of our crate as published: what a user waits for after vendoring it. Each run
+    /// copies the crate out of everything else, fetches (untimed, so only a first-ever run
+    /// downloads), then times `cargo build` into an empty target directory.
+    fn cold_builds(&self, work: &Path, rows: &[Row], inputs: &[Input]) -> Vec<Cold> {
+        let mut out = Vec::new();
+        for row in rows
+            .iter()
+            .filter(|r| r.tool == Gen::Ours && r.error.is_none())
+        {
+            let input = &inputs[row.input];
+            if !input.key.ends_with("-published") {
+                continue;
+            }
+            let features = std::fs::read_to_string(row.out.join("Cargo.toml"))
+                .map(|text| manifest_features(&text))
+                .unwrap_or_default();
+            let feature = self.feature.clone().or_else(|| {
+                features
+                    .iter()
+                    .any(|f| f == "vcenter-vm")
+                    .then(|| "vcenter-vm".into())
+            });
+            let mut variants = vec![("whole".to_owned(), Vec::new())];
+            if let Some(feature) = feature.filter(|f| features.contains(f)) {
+                variants.push((
+                    format!("`{feature}` alone"),
+                    vec!["--no-default-features".into(), "--features".into(), feature],
+                ));
+            }
+            for (name, args) in variants {
+                let mut cold = Cold {
+                    label: input.label.clone(),
+                    feature: name,
+                    times: Vec::new(),
+                    error: None,
+                };
+                for round in 1..=self.cold_runs {
+                    match cold_build(work, &row.out, &args) {
+                        Ok(elapsed) => {
+                            eprintln!(
+                                "cold build {round}/{}: {} {} {:.1} s",
+                                self.cold_runs,
+                                input.label,
+                                cold.feature,
+                                elapsed.as_secs_f64()
+                            );
+                            cold.times.push(elapsed);
+                        }
+                        Err(e) => {
+                            cold.error = Some(e);
+                            break;
+                        }
+                    }
+                }
+                out.push(cold);
+            }
+        }
+        out
+    }
+}
+
+fn cold_build(work: &Path, crate_dir: &Path, args: &[String]) -> Result<Duration, String> {
+    let scratch = work.join("cold");
+    let _ = std::fs::remove_dir_all(&scratch);
+    let copy = scratch.join("crate");
+    copy_dir(crate_dir, &copy)?;
+    let manifest = copy.join("Cargo.toml");
+    let target = scratch.join("target");
+    let fetch = Command::new(cargo())
+        .args(["fetch", "--quiet", "--manifest-path"])
+        .arg(&manifest)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !fetch.status.success() {
+        return Err(format!(
+            "cargo fetch failed: {}",
+            String::from_utf8_lossy(&fetch.stderr).trim()
+        ));
+    }
+    let start = Instant::now();
+    let output = Command::new(cargo())
+        .args(["build", "--quiet", "--manifest-path"])
+        .arg(&manifest)
+        .args(args)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("CARGO_INCREMENTAL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let elapsed = start.elapsed();
+    let _ = std::fs::remove_dir_all(&scratch);
+    if output.status.success() {
+        Ok(elapsed)
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        Err(stderr
+            .lines()
+            .find(|l| l.starts_with("error"))
+            .unwrap_or("cargo build failed")
+            .to_owned())
+    }
+}
+
+/// Copies a generated crate, leaving out any `target` directory.
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    let entries =
+        std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if path.is_dir() {
+            if entry.file_name() != "target" {
+                copy_dir(&path, &dest)?;
+            }
+        } else {
+            std::fs::copy(&path, &dest)
+                .map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn render_cold(out: &mut String, cold: &[Cold], runs: usize) {
+    if cold.is_empty() {
+        return;
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Cold `cargo build` of our crate as vendored (copied out of the workspace, empty target \
+         directory, registry cached; median of {runs}):"
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(out, "| input | build | time |");
+    let _ = writeln!(out, "|---|---|---:|");
+    for c in cold {
+        let time = match (&c.error, median(&c.times)) {
+            (Some(e), _) => format!("fails: {}", cell(e)),
+            (None, Some(t)) => seconds(t),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(out, "| {} | {} | {} |", c.label, c.feature, time);
     }
 }
 

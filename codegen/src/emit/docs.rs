@@ -108,6 +108,18 @@ fn escape_chars(text: &str) -> String {
     out
 }
 
+/// The indefinite article for a name read out as English: `An` before a vowel sound
+/// (`An `Info``, `An `UpdateSpec``), `A` otherwise, including the "you" sound of `Uni…`/`Use…`.
+pub fn article(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    let you = ["uni", "use", "usa", "uu", "uti", "ura"];
+    match lower.chars().next() {
+        Some('a' | 'e' | 'i' | 'o') => "An",
+        Some('u') if !you.iter().any(|p| lower.starts_with(p)) => "An",
+        _ => "A",
+    }
+}
+
 /// Escapes a table cell (no line breaks, no column separators).
 pub fn cell(text: &str) -> String {
     escape(&text.split_whitespace().collect::<Vec<_>>().join(" ")).replace('|', "\\|")
@@ -116,6 +128,16 @@ pub fn cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn articles_follow_the_first_sound() {
+        assert_eq!(article("Info"), "An");
+        assert_eq!(article("UpdateSpec"), "An");
+        assert_eq!(article("ExportSession"), "An");
+        assert_eq!(article("Summary"), "A");
+        assert_eq!(article("UsageInfo"), "A");
+        assert_eq!(article("CheckOutSpec"), "A");
+    }
 
     #[test]
     fn code_spans_stay_verbatim() {

@@ -434,8 +434,9 @@ fn param_step(model: &Model, op: &Operation, p: &Param) -> TokenStream {
                 quote!(call.body_raw(#content_type, #value.to_vec());)
             }
             Media::Json => {
-                let check = needs_validate(model, &p.ty)
-                    .then(|| quote!(crate::runtime::Validate::validate(#value, #wire)?;));
+                // The call names itself in a validation error.
+                let check =
+                    needs_validate(model, &p.ty).then(|| quote!(call.validate(#value, #wire)?;));
                 let value = match p.ty {
                     Ty::String => quote!(&#value.to_owned()),
                     Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 => quote!(&#value),

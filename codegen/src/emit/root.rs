@@ -62,6 +62,6 @@ pub fn lib_rs(model: &Model, tree: &Tree) -> TokenStream {
         pub mod runtime;
         #(#modules)*
 
-        pub use runtime::{Client, ClientBuilder, Error, Style};
+        pub use runtime::{ApiError, CallInfo, Client, ClientBuilder, Error, ErrorKind, Style};
     }
 }

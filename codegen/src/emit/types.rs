@@ -38,7 +38,17 @@ pub fn description(d: &Docs) -> Vec<String> {
         .as_deref()
         .map(docs::prose)
         .unwrap_or_default();
-    if let Some(since) = &d.since {
+    // VMware's descriptions often say it already ("This property was added in vSphere API
+    // 6.9.1."); the fact is then not repeated.
+    let stated = |since: &str| {
+        d.description.as_deref().is_some_and(|text| {
+            text.to_ascii_lowercase().contains(&format!(
+                "added in vsphere api {}",
+                since.to_ascii_lowercase()
+            ))
+        })
+    };
+    if let Some(since) = d.since.as_deref().filter(|since| !stated(since)) {
         if !lines.is_empty() {
             lines.push(String::new());
         }
@@ -98,6 +108,26 @@ fn structure(
                     .join(" or ")
             ));
         }
+        let refused = refusal(model, fields, field).is_some();
+        if let Some((sibling, values)) = field
+            .relevant_if
+            .as_ref()
+            .filter(|relevant| refused && field.required_if.as_ref() != Some(relevant))
+        {
+            lines.push(String::new());
+            lines.push(format!(
+                "Only relevant when `{sibling}` is {}; refused before sending otherwise.",
+                values
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ));
+        } else if refused {
+            if let Some(last) = lines.last_mut() {
+                last.push_str(" Refused before sending otherwise.");
+            }
+        }
         if lines.is_empty() {
             lines.push(format!("The `{}` field.", field.json));
         }
@@ -136,7 +166,10 @@ fn structure(
     let new_doc = if required.is_empty() {
         format!(" An empty `{name}`: every field is optional and starts unset.")
     } else {
-        format!(" A `{name}` from its required fields; optional fields start unset.")
+        format!(
+            " {} `{name}` from its required fields; optional fields start unset.",
+            docs::article(name)
+        )
     };
     let default = required.is_empty().then(|| quote!(Default,));
     let rest = rest_form(model, &ident, fields, rest_class, def.needs_rest_form);
@@ -236,6 +269,60 @@ fn rest_form(
     }
 }
 
+/// The check that refuses a field set in a case of the union it does not belong to. Only the
+/// discriminator's other known values refuse it: a value this client does not know may be a
+/// newer case the field belongs to, and an unset discriminator (an update that keeps the
+/// current case) is left to the server.
+fn refusal(model: &Model, fields: &[Field], f: &Field) -> Option<TokenStream> {
+    let (sibling, values) = f.relevant_if.as_ref()?;
+    let sibling_field = fields.iter().find(|s| &s.json == sibling)?;
+    let Ty::Named(key) = &sibling_field.ty else {
+        return None;
+    };
+    let TypeKind::Enum { variants, .. } = &model.type_def(key)?.kind else {
+        return None;
+    };
+    let others: Vec<&str> = variants
+        .iter()
+        .map(|v| v.value.as_str())
+        .filter(|v| !values.iter().any(|case| case == v))
+        .collect();
+    if others.is_empty() {
+        return None;
+    }
+    let sibling_ident = naming::ident(&sibling_field.ident);
+    // One value needs no parentheses (rustc's `unused_parens` would say so).
+    let alternatives = if others.len() == 1 {
+        quote!(#(#others)*)
+    } else {
+        quote!((#(#others)|*))
+    };
+    let (pattern, value) = if sibling_field.required {
+        (
+            quote!(value @ #alternatives),
+            quote!(self.#sibling_ident.as_str()),
+        )
+    } else {
+        (
+            quote!(::std::option::Option::Some(value @ #alternatives)),
+            quote!(self.#sibling_ident.as_ref().map(|v| v.as_str())),
+        )
+    };
+    let ident = naming::ident(&f.ident);
+    let present = if f.required {
+        quote!(true)
+    } else {
+        quote!(self.#ident.is_some())
+    };
+    let json = &f.json;
+    let cases = values.join(" or ");
+    Some(quote! {
+        if let #pattern = #value {
+            crate::runtime::refuse_field(#present, path, #json, #sibling, value, #cases)?;
+        }
+    })
+}
+
 fn validate(model: &Model, ident: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     let checks = fields.iter().filter_map(|f| {
         let (sibling, values) = f.required_if.as_ref()?;
@@ -268,6 +355,7 @@ fn validate(model: &Model, ident: &proc_macro2::Ident, fields: &[Field]) -> Toke
             }
         })
     });
+    let refusals = fields.iter().filter_map(|f| refusal(model, fields, f));
     let nested = fields.iter().filter(|f| ty_needs_validate(model, &f.ty)).map(|f| {
         let ident = naming::ident(&f.ident);
         let json = &f.json;
@@ -277,6 +365,7 @@ fn validate(model: &Model, ident: &proc_macro2::Ident, fields: &[Field]) -> Toke
         impl crate::runtime::Validate for #ident {
             fn validate(&self, path: &str) -> ::std::result::Result<(), crate::runtime::Error> {
                 #(#checks)*
+                #(#refusals)*
                 #(#nested)*
                 ::std::result::Result::Ok(())
             }

@@ -56,7 +56,9 @@ pub fn decide(model: &mut Model) {
     });
     let validate = fixpoint(model, &keys, |model, key| {
         match model.type_def(key).map(|t| &t.kind) {
-            Some(TypeKind::Struct { fields, .. }) => fields.iter().any(|f| f.required_if.is_some()),
+            Some(TypeKind::Struct { fields, .. }) => fields
+                .iter()
+                .any(|f| f.required_if.is_some() || f.relevant_if.is_some()),
             Some(TypeKind::Enum { .. } | TypeKind::Union { .. }) | None => false,
         }
     });

@@ -462,7 +462,17 @@ impl Lowering<'_> {
             let ty = self.with_stated_ids(ty, docs.description.as_deref(), at);
             let required_if = match node.get("x-vsphere-required-if") {
                 None => None,
-                Some(condition) => self.required_if(condition, at, properties),
+                Some(condition) => {
+                    self.required_if(condition, &at.child("x-vsphere-required-if"), properties)
+                }
+            };
+            // A field required by some cases of a union belongs to those cases: VMware's union
+            // rule refuses it in the others, as it does optional case fields.
+            let relevant_if = match node.get("x-vsphere-relevant-if") {
+                None => required_if.clone(),
+                Some(condition) => {
+                    self.required_if(condition, &at.child("x-vsphere-relevant-if"), properties)
+                }
             };
             let breaks_cycle = self.support.optional_breaks.contains(at);
             fields.push(Field {
@@ -476,6 +486,7 @@ impl Lowering<'_> {
                 boxed: false,
                 docs,
                 required_if,
+                relevant_if,
             });
         }
         let _ = loc;
@@ -497,9 +508,10 @@ impl Lowering<'_> {
         self.ty_of(&loc.child("properties").child(json), &ctx)
     }
 
-    /// The condition of `x-vsphere-required-if`, when it is one [`support`] can check: one
-    /// sibling property mapped to a list of its values. Anything else is a located warning and
-    /// the field is not checked.
+    /// A union condition (`x-vsphere-required-if` or `x-vsphere-relevant-if`, at `at`), when
+    /// it is one that can be checked: one sibling property (a string, enum, id, number or
+    /// boolean) mapped to a list of its values. Anything else is a located warning and the
+    /// condition is not checked.
     fn required_if(
         &mut self,
         condition: &Value,
@@ -507,7 +519,13 @@ impl Lowering<'_> {
         properties: &[Property],
     ) -> Option<(String, Vec<String>)> {
         let files = self.files;
-        let at = at.child("x-vsphere-required-if");
+        let extension = at
+            .pointer
+            .rsplit('/')
+            .next()
+            .unwrap_or("x-vsphere-required-if")
+            .to_owned();
+        let at = at.clone();
         let parsed = condition
             .as_object()
             .filter(|o| o.len() == 1)
@@ -541,9 +559,9 @@ impl Lowering<'_> {
             _ => {
                 self.warn(
                     files
-                        .warning(&at, "`x-vsphere-required-if` is not one sibling property (a string, enum, number or boolean) mapped to a list of its values; the condition is not checked before sending")
+                        .warning(&at, format!("`{extension}` is not one sibling property (a string, enum, number or boolean) mapped to a list of its values; the condition is not checked before sending"))
                         .kind(Finding::Degraded)
-                        .help("write e.g. `x-vsphere-required-if: {type: [FILE]}`"),
+                        .help(format!("write e.g. `{extension}: {{type: [FILE]}}`")),
                 );
                 None
             }

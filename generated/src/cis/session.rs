@@ -16,7 +16,7 @@ pub struct Info {
 }
 #[cfg(feature = "cis-session")]
 impl Info {
-    /// A `Info` from its required fields; optional fields start unset.
+    /// An `Info` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         user: impl ::std::convert::Into<::std::string::String>,
@@ -89,6 +89,7 @@ impl SessionApi<'_> {
     /// | Style | Request |
     /// |---|---|
     /// | `/api` | `GET /api/session` |
+    /// | `/rest` | `GET /rest/com/vmware/cis/session` |
     ///
     /// # Errors
     ///
@@ -106,7 +107,12 @@ impl SessionApi<'_> {
                 action: ::std::option::Option::None,
                 body: crate::runtime::BodyKind::None,
             }),
-            rest: ::std::option::Option::None,
+            rest: ::std::option::Option::Some(crate::runtime::Endpoint {
+                method: crate::runtime::Method::Get,
+                path: "/rest/com/vmware/cis/session",
+                action: ::std::option::Option::None,
+                body: crate::runtime::BodyKind::None,
+            }),
         };
         let call = self.client.call(&OPERATION);
         call.send::<crate::cis::session::Info>().await

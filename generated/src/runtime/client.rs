@@ -11,10 +11,10 @@ use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use tracing::Instrument;
 
 use crate::runtime::call::Call;
+use crate::runtime::error::CallInfo;
 use crate::runtime::session::{
     Credentials, Entry, LoginGate, Outcome, SESSION_HEADER, Secret, decode_token, session_path,
 };
-use crate::runtime::error::CallInfo;
 use crate::runtime::transport::{Answer, exchange};
 use crate::runtime::{Error, Method, Operation, Style};
 
@@ -464,7 +464,10 @@ impl ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &crate::runtime::error::redact_url(&self.base_url))
+            .field(
+                "base_url",
+                &crate::runtime::error::redact_url(&self.base_url),
+            )
             .field("style", &self.style)
             .field("credentials", &self.credentials)
             .field("session_token", &self.token)

@@ -524,10 +524,7 @@ impl Error {
         }
     }
 
-    pub(crate) fn config_caused(
-        message: impl Into<String>,
-        source: impl Into<BoxError>,
-    ) -> Error {
+    pub(crate) fn config_caused(message: impl Into<String>, source: impl Into<BoxError>) -> Error {
         Error::Config {
             message: message.into(),
             source: Some(source.into()),
@@ -723,14 +720,28 @@ impl fmt::Display for Error {
     }
 }
 
-/// A source error as one line: its message and those of its own sources, each once.
-struct Chain<'a>(&'a Option<BoxError>);
+/// A source error for `Debug`: the parts of its chain that the message does not already say,
+/// so that a reason is printed once.
+struct Chain<'a>(&'a Option<BoxError>, &'a str);
 
 impl fmt::Debug for Chain<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(error) => fmt::Debug::fmt(&chain_message(error.as_ref()), f),
-            None => f.write_str("None"),
+        let Some(error) = self.0 else {
+            return f.write_str("None");
+        };
+        let mut parts: Vec<String> = Vec::new();
+        let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error.as_ref());
+        while let Some(error) = current {
+            let text = error.to_string();
+            if !self.1.contains(&text) && !parts.iter().any(|part| part.contains(&text)) {
+                parts.push(text);
+            }
+            current = error.source();
+        }
+        if parts.is_empty() {
+            f.write_str("Some(<as in message>)")
+        } else {
+            fmt::Debug::fmt(&parts.join(": "), f)
         }
     }
 }
@@ -787,7 +798,7 @@ impl fmt::Debug for Error {
                 .debug_struct("Connect")
                 .field("call", call)
                 .field("message", message)
-                .field("source", &Chain(source))
+                .field("source", &Chain(source, message))
                 .finish(),
             Error::Tls {
                 call,
@@ -797,7 +808,7 @@ impl fmt::Debug for Error {
                 .debug_struct("Tls")
                 .field("call", call)
                 .field("message", message)
-                .field("source", &Chain(source))
+                .field("source", &Chain(source, message))
                 .finish(),
             Error::Transport {
                 call,
@@ -807,7 +818,7 @@ impl fmt::Debug for Error {
                 .debug_struct("Transport")
                 .field("call", call)
                 .field("message", message)
-                .field("source", &Chain(source))
+                .field("source", &Chain(source, message))
                 .finish(),
             Error::Timeout { call, message } => f
                 .debug_struct("Timeout")
@@ -851,7 +862,7 @@ impl fmt::Debug for Error {
             Error::Config { message, source } => f
                 .debug_struct("Config")
                 .field("message", message)
-                .field("source", &Chain(source))
+                .field("source", &Chain(source, message))
                 .finish(),
             Error::Usage { call, message } => f
                 .debug_struct("Usage")

@@ -35,22 +35,16 @@ pub(crate) fn expand(template: &str, params: &[(String, String)]) -> Result<Stri
         };
         let name = &after[..close];
         let Some((_, value)) = params.iter().rev().find(|(param, _)| *param == name) else {
-            return Err(format!(
-                "missing path parameter `{name}` for `{template}`"
-            ));
+            return Err(format!("missing path parameter `{name}` for `{template}`"));
         };
         if value.is_empty() || value == "." || value == ".." {
-            return Err(format!(
-                "path parameter `{name}` cannot be {value:?}"
-            ));
+            return Err(format!("path parameter `{name}` cannot be {value:?}"));
         }
         encode_path_segment(value, &mut out);
         rest = &after[close + 1..];
     }
     if rest.contains('}') {
-        return Err(format!(
-            "stray `}}` in path template `{template}`"
-        ));
+        return Err(format!("stray `}}` in path template `{template}`"));
     }
     out.push_str(rest);
     Ok(out)

@@ -129,13 +129,15 @@ pub(crate) fn tls_advice(error: &rustls::Error) -> &'static str {
             "trust the server's CA with ClientBuilder::root_certificate_pem (for vCenter the \
              VMCA root from https://<vcenter>/certs/download.zip)"
         }
-        rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
-            "connect with a host name the server's certificate names"
-        }
+        rustls::Error::InvalidCertificate(
+            C::NotValidForName | C::NotValidForNameContext { .. },
+        ) => "connect with a host name the server's certificate names",
         rustls::Error::InvalidCertificate(
             C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. },
         ) => "renew the server's certificate or check this machine's clock",
-        _ => "check that the server speaks TLS on this port and that its certificate chain is complete",
+        _ => {
+            "check that the server speaks TLS on this port and that its certificate chain is complete"
+        }
     }
 }
 

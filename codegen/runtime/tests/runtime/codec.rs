@@ -135,7 +135,7 @@ fn validation_names_the_full_path_and_the_condition() {
     }
     assert_eq!(
         error.to_string(),
-        r#"invalid `spec.nics_to_update["4000"].mac_address`: required when mac_type is MANUAL"#
+        r#"invalid `spec.nics_to_update["4000"].mac_address`, not sent: required when mac_type is MANUAL"#
     );
 
     let nics = vec![
@@ -158,7 +158,7 @@ fn validation_names_the_full_path_and_the_condition() {
     let error = require_field(false, "", "file", "type is FILE").unwrap_err();
     assert_eq!(
         error.to_string(),
-        "invalid `file`: required when type is FILE"
+        "invalid `file`, not sent: required when type is FILE"
     );
 }
 
@@ -342,4 +342,50 @@ fn id_types_travel_as_plain_strings_and_key_maps() {
         json!([{"key": "vm-1", "value": 1}, {"key": "vm-2", "value": 2}])
     );
     assert_eq!(vm.clone().into_string(), "vm-42");
+}
+
+#[test]
+fn id_types_convert_like_strings_and_are_looked_up_by_str() {
+    use std::borrow::Borrow;
+    use std::collections::{BTreeSet, HashMap, HashSet};
+    use std::hash::{BuildHasher, RandomState};
+
+    let from_string = TestVmId::from("vm-7".to_owned());
+    let from_str: TestVmId = "vm-7".into();
+    assert_eq!(from_string, from_str);
+    let as_ref: &str = from_str.as_ref();
+    assert_eq!(as_ref, "vm-7");
+    assert_eq!(format!("{from_str}"), "vm-7");
+    assert_eq!(String::from(from_str.clone()), "vm-7");
+
+    // Borrow<str> promises the same Eq, Hash and Ord as str: check each.
+    let state = RandomState::new();
+    for (a, b) in [
+        ("vm-1", "vm-2"),
+        ("vm-10", "vm-9"),
+        ("b", "a"),
+        ("same", "same"),
+    ] {
+        let (x, y) = (TestVmId::new(a), TestVmId::new(b));
+        assert_eq!(x == y, a == b);
+        assert_eq!(x.cmp(&y), a.cmp(b), "{a} vs {b}");
+        assert_eq!(state.hash_one(&x), state.hash_one(a), "{a}");
+        let borrowed: &str = x.borrow();
+        assert_eq!(borrowed, a);
+    }
+    let set: HashSet<TestVmId> = ["vm-1", "vm-2"].into_iter().map(TestVmId::from).collect();
+    assert!(set.contains("vm-1") && !set.contains("vm-3"));
+    let ordered: BTreeSet<TestVmId> = ["vm-2", "vm-1"].into_iter().map(TestVmId::from).collect();
+    assert!(ordered.contains("vm-2"));
+    assert_eq!(
+        ordered
+            .range::<str, _>((
+                std::ops::Bound::Included("vm-1"),
+                std::ops::Bound::Excluded("vm-2")
+            ))
+            .count(),
+        1
+    );
+    let map = HashMap::from([(TestVmId::new("vm-1"), 1)]);
+    assert_eq!(map.get("vm-1"), Some(&1));
 }

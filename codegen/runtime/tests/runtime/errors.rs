@@ -44,7 +44,7 @@ async fn rest_error_bodies_are_decoded() {
     assert_eq!(error.body_excerpt(), None);
     assert_eq!(
         error.to_string(),
-        "NOT_FOUND (HTTP 404): Virtual machine with identifier 'vm-1' does not exist."
+        "vcenter.vm.get (GET /rest/vcenter/vm/vm-1): NOT_FOUND (HTTP 404): Virtual machine with identifier 'vm-1' does not exist."
     );
     let _: &dyn std::error::Error = &error;
 }
@@ -132,7 +132,10 @@ async fn the_body_kind_wins_over_the_status() {
     })
     .await;
     assert_eq!(error.kind(), Some(&ErrorKind::UnableToAllocateResource));
-    assert_eq!(error.to_string(), "UNABLE_TO_ALLOCATE_RESOURCE (HTTP 400)");
+    assert_eq!(
+        error.to_string(),
+        "vcenter.vm.get (GET /api/vcenter/vm/vm-1): UNABLE_TO_ALLOCATE_RESOURCE (HTTP 400)"
+    );
 }
 
 #[tokio::test]
@@ -163,10 +166,25 @@ async fn unknown_error_types_are_kept() {
 #[tokio::test]
 async fn empty_401_is_unauthenticated_and_a_challenge_is_kept() {
     let error = error_of(Style::Api, || Reply::empty(401)).await;
-    assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated));
+    // No vAPI body: a bare HTTP error, still recognisable as a refused session.
+    assert!(
+        matches!(
+            &error,
+            Error::Http {
+                status: 401,
+                excerpt: None,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.kind(), None);
     assert!(error.is_unauthenticated());
     assert_eq!(error.body_excerpt(), None);
-    assert_eq!(error.to_string(), "UNAUTHENTICATED (HTTP 401)");
+    assert_eq!(
+        error.to_string(),
+        "vcenter.vm.get (GET /api/vcenter/vm/vm-1): HTTP 401 without a vAPI error body; log in (Client::login) or give valid credentials"
+    );
 
     let error = error_of(Style::Rest, || {
         Reply::json(
@@ -180,16 +198,21 @@ async fn empty_401_is_unauthenticated_and_a_challenge_is_kept() {
 }
 
 #[tokio::test]
-async fn plain_text_404_is_not_found_with_the_text() {
+async fn plain_text_404_is_a_bare_http_error_with_the_text() {
     let error = error_of(Style::Api, || {
         Reply::typed(404, "text/plain", "404 page not found\n")
     })
     .await;
-    assert_eq!(error.kind(), Some(&ErrorKind::NotFound));
+    // Not a vAPI NOT_FOUND: the server has no such endpoint.
+    assert!(
+        matches!(&error, Error::Http { status: 404, .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.kind(), None);
     assert_eq!(error.body_excerpt(), Some("404 page not found"));
     assert_eq!(
         error.to_string(),
-        "NOT_FOUND (HTTP 404): 404 page not found"
+        "vcenter.vm.get (GET /api/vcenter/vm/vm-1): HTTP 404 without a vAPI error body: 404 page not found; the server does not have this endpoint: check the base URL and the URL style (Style::Api needs vSphere 7.0 U2 or later)"
     );
 }
 
@@ -203,7 +226,11 @@ async fn html_502_is_unknown_with_an_excerpt() {
         )
     })
     .await;
-    assert_eq!(error.kind(), Some(&ErrorKind::Unknown("HTTP 502".into())));
+    assert!(
+        matches!(&error, Error::Http { status: 502, .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.kind(), None);
     assert_eq!(error.status(), Some(502));
     assert!(error.body_excerpt().unwrap().contains("502 Bad Gateway"));
 }
@@ -227,7 +254,10 @@ async fn truncated_json_falls_back_to_the_status() {
         )
     })
     .await;
-    assert_eq!(error.kind(), Some(&ErrorKind::InternalServerError));
+    assert!(
+        matches!(&error, Error::Http { status: 500, .. }),
+        "{error:?}"
+    );
     assert!(error.body_excerpt().unwrap().starts_with("{\"error_type\""));
 }
 
@@ -251,7 +281,10 @@ async fn malformed_messages_never_panic() {
     let deep = "[".repeat(100_000);
     let server = Server::start(move |_| Reply::typed(500, "application/json", &deep)).await;
     let error = call_vm(&plain_client(&server.url(), Style::Api)).await;
-    assert_eq!(error.kind(), Some(&ErrorKind::InternalServerError));
+    assert!(
+        matches!(&error, Error::Http { status: 500, .. }),
+        "{error:?}"
+    );
     assert!(error.body_excerpt().unwrap().len() <= 1100);
 }
 
@@ -385,4 +418,11 @@ async fn redirects_are_not_followed() {
     })
     .await;
     assert_eq!(error.status(), Some(302));
+    assert_eq!(error.location(), Some("http://127.0.0.1:9/steal"));
+    assert!(
+        error.to_string().contains(
+            "redirecting to `http://127.0.0.1:9/steal`; the client does not follow redirects"
+        ),
+        "{error}"
+    );
 }

@@ -6,4 +6,5 @@ mod fixtures;
 mod requests;
 mod server;
 mod sessions;
+mod shown;
 mod tls;

@@ -222,7 +222,7 @@ async fn a_second_401_is_returned_without_another_login() {
     .await;
     let client = with_credentials(&server.url(), Style::Api);
     let error = get_vm(&client).await.unwrap_err();
-    assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated));
+    assert!(error.is_unauthenticated(), "{error:?}");
     let paths: Vec<String> = server
         .requests()
         .iter()

@@ -9,12 +9,12 @@ use vsphere_runtime::runtime::{Client, Error};
 use crate::fixtures::GET_VM;
 use crate::server::{Reply, Server};
 
-struct Pki {
-    ca_pem: String,
-    server: Arc<rustls::ServerConfig>,
+pub(crate) struct Pki {
+    pub(crate) ca_pem: String,
+    pub(crate) server: Arc<rustls::ServerConfig>,
 }
 
-fn pki() -> Pki {
+pub(crate) fn pki() -> Pki {
     let ca_key = KeyPair::generate().unwrap();
     let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);

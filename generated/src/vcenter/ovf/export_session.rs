@@ -89,7 +89,7 @@ pub struct Info {
 }
 #[cfg(feature = "vcenter-ovf-export_session")]
 impl Info {
-    /// A `Info` from its required fields; optional fields start unset.
+    /// An `Info` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         state: crate::vcenter::ovf::export_session::State,

@@ -19,33 +19,33 @@ pub struct OvfError {
     pub category: crate::vcenter::ovf::ovf_message::Category,
     /// The problems found in the package's files. Set when category is VALIDATION.
     ///
-    /// Required when `category` is `VALIDATION`.
+    /// Required when `category` is `VALIDATION`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issues: ::std::option::Option<::std::vec::Vec<crate::vcenter::ovf::ParseIssue>>,
     /// The name of the invalid input parameter. Set when category is INPUT.
     ///
-    /// Required when `category` is `INPUT`.
+    /// Required when `category` is `INPUT`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The value of the invalid input parameter. Set when category is INPUT.
     ///
-    /// Required when `category` is `INPUT`.
+    /// Required when `category` is `INPUT`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// Why the input parameter is invalid. Set when category is INPUT.
     ///
-    /// Required when `category` is `INPUT`.
+    /// Required when `category` is `INPUT`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<crate::vapi::std::LocalizableMessage>,
     /// The server error, a vAPI error structure (the shape of Vapi.Std.Errors.Error). Set when category is SERVER. It is a dynamic structure: under /rest it carries "@class": "com.vmware.vapi.std.errors.error" (or the class of a more specific error), so it is kept as an open JSON object here.
     ///
-    /// Required when `category` is `SERVER`.
+    /// Required when `category` is `SERVER`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::serde_json::Value>,
 }
 #[cfg(feature = "vcenter-ovf")]
 impl OvfError {
-    /// A `OvfError` from its required fields; optional fields start unset.
+    /// An `OvfError` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(category: crate::vcenter::ovf::ovf_message::Category) -> Self {
         Self {
@@ -135,6 +135,56 @@ impl crate::runtime::Validate for OvfError {
                 "category is SERVER",
             )?;
         }
+        if let value @ ("INPUT" | "SERVER") = self.category.as_str() {
+            crate::runtime::refuse_field(
+                self.issues.is_some(),
+                path,
+                "issues",
+                "category",
+                value,
+                "VALIDATION",
+            )?;
+        }
+        if let value @ ("VALIDATION" | "SERVER") = self.category.as_str() {
+            crate::runtime::refuse_field(
+                self.name.is_some(),
+                path,
+                "name",
+                "category",
+                value,
+                "INPUT",
+            )?;
+        }
+        if let value @ ("VALIDATION" | "SERVER") = self.category.as_str() {
+            crate::runtime::refuse_field(
+                self.value.is_some(),
+                path,
+                "value",
+                "category",
+                value,
+                "INPUT",
+            )?;
+        }
+        if let value @ ("VALIDATION" | "SERVER") = self.category.as_str() {
+            crate::runtime::refuse_field(
+                self.message.is_some(),
+                path,
+                "message",
+                "category",
+                value,
+                "INPUT",
+            )?;
+        }
+        if let value @ ("VALIDATION" | "INPUT") = self.category.as_str() {
+            crate::runtime::refuse_field(
+                self.error.is_some(),
+                path,
+                "error",
+                "category",
+                value,
+                "SERVER",
+            )?;
+        }
         ::std::result::Result::Ok(())
     }
 }
@@ -171,7 +221,7 @@ pub struct OvfFileInfo {
 }
 #[cfg(feature = "vcenter-ovf")]
 impl OvfFileInfo {
-    /// A `OvfFileInfo` from its required fields; optional fields start unset.
+    /// An `OvfFileInfo` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
@@ -208,7 +258,7 @@ pub struct OvfInfo {
 }
 #[cfg(feature = "vcenter-ovf")]
 impl OvfInfo {
-    /// A `OvfInfo` from its required fields; optional fields start unset.
+    /// An `OvfInfo` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(messages: ::std::vec::Vec<crate::vapi::std::LocalizableMessage>) -> Self {
         Self { messages }
@@ -238,33 +288,33 @@ pub struct OvfWarning {
     pub category: crate::vcenter::ovf::ovf_message::Category,
     /// The problems found in the package's files. Set when category is VALIDATION.
     ///
-    /// Required when `category` is `VALIDATION`.
+    /// Required when `category` is `VALIDATION`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issues: ::std::option::Option<::std::vec::Vec<crate::vcenter::ovf::ParseIssue>>,
     /// The name of the input parameter warned about. Set when category is INPUT.
     ///
-    /// Required when `category` is `INPUT`.
+    /// Required when `category` is `INPUT`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The value of the input parameter warned about. Set when category is INPUT.
     ///
-    /// Required when `category` is `INPUT`.
+    /// Required when `category` is `INPUT`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// What is wrong with the input parameter. Set when category is INPUT.
     ///
-    /// Required when `category` is `INPUT`.
+    /// Required when `category` is `INPUT`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<crate::vapi::std::LocalizableMessage>,
     /// The server error, a vAPI error structure (the shape of Vapi.Std.Errors.Error). Set when category is SERVER. A dynamic structure (under /rest with "@class"), kept as an open JSON object.
     ///
-    /// Required when `category` is `SERVER`.
+    /// Required when `category` is `SERVER`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::serde_json::Value>,
 }
 #[cfg(feature = "vcenter-ovf")]
 impl OvfWarning {
-    /// A `OvfWarning` from its required fields; optional fields start unset.
+    /// An `OvfWarning` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(category: crate::vcenter::ovf::ovf_message::Category) -> Self {
         Self {
@@ -352,6 +402,56 @@ impl crate::runtime::Validate for OvfWarning {
                 path,
                 "error",
                 "category is SERVER",
+            )?;
+        }
+        if let value @ ("INPUT" | "SERVER") = self.category.as_str() {
+            crate::runtime::refuse_field(
+                self.issues.is_some(),
+                path,
+                "issues",
+                "category",
+                value,
+                "VALIDATION",
+            )?;
+        }
+        if let value @ ("VALIDATION" | "SERVER") = self.category.as_str() {
+            crate::runtime::refuse_field(
+                self.name.is_some(),
+                path,
+                "name",
+                "category",
+                value,
+                "INPUT",
+            )?;
+        }
+        if let value @ ("VALIDATION" | "SERVER") = self.category.as_str() {
+            crate::runtime::refuse_field(
+                self.value.is_some(),
+                path,
+                "value",
+                "category",
+                value,
+                "INPUT",
+            )?;
+        }
+        if let value @ ("VALIDATION" | "SERVER") = self.category.as_str() {
+            crate::runtime::refuse_field(
+                self.message.is_some(),
+                path,
+                "message",
+                "category",
+                value,
+                "INPUT",
+            )?;
+        }
+        if let value @ ("VALIDATION" | "INPUT") = self.category.as_str() {
+            crate::runtime::refuse_field(
+                self.error.is_some(),
+                path,
+                "error",
+                "category",
+                value,
+                "SERVER",
             )?;
         }
         ::std::result::Result::Ok(())

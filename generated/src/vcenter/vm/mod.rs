@@ -6,8 +6,6 @@ pub mod hardware;
 pub mod power;
 /// The identity of a virtual machine. This structure was added in vSphere API 6.7.1.
 ///
-/// Added in vSphere API 6.7.1.
-///
 /// Schema `Vcenter.Vm.IdentityInfo`.
 #[cfg(feature = "vcenter-vm")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -28,7 +26,7 @@ pub struct IdentityInfo {
 }
 #[cfg(feature = "vcenter-vm")]
 impl IdentityInfo {
-    /// A `IdentityInfo` from its required fields; optional fields start unset.
+    /// An `IdentityInfo` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
@@ -57,15 +55,11 @@ pub struct Info {
     /// Name of the virtual machine.
     pub name: ::std::string::String,
     /// The virtual machine's identity (name and UUIDs). This property was added in vSphere API 6.7.1; older servers do not send it.
-    ///
-    /// Added in vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<crate::vcenter::vm::IdentityInfo>,
     /// Power state of the virtual machine.
     pub power_state: crate::vcenter::vm::power::State,
     /// Whether the virtual machine is frozen for instant clone. This property was added in vSphere API 6.7.1; older servers do not send it.
-    ///
-    /// Added in vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub instant_clone_frozen: ::std::option::Option<bool>,
     /// Virtual hardware version information (VMware's vcenter.vm.hardware.Info: version, upgrade_policy, upgrade_version, upgrade_status, upgrade_error). Not transcribed: an open JSON object.
@@ -119,8 +113,6 @@ pub struct Info {
         ::serde_json::Value,
     >,
     /// The virtual machine's NVMe adapters, keyed by device identifier (resource type com.vmware.vcenter.vm.hardware.NvmeAdapter). The values' structure is not transcribed: each is an open JSON object. This property was added in vSphere API 7.0.0.1; older servers do not send it.
-    ///
-    /// Added in vSphere API 7.0.0.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nvme_adapters: ::std::option::Option<
         ::std::collections::BTreeMap<
@@ -131,7 +123,7 @@ pub struct Info {
 }
 #[cfg(feature = "vcenter-vm")]
 impl Info {
-    /// A `Info` from its required fields; optional fields start unset.
+    /// An `Info` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         guest_os: impl ::std::convert::Into<::std::string::String>,
@@ -327,18 +319,12 @@ impl crate::runtime::RestForm for Info {
 #[non_exhaustive]
 pub struct InstantClonePlacementSpec {
     /// Virtual machine folder into which the InstantCloned virtual machine should be placed. This attribute was added in vSphere API 6.7.1. Optional. If field is unset, the system will use the virtual machine folder of the source virtual machine.
-    ///
-    /// Added in vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub folder: ::std::option::Option<crate::ids::FolderId>,
     /// Resource pool into which the InstantCloned virtual machine should be placed. This attribute was added in vSphere API 6.7.1. Optional. If field is unset, the system will use the resource pool of the source virtual machine.
-    ///
-    /// Added in vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_pool: ::std::option::Option<crate::ids::ResourcePoolId>,
     /// Datastore on which the InstantCloned virtual machine's configuration state should be stored. This datastore will also be used for any virtual disks that are created as part of the virtual machine InstantClone operation. This attribute was added in vSphere API 6.7.1. Optional. If field is unset, the system will use the datastore of the source virtual machine.
-    ///
-    /// Added in vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub datastore: ::std::option::Option<crate::ids::DatastoreId>,
 }
@@ -366,21 +352,13 @@ impl crate::runtime::RestForm for InstantClonePlacementSpec {}
 #[non_exhaustive]
 pub struct InstantCloneSpec {
     /// Virtual machine to InstantClone from. This attribute was added in vSphere API 6.7.1.
-    ///
-    /// Added in vSphere API 6.7.1.
     pub source: crate::ids::VirtualMachineId,
     /// Name of the new virtual machine. This attribute was added in vSphere API 6.7.1.
-    ///
-    /// Added in vSphere API 6.7.1.
     pub name: ::std::string::String,
     /// Virtual machine placement information. This attribute was added in vSphere API 6.7.1. Optional. If this field is unset, the system will use the values from the source virtual machine. If specified, each field will be used for placement. If the fields result in disjoint placement the operation will fail. If the fields along with the placement values of the source virtual machine result in disjoint placement the operation will fail.
-    ///
-    /// Added in vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub placement: ::std::option::Option<crate::vcenter::vm::InstantClonePlacementSpec>,
     /// Map of NICs to update. This attribute was added in vSphere API 6.7.1. Optional. If unset, no NICs will be updated. The keys are identifiers of the resource type com.vmware.vcenter.vm.hardware.Ethernet.
-    ///
-    /// Added in vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nics_to_update: ::std::option::Option<
         ::std::collections::BTreeMap<
@@ -389,13 +367,9 @@ pub struct InstantCloneSpec {
         >,
     >,
     /// Indicates whether all NICs on the destination virtual machine should be disconnected from the newtwork. This attribute was added in vSphere API 6.7.1. Optional. If unset, connection status of all NICs on the destination virtual machine will be the same as on the source virtual machine.
-    ///
-    /// Added in vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disconnect_all_nics: ::std::option::Option<bool>,
     /// Map of parallel ports to Update. This attribute was added in vSphere API 6.7.1. Optional. If unset, no parallel ports will be updated. The keys are identifiers of the resource type com.vmware.vcenter.vm.hardware.ParallelPort.
-    ///
-    /// Added in vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parallel_ports_to_update: ::std::option::Option<
         ::std::collections::BTreeMap<
@@ -404,8 +378,6 @@ pub struct InstantCloneSpec {
         >,
     >,
     /// Map of serial ports to Update. This attribute was added in vSphere API 6.7.1. Optional. If unset, no serial ports will be updated. The keys are identifiers of the resource type com.vmware.vcenter.vm.hardware.SerialPort.
-    ///
-    /// Added in vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serial_ports_to_update: ::std::option::Option<
         ::std::collections::BTreeMap<
@@ -414,14 +386,12 @@ pub struct InstantCloneSpec {
         >,
     >,
     /// 128-bit SMBIOS UUID of a virtual machine represented as a hexadecimal string in "12345678-abcd-1234-cdef-123456789abc" format. This attribute was added in vSphere API 6.7.1. Optional. If unset, will be generated.
-    ///
-    /// Added in vSphere API 6.7.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bios_uuid: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "vcenter-vm")]
 impl InstantCloneSpec {
-    /// A `InstantCloneSpec` from its required fields; optional fields start unset.
+    /// An `InstantCloneSpec` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         source: crate::ids::VirtualMachineId,
@@ -615,8 +585,6 @@ impl VmApi<'_> {
     ///
     /// Create an instant clone of an existing virtual machine. This operation was added in vSphere API 6.7.1.
     ///
-    /// Added in vSphere API 6.7.1.
-    ///
     /// vAPI operation `vcenter.vm.instant_clone`.
     ///
     /// | Style | Request |
@@ -660,7 +628,7 @@ impl VmApi<'_> {
             }),
         };
         let mut call = self.client.call(&OPERATION);
-        crate::runtime::Validate::validate(spec, "spec")?;
+        call.validate(spec, "spec")?;
         call.body_param("spec", spec)?;
         call.send::<crate::ids::VirtualMachineId>().await
     }

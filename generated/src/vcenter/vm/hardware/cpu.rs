@@ -18,7 +18,7 @@ pub struct Info {
 }
 #[cfg(feature = "vcenter-vm-hardware-cpu")]
 impl Info {
-    /// A `Info` from its required fields; optional fields start unset.
+    /// An `Info` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         count: i64,

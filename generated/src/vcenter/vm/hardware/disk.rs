@@ -179,8 +179,6 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sata: ::std::option::Option<crate::vcenter::vm::hardware::SataAddressInfo>,
     /// Where the disk is attached. Set only when type is NVME. This property was added in vSphere API 7.0.0.1.
-    ///
-    /// Added in vSphere API 7.0.0.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nvme: ::std::option::Option<crate::vcenter::vm::hardware::NvmeAddressInfo>,
     /// What stores the disk's contents.
@@ -191,7 +189,7 @@ pub struct Info {
 }
 #[cfg(feature = "vcenter-vm-hardware-disk")]
 impl Info {
-    /// A `Info` from its required fields; optional fields start unset.
+    /// An `Info` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         label: impl ::std::convert::Into<::std::string::String>,

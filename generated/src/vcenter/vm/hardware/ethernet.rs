@@ -65,10 +65,12 @@ pub struct BackingSpec {
     pub r#type: crate::vcenter::vm::hardware::ethernet::BackingType,
     /// Identifier of the network that backs the adapter. Required (and only relevant) when `type` is STANDARD_PORTGROUP, DISTRIBUTED_PORTGROUP or OPAQUE_NETWORK.
     ///
-    /// Required when `type` is `STANDARD_PORTGROUP` or `DISTRIBUTED_PORTGROUP` or `OPAQUE_NETWORK`.
+    /// Required when `type` is `STANDARD_PORTGROUP` or `DISTRIBUTED_PORTGROUP` or `OPAQUE_NETWORK`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network: ::std::option::Option<crate::ids::NetworkId>,
     /// Key of the distributed virtual port that backs the adapter. May be given when `network` is a static (early-binding) distributed portgroup; if unset, a port is assigned automatically according to the portgroup's policy. Cannot be given for an ephemeral portgroup, whose ports exist only once the virtual machine is powered on.
+    ///
+    /// Only relevant when `type` is `DISTRIBUTED_PORTGROUP`; refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub distributed_port: ::std::option::Option<::std::string::String>,
 }
@@ -99,6 +101,29 @@ impl crate::runtime::Validate for BackingSpec {
                 path,
                 "network",
                 "type is STANDARD_PORTGROUP or DISTRIBUTED_PORTGROUP or OPAQUE_NETWORK",
+            )?;
+        }
+        if let value @ "HOST_DEVICE" = self.r#type.as_str() {
+            crate::runtime::refuse_field(
+                self.network.is_some(),
+                path,
+                "network",
+                "type",
+                value,
+                "STANDARD_PORTGROUP or DISTRIBUTED_PORTGROUP or OPAQUE_NETWORK",
+            )?;
+        }
+        if let value @ ("STANDARD_PORTGROUP" | "HOST_DEVICE" | "OPAQUE_NETWORK") = self
+            .r#type
+            .as_str()
+        {
+            crate::runtime::refuse_field(
+                self.distributed_port.is_some(),
+                path,
+                "distributed_port",
+                "type",
+                value,
+                "DISTRIBUTED_PORTGROUP",
             )?;
         }
         ::std::result::Result::Ok(())
@@ -291,7 +316,7 @@ pub struct Info {
 }
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
 impl Info {
-    /// A `Info` from its required fields; optional fields start unset.
+    /// An `Info` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         label: impl ::std::convert::Into<::std::string::String>,
@@ -405,7 +430,7 @@ pub struct UpdateSpec {
     >,
     /// MAC address. May be changed at any time; takes effect the next time the virtual machine is powered on. If unset, unchanged. Required if `mac_type` is MANUAL; must be unset if `mac_type` is anything else.
     ///
-    /// Required when `mac_type` is `MANUAL`.
+    /// Required when `mac_type` is `MANUAL`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mac_address: ::std::option::Option<::std::string::String>,
     /// Whether wake-on-LAN is enabled on the adapter. May be changed at any time; takes effect the next time the virtual machine is powered on. If unset, unchanged.
@@ -453,6 +478,20 @@ impl crate::runtime::Validate for UpdateSpec {
                 path,
                 "mac_address",
                 "mac_type is MANUAL",
+            )?;
+        }
+        if let ::std::option::Option::Some(value @ ("GENERATED" | "ASSIGNED")) = self
+            .mac_type
+            .as_ref()
+            .map(|v| v.as_str())
+        {
+            crate::runtime::refuse_field(
+                self.mac_address.is_some(),
+                path,
+                "mac_address",
+                "mac_type",
+                value,
+                "MANUAL",
             )?;
         }
         crate::runtime::Validate::validate(

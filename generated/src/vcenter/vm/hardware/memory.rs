@@ -23,7 +23,7 @@ pub struct Info {
 }
 #[cfg(feature = "vcenter-vm-hardware-memory")]
 impl Info {
-    /// A `Info` from its required fields; optional fields start unset.
+    /// An `Info` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(size_mib: i64, hot_add_enabled: bool) -> Self {
         Self {

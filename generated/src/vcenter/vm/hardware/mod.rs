@@ -102,7 +102,7 @@ pub struct IdeAddressInfo {
 }
 #[cfg(feature = "vcenter-vm-hardware")]
 impl IdeAddressInfo {
-    /// A `IdeAddressInfo` from its required fields; optional fields start unset.
+    /// An `IdeAddressInfo` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(primary: bool, master: bool) -> Self {
         Self { primary, master }
@@ -111,8 +111,6 @@ impl IdeAddressInfo {
 #[cfg(feature = "vcenter-vm-hardware")]
 impl crate::runtime::RestForm for IdeAddressInfo {}
 /// The address of a device attached to a virtual NVMe adapter. This structure was added in vSphere API 7.0.0.1.
-///
-/// Added in vSphere API 7.0.0.1.
 ///
 /// Schema `Vcenter.Vm.Hardware.NvmeAddressInfo`.
 #[cfg(feature = "vcenter-vm-hardware")]

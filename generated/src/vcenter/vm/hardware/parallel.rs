@@ -11,10 +11,12 @@ pub struct BackingSpec {
     pub r#type: crate::vcenter::vm::hardware::parallel::BackingType,
     /// Path of the file backing the parallel port. Required (and only relevant) when `type` is FILE.
     ///
-    /// Required when `type` is `FILE`.
+    /// Required when `type` is `FILE`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<::std::string::String>,
     /// Name of the host device backing the parallel port (type HOST_DEVICE). If unset, the port detects a suitable host device automatically.
+    ///
+    /// Only relevant when `type` is `HOST_DEVICE`; refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host_device: ::std::option::Option<::std::string::String>,
 }
@@ -44,6 +46,26 @@ impl crate::runtime::Validate for BackingSpec {
                 path,
                 "file",
                 "type is FILE",
+            )?;
+        }
+        if let value @ "HOST_DEVICE" = self.r#type.as_str() {
+            crate::runtime::refuse_field(
+                self.file.is_some(),
+                path,
+                "file",
+                "type",
+                value,
+                "FILE",
+            )?;
+        }
+        if let value @ "FILE" = self.r#type.as_str() {
+            crate::runtime::refuse_field(
+                self.host_device.is_some(),
+                path,
+                "host_device",
+                "type",
+                value,
+                "HOST_DEVICE",
             )?;
         }
         ::std::result::Result::Ok(())

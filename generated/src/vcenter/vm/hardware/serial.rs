@@ -11,26 +11,32 @@ pub struct BackingSpec {
     pub r#type: crate::vcenter::vm::hardware::serial::BackingType,
     /// Path of the file backing the serial port. Required (and only relevant) when `type` is FILE.
     ///
-    /// Required when `type` is `FILE`.
+    /// Required when `type` is `FILE`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<::std::string::String>,
     /// Name of the host device backing the serial port (type HOST_DEVICE). If unset, the port detects a suitable host device automatically.
+    ///
+    /// Only relevant when `type` is `HOST_DEVICE`; refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host_device: ::std::option::Option<::std::string::String>,
     /// Name of the pipe backing the serial port. Required (and only relevant) when `type` is PIPE_SERVER or PIPE_CLIENT.
     ///
-    /// Required when `type` is `PIPE_SERVER` or `PIPE_CLIENT`.
+    /// Required when `type` is `PIPE_SERVER` or `PIPE_CLIENT`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pipe: ::std::option::Option<::std::string::String>,
     /// Enables optimized data transfer over the pipe: the host buffers data so that the virtual machine reads all of it without loss. Only for PIPE_SERVER and PIPE_CLIENT. If unset, false.
+    ///
+    /// Only relevant when `type` is `PIPE_SERVER` or `PIPE_CLIENT`; refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub no_rx_loss: ::std::option::Option<bool>,
     /// URI of the network service backing the serial port. For NETWORK_SERVER it is the location clients connect to (its host part empty or the address of the host running the virtual machine); for NETWORK_CLIENT the location the virtual machine connects to. Required (and only relevant) when `type` is NETWORK_SERVER or NETWORK_CLIENT.
     ///
-    /// Required when `type` is `NETWORK_SERVER` or `NETWORK_CLIENT`.
+    /// Required when `type` is `NETWORK_SERVER` or `NETWORK_CLIENT`. Refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network_location: ::std::option::Option<::std::string::String>,
     /// Proxy service giving network access to the network backing (NETWORK_SERVER and NETWORK_CLIENT only): if set, the virtual machine connects to the proxy, which forwards the traffic. If unset, no proxy is used.
+    ///
+    /// Only relevant when `type` is `NETWORK_SERVER` or `NETWORK_CLIENT`; refused before sending otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy: ::std::option::Option<::std::string::String>,
 }
@@ -86,6 +92,82 @@ impl crate::runtime::Validate for BackingSpec {
                 path,
                 "network_location",
                 "type is NETWORK_SERVER or NETWORK_CLIENT",
+            )?;
+        }
+        if let value @ ("HOST_DEVICE" | "PIPE_SERVER" | "PIPE_CLIENT" | "NETWORK_SERVER"
+        | "NETWORK_CLIENT") = self.r#type.as_str()
+        {
+            crate::runtime::refuse_field(
+                self.file.is_some(),
+                path,
+                "file",
+                "type",
+                value,
+                "FILE",
+            )?;
+        }
+        if let value @ ("FILE" | "PIPE_SERVER" | "PIPE_CLIENT" | "NETWORK_SERVER"
+        | "NETWORK_CLIENT") = self.r#type.as_str()
+        {
+            crate::runtime::refuse_field(
+                self.host_device.is_some(),
+                path,
+                "host_device",
+                "type",
+                value,
+                "HOST_DEVICE",
+            )?;
+        }
+        if let value @ ("FILE" | "HOST_DEVICE" | "NETWORK_SERVER" | "NETWORK_CLIENT") = self
+            .r#type
+            .as_str()
+        {
+            crate::runtime::refuse_field(
+                self.pipe.is_some(),
+                path,
+                "pipe",
+                "type",
+                value,
+                "PIPE_SERVER or PIPE_CLIENT",
+            )?;
+        }
+        if let value @ ("FILE" | "HOST_DEVICE" | "NETWORK_SERVER" | "NETWORK_CLIENT") = self
+            .r#type
+            .as_str()
+        {
+            crate::runtime::refuse_field(
+                self.no_rx_loss.is_some(),
+                path,
+                "no_rx_loss",
+                "type",
+                value,
+                "PIPE_SERVER or PIPE_CLIENT",
+            )?;
+        }
+        if let value @ ("FILE" | "HOST_DEVICE" | "PIPE_SERVER" | "PIPE_CLIENT") = self
+            .r#type
+            .as_str()
+        {
+            crate::runtime::refuse_field(
+                self.network_location.is_some(),
+                path,
+                "network_location",
+                "type",
+                value,
+                "NETWORK_SERVER or NETWORK_CLIENT",
+            )?;
+        }
+        if let value @ ("FILE" | "HOST_DEVICE" | "PIPE_SERVER" | "PIPE_CLIENT") = self
+            .r#type
+            .as_str()
+        {
+            crate::runtime::refuse_field(
+                self.proxy.is_some(),
+                path,
+                "proxy",
+                "type",
+                value,
+                "NETWORK_SERVER or NETWORK_CLIENT",
             )?;
         }
         ::std::result::Result::Ok(())

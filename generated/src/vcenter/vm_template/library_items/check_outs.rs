@@ -2,16 +2,12 @@
 //! The `vcenter.vm_template.library_items.check_outs` namespace: its operations and structures.
 /// What to record when a checked-out virtual machine is checked back into its library item. This structure was added in vSphere API 6.9.1.
 ///
-/// Added in vSphere API 6.9.1.
-///
 /// Schema `Vcenter.VmTemplate.LibraryItems.CheckOuts.CheckInSpec`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckInSpec {
     /// A note on what was changed in the virtual machine since it was checked out; kept with the new version of the template. This property was added in vSphere API 6.9.1.
-    ///
-    /// Added in vSphere API 6.9.1.
     pub message: ::std::string::String,
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
@@ -26,28 +22,20 @@ impl CheckInSpec {
 impl crate::runtime::RestForm for CheckInSpec {}
 /// Specification used to check out the source virtual machine template as a virtual machine. This structure was added in vSphere API 6.9.1.
 ///
-/// Added in vSphere API 6.9.1.
-///
 /// Schema `Vcenter.VmTemplate.LibraryItems.CheckOuts.CheckOutSpec`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckOutSpec {
     /// Name of the virtual machine to check out of the library item. This property was added in vSphere API 6.9.1. This property is currently required. In the future, if this property is missing or null, the system will choose a suitable name for the virtual machine.
-    ///
-    /// Added in vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Information used to place the checked out virtual machine. This property was added in vSphere API 6.9.1. This property is currently required. In the future, if this property is missing or null, the system will place the virtual machine on a suitable resource. If specified, each property will be used for placement. If the properties result in disjoint placement, the operation will fail. If the properties along with the placement values of the source virtual machine template result in disjoint placement, the operation will fail.
-    ///
-    /// Added in vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub placement: ::std::option::Option<
         crate::vcenter::vm_template::library_items::check_outs::PlacementSpec,
     >,
     /// Specifies whether the virtual machine should be powered on after check out. This property was added in vSphere API 6.9.1. If missing or null, the virtual machine will not be powered on after check out.
-    ///
-    /// Added in vSphere API 6.9.1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub powered_on: ::std::option::Option<bool>,
 }
@@ -67,25 +55,19 @@ impl CheckOutSpec {
 impl crate::runtime::RestForm for CheckOutSpec {}
 /// Details of one check-out: when the virtual machine was checked out and by whom. This structure was added in vSphere API 6.9.1.
 ///
-/// Added in vSphere API 6.9.1.
-///
 /// Schema `Vcenter.VmTemplate.LibraryItems.CheckOuts.Info`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Info {
     /// The date and time at which the virtual machine was checked out. This property was added in vSphere API 6.9.1.
-    ///
-    /// Added in vSphere API 6.9.1.
     pub time: ::std::string::String,
     /// The name of the user that checked the virtual machine out. This property was added in vSphere API 6.9.1.
-    ///
-    /// Added in vSphere API 6.9.1.
     pub user: ::std::string::String,
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
 impl Info {
-    /// A `Info` from its required fields; optional fields start unset.
+    /// An `Info` from its required fields; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         time: impl ::std::convert::Into<::std::string::String>,
@@ -100,8 +82,6 @@ impl Info {
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
 impl crate::runtime::RestForm for Info {}
 /// Where to place the checked out virtual machine in the vCenter inventory. The compute resource given should have access to the storage of the checked out virtual machine. This structure was added in vSphere API 6.9.1.
-///
-/// Added in vSphere API 6.9.1.
 ///
 /// Schema `Vcenter.VmTemplate.LibraryItems.CheckOuts.PlacementSpec`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
@@ -146,16 +126,12 @@ impl PlacementSpec {
 impl crate::runtime::RestForm for PlacementSpec {}
 /// The commonly used facts about one virtual machine checked out of a template library item (an entry of the check-out list). This structure was added in vSphere API 6.9.1.
 ///
-/// Added in vSphere API 6.9.1.
-///
 /// Schema `Vcenter.VmTemplate.LibraryItems.CheckOuts.Summary`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Summary {
     /// The checked-out virtual machine. This property was added in vSphere API 6.9.1.
-    ///
-    /// Added in vSphere API 6.9.1.
     pub vm: crate::ids::VirtualMachineId,
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
@@ -179,8 +155,6 @@ impl CheckOutsApi<'_> {
     /// Checks a virtual machine back into its template library item.
     ///
     /// Checks the virtual machine into the library item it was checked out of: the library item is updated to hold the virtual machine as a template, which becomes the latest version of the item. The previous template is kept as a backup (see the item's versions); at most one previous version is retained. The virtual machine must be powered off. This operation was added in vSphere API 6.9.1.
-    ///
-    /// Added in vSphere API 6.9.1.
     ///
     /// vAPI operation `vcenter.vm_template.library_items.check_outs.check_in`.
     ///
@@ -247,8 +221,6 @@ impl CheckOutsApi<'_> {
     ///
     /// Checks out a library item containing a virtual machine template. This operation makes a copy of the source virtual machine template contained in the library item as a virtual machine. The virtual machine is copied with the same storage specification as the source virtual machine template. Changes to the checked out virtual machine do not affect the virtual machine template contained in the library item. To save these changes back into the library item, POST /vcenter/vm-template/library-items/{templateLibraryItem}/check-outs/{vm}?action=check-in the virtual machine. To discard the changes, DELETE /vcenter/vm-template/library-items/{templateLibraryItem}/check-outs/{vm} the virtual machine. Only one virtual machine may be checked out of a library item at a time. This operation was added in vSphere API 6.9.1.
     ///
-    /// Added in vSphere API 6.9.1.
-    ///
     /// vAPI operation `vcenter.vm_template.library_items.check_outs.check_out`.
     ///
     /// | Style | Request |
@@ -314,8 +286,6 @@ impl CheckOutsApi<'_> {
     ///
     /// Deletes the virtual machine that was checked out of the library item. Changes made to it since the check-out are discarded; the template in the library item stays as it was. The virtual machine must be powered off. This operation was added in vSphere API 6.9.1.
     ///
-    /// Added in vSphere API 6.9.1.
-    ///
     /// vAPI operation `vcenter.vm_template.library_items.check_outs.delete`.
     ///
     /// | Style | Request |
@@ -372,8 +342,6 @@ impl CheckOutsApi<'_> {
     /// Returns the details of a virtual machine checked out of a template library item.
     ///
     /// Returns when the given virtual machine was checked out of the library item and by which user. This operation was added in vSphere API 6.9.1.
-    ///
-    /// Added in vSphere API 6.9.1.
     ///
     /// vAPI operation `vcenter.vm_template.library_items.check_outs.get`.
     ///
@@ -432,8 +400,6 @@ impl CheckOutsApi<'_> {
     /// Lists the virtual machines checked out of a template library item.
     ///
     /// Returns the commonly used information (the Summary) of every virtual machine that is currently checked out of the library item. At most one virtual machine can be checked out of an item at a time, so the list has at most one entry. This operation was added in vSphere API 6.9.1.
-    ///
-    /// Added in vSphere API 6.9.1.
     ///
     /// vAPI operation `vcenter.vm_template.library_items.check_outs.list`.
     ///
