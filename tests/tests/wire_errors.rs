@@ -109,7 +109,8 @@ fn client(standin: &StandIn, style: Style, operation: &str) -> Client {
 async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
     match operation {
         "vcenter.vm.instant_clone" => client
-            .vcenter().vm()
+            .vcenter()
+            .vm()
             .instant_clone(&InstantCloneSpec::new(
                 VirtualMachineId::new("vm-42"),
                 "clone",
@@ -117,18 +118,30 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
             .await
             .map(drop),
         "vcenter.vm.get" => client
-            .vcenter().vm()
+            .vcenter()
+            .vm()
             .get(&VirtualMachineId::new(VM))
             .await
             .map(drop),
-        "vcenter.vm.list" => client.vcenter().vm().list(&ListQuery::new()).await.map(drop),
+        "vcenter.vm.list" => client
+            .vcenter()
+            .vm()
+            .list(&ListQuery::new())
+            .await
+            .map(drop),
         "vcenter.vm_template.library_items.check_outs.check_out" => client
-            .vcenter().vm_template().library_items().check_outs()
+            .vcenter()
+            .vm_template()
+            .library_items()
+            .check_outs()
             .check_out(&LibraryItemId::new(ITEM), None)
             .await
             .map(drop),
         "vcenter.vm_template.library_items.check_outs.check_in" => client
-            .vcenter().vm_template().library_items().check_outs()
+            .vcenter()
+            .vm_template()
+            .library_items()
+            .check_outs()
             .check_in(
                 &LibraryItemId::new(ITEM),
                 &VirtualMachineId::new(VM),
@@ -138,17 +151,26 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
             .map(drop),
         "vcenter.vm_template.library_items.check_outs.delete" => {
             client
-                .vcenter().vm_template().library_items().check_outs()
+                .vcenter()
+                .vm_template()
+                .library_items()
+                .check_outs()
                 .delete(&LibraryItemId::new(ITEM), &VirtualMachineId::new(VM))
                 .await
         }
         "vcenter.vm_template.library_items.check_outs.get" => client
-            .vcenter().vm_template().library_items().check_outs()
+            .vcenter()
+            .vm_template()
+            .library_items()
+            .check_outs()
             .get(&LibraryItemId::new(ITEM), &VirtualMachineId::new(VM))
             .await
             .map(drop),
         "vcenter.vm_template.library_items.check_outs.list" => client
-            .vcenter().vm_template().library_items().check_outs()
+            .vcenter()
+            .vm_template()
+            .library_items()
+            .check_outs()
             .list(&LibraryItemId::new(ITEM))
             .await
             .map(drop),
@@ -156,19 +178,25 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
             let mut source = SourceInfo::new();
             source.vm_id = Some(VirtualMachineId::new("vm-42"));
             client
-                .vcenter().ovf().export_session()
+                .vcenter()
+                .ovf()
+                .export_session()
                 .create(None, &source, &CreateSpec::new(TargetType::DownloadTarget))
                 .await
                 .map(drop)
         }
         "vcenter.ovf.export_session.get" => client
-            .vcenter().ovf().export_session()
+            .vcenter()
+            .ovf()
+            .export_session()
             .get(&VcenterOvfExportSessionId::new(SESSION))
             .await
             .map(drop),
         "vcenter.ovf.export_session.delete" => {
             client
-                .vcenter().ovf().export_session()
+                .vcenter()
+                .ovf()
+                .export_session()
                 .delete(&VcenterOvfExportSessionId::new(SESSION))
                 .await
         }

@@ -189,7 +189,8 @@ async fn instant_clone_api_sends_the_bare_spec_and_decodes_the_bare_id() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Api)
-            .vcenter().vm()
+            .vcenter()
+            .vm()
             .instant_clone(&instant_clone_spec()),
     )
     .await
@@ -212,7 +213,8 @@ async fn instant_clone_rest_sends_the_spec_envelope_with_key_value_maps() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter().vm()
+            .vcenter()
+            .vm()
             .instant_clone(&instant_clone_spec()),
     )
     .await
@@ -263,7 +265,10 @@ async fn check_out_api_percent_encodes_the_item_id_and_sends_the_bare_spec() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Api)
-            .vcenter().vm_template().library_items().check_outs()
+            .vcenter()
+            .vm_template()
+            .library_items()
+            .check_outs()
             .check_out(&item, Some(&check_out_spec())),
     )
     .await
@@ -293,7 +298,10 @@ async fn check_out_rest_percent_encodes_the_item_id_and_sends_the_spec_envelope(
     let vm = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter().vm_template().library_items().check_outs()
+            .vcenter()
+            .vm_template()
+            .library_items()
+            .check_outs()
             .check_out(&item, Some(&check_out_spec())),
     )
     .await
@@ -321,7 +329,10 @@ async fn check_out_without_spec_sends_no_spec() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Api)
-            .vcenter().vm_template().library_items().check_outs()
+            .vcenter()
+            .vm_template()
+            .library_items()
+            .check_outs()
             .check_out(&item, None),
     )
     .await
@@ -350,7 +361,10 @@ async fn check_out_without_spec_sends_no_spec() {
     let vm = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter().vm_template().library_items().check_outs()
+            .vcenter()
+            .vm_template()
+            .library_items()
+            .check_outs()
             .check_out(&item, None),
     )
     .await
@@ -401,7 +415,10 @@ async fn check_in_sends_the_spec_to_the_vm_path_and_decodes_the_version() {
         let version = within(
             LIMIT,
             client(&standin, style)
-                .vcenter().vm_template().library_items().check_outs()
+                .vcenter()
+                .vm_template()
+                .library_items()
+                .check_outs()
                 .check_in(
                     &LibraryItemId::new(ODD_ITEM.0),
                     &VirtualMachineId::new(ODD_VM.0),
@@ -476,11 +493,15 @@ async fn export_session_create_rest_sends_the_envelope_with_class() {
         ));
         let session = within(
             LIMIT,
-            client(&standin, style).vcenter().ovf().export_session().create(
-                Some("6f1d8f4c-2c7e-4b7a-9a3e-2f4b9f0c1d2e"),
-                &export_source(),
-                &export_create_spec(),
-            ),
+            client(&standin, style)
+                .vcenter()
+                .ovf()
+                .export_session()
+                .create(
+                    Some("6f1d8f4c-2c7e-4b7a-9a3e-2f4b9f0c1d2e"),
+                    &export_source(),
+                    &export_create_spec(),
+                ),
         )
         .await
         .expect("export session create");
@@ -550,7 +571,9 @@ async fn export_session_fills_a_fresh_uuid_client_token_when_none_is_given() {
         let session = within(
             LIMIT,
             client
-                .vcenter().ovf().export_session()
+                .vcenter()
+                .ovf()
+                .export_session()
                 .create(None, &source, &spec),
         )
         .await
@@ -721,7 +744,8 @@ async fn rest_result_without_value_wrapper_is_a_decode_error() {
     let error = within(
         LIMIT,
         client(&standin, Style::Rest)
-            .vcenter().vm()
+            .vcenter()
+            .vm()
             .instant_clone(&InstantCloneSpec::new(VirtualMachineId::new("vm-42"), "c")),
     )
     .await
@@ -764,7 +788,10 @@ async fn each_kind_of_request_sends_exactly_these_headers() {
     within(
         LIMIT,
         client
-            .vcenter().vm_template().library_items().check_outs()
+            .vcenter()
+            .vm_template()
+            .library_items()
+            .check_outs()
             .check_out(&LibraryItemId::new("item-1"), None),
     )
     .await

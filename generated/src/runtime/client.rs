@@ -259,7 +259,9 @@ impl Client {
                 request = request.header(name, value);
             }
             if let Some((content_type, body)) = &body {
-                request = request.header(CONTENT_TYPE, *content_type).body(body.clone());
+                request = request
+                    .header(CONTENT_TYPE, *content_type)
+                    .body(body.clone());
             } else if wants_length {
                 request = request.header(CONTENT_LENGTH, "0");
             }

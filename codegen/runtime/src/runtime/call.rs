@@ -82,7 +82,11 @@ impl<'a> Call<'a> {
     /// flattened into one pair per scalar, `name[field]=value` under `/api` (the deepObject
     /// style VMware's own REST runtime uses) and `name.field=value` under `/rest` (its
     /// `filter.names` style). A list repeats its items' pairs in order; `null` sends nothing.
-    pub fn query_value<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+    pub fn query_value<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), Error> {
         let json = serde_json::to_value(value).map_err(|e| {
             Error::usage(
                 &self.info(None),
@@ -96,8 +100,12 @@ impl<'a> Call<'a> {
 
     /// Adds a request header; the name and value must be valid in HTTP.
     pub fn header_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
-        let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| Error::usage(&self.info(None), format!("`{name}` is not a valid HTTP header name")))?;
+        let header = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            Error::usage(
+                &self.info(None),
+                format!("`{name}` is not a valid HTTP header name"),
+            )
+        })?;
         let value = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
             Error::usage(
                 &self.info(None),
@@ -250,7 +258,9 @@ impl<'a> Call<'a> {
             let mut headers = self.headers.clone();
             if !self.cookies.is_empty() {
                 let cookie = reqwest::header::HeaderValue::from_str(&self.cookies.join("; "))
-                    .map_err(|_| Error::usage(&call, "a cookie holds characters a header cannot carry"))?;
+                    .map_err(|_| {
+                        Error::usage(&call, "a cookie holds characters a header cannot carry")
+                    })?;
                 headers.push((reqwest::header::COOKIE, cookie));
             }
             let answer = self
