@@ -19,7 +19,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -47,6 +47,8 @@ pub struct Recorded {
     pub headers: Vec<(String, String)>,
     /// The body bytes (de-chunked when sent chunked).
     pub body: Vec<u8>,
+    /// When the stand-in had read the whole request (for tests of request pacing).
+    pub received: Instant,
 }
 
 impl Recorded {
@@ -526,6 +528,7 @@ async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Re
         query,
         headers,
         body,
+        received: Instant::now(),
     })
 }
 

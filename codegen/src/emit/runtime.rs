@@ -26,6 +26,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "session.rs",
         include_str!("../../runtime/src/runtime/session.rs"),
     ),
+    ("task.rs", include_str!("../../runtime/src/runtime/task.rs")),
     ("tls.rs", include_str!("../../runtime/src/runtime/tls.rs")),
     (
         "transport.rs",

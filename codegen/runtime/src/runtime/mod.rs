@@ -1,5 +1,5 @@
 //! The hand-written runtime of the generated vSphere client: transport, sessions, the
-//! `/rest`-versus-`/api` codec, validation and errors.
+//! `/rest`-versus-`/api` codec, validation, errors and typed tasks.
 //!
 //! Generated code uses only the items re-exported here, fully qualified
 //! (`crate::runtime::Client`, `crate::runtime::Error`, ...).
@@ -12,6 +12,7 @@ mod id;
 mod operation;
 mod path;
 mod session;
+mod task;
 mod tls;
 mod transport;
 mod validate;
@@ -25,6 +26,7 @@ pub use error::{ApiError, BoxError, Error, ErrorKind, LocalizableMessage};
 pub use operation::{BodyKind, Endpoint, Method, Operation, Style};
 pub use path::encode_path_segment;
 pub use session::{SESSION_HEADER, session_path};
+pub use task::{Task, TaskId, TaskProgress, TaskState, TaskStatus, WaitOptions};
 pub use validate::{Validate, field_path, require_field};
 
 /// A fresh random UUID (version 4) as a string, for idempotency tokens such as `client_token`.
