@@ -21,6 +21,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "operation.rs",
         include_str!("../../runtime/src/runtime/operation.rs"),
     ),
+    (
+        "ovf_export.rs",
+        include_str!("../../runtime/src/runtime/ovf_export.rs"),
+    ),
     ("path.rs", include_str!("../../runtime/src/runtime/path.rs")),
     (
         "session.rs",

@@ -12,6 +12,7 @@ mod codec;
 mod error;
 mod id;
 mod operation;
+pub mod ovf_export;
 mod path;
 mod session;
 mod task;

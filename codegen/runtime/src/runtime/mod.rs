@@ -10,6 +10,7 @@ mod codec;
 mod error;
 mod id;
 mod operation;
+pub mod ovf_export;
 mod path;
 mod session;
 mod task;
