@@ -152,6 +152,13 @@ enum Body {
     },
     /// Nothing at all, ever (until the stand-in stops).
     Stall,
+    /// `Content-Length: declared`, `sent` bytes of `fill`, then nothing more, with the
+    /// connection held open (a download that stalls midway).
+    StallAfter {
+        fill: u8,
+        declared: u64,
+        sent: usize,
+    },
 }
 
 /// A scripted answer.
@@ -239,6 +246,25 @@ impl Reply {
         Reply {
             body: Body::Stall,
             ..Reply::empty(200)
+        }
+    }
+
+    /// A file download that stalls: announces `declared` bytes of `content_type`, sends `sent`
+    /// bytes of `fill`, then holds the connection open without another byte.
+    pub fn stall_after(
+        status: u16,
+        content_type: &str,
+        fill: u8,
+        declared: u64,
+        sent: usize,
+    ) -> Reply {
+        Reply {
+            body: Body::StallAfter {
+                fill,
+                declared,
+                sent,
+            },
+            ..Reply::raw(status, content_type, Vec::new())
         }
     }
 
@@ -606,6 +632,19 @@ async fn write_reply(stream: &mut TcpStream, reply: &Reply) -> bool {
         Body::Stall => {
             // Hold the connection open without a byte until the stand-in is stopped.
             std::future::pending::<()>().await;
+            false
+        }
+        Body::StallAfter {
+            fill,
+            declared,
+            sent,
+        } => {
+            let _ = write!(head, "content-length: {declared}\r\n\r\n");
+            let mut out = head.into_bytes();
+            out.extend(std::iter::repeat_n(*fill, *sent));
+            if stream.write_all(&out).await.is_ok() {
+                std::future::pending::<()>().await;
+            }
             false
         }
         Body::Full(bytes) => {
