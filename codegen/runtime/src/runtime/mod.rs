@@ -1,5 +1,5 @@
 //! The hand-written runtime of the generated vSphere client: transport, sessions, the
-//! `/rest`-versus-`/api` codec, validation, errors and typed tasks.
+//! `/rest`-versus-`/api` codec, validation, errors, typed tasks and OVF export downloads.
 //!
 //! Generated code uses only the items re-exported here, fully qualified
 //! (`crate::runtime::Client`, `crate::runtime::Error`, ...).
