@@ -19,7 +19,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -47,6 +47,8 @@ pub struct Recorded {
     pub headers: Vec<(String, String)>,
     /// The body bytes (de-chunked when sent chunked).
     pub body: Vec<u8>,
+    /// When the stand-in had read the whole request (for tests of request pacing).
+    pub received: Instant,
 }
 
 impl Recorded {
@@ -150,6 +152,13 @@ enum Body {
     },
     /// Nothing at all, ever (until the stand-in stops).
     Stall,
+    /// `Content-Length: declared`, `sent` bytes of `fill`, then nothing more, with the
+    /// connection held open (a download that stalls midway).
+    StallAfter {
+        fill: u8,
+        declared: u64,
+        sent: usize,
+    },
 }
 
 /// A scripted answer.
@@ -237,6 +246,25 @@ impl Reply {
         Reply {
             body: Body::Stall,
             ..Reply::empty(200)
+        }
+    }
+
+    /// A file download that stalls: announces `declared` bytes of `content_type`, sends `sent`
+    /// bytes of `fill`, then holds the connection open without another byte.
+    pub fn stall_after(
+        status: u16,
+        content_type: &str,
+        fill: u8,
+        declared: u64,
+        sent: usize,
+    ) -> Reply {
+        Reply {
+            body: Body::StallAfter {
+                fill,
+                declared,
+                sent,
+            },
+            ..Reply::raw(status, content_type, Vec::new())
         }
     }
 
@@ -526,6 +554,7 @@ async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Re
         query,
         headers,
         body,
+        received: Instant::now(),
     })
 }
 
@@ -603,6 +632,19 @@ async fn write_reply(stream: &mut TcpStream, reply: &Reply) -> bool {
         Body::Stall => {
             // Hold the connection open without a byte until the stand-in is stopped.
             std::future::pending::<()>().await;
+            false
+        }
+        Body::StallAfter {
+            fill,
+            declared,
+            sent,
+        } => {
+            let _ = write!(head, "content-length: {declared}\r\n\r\n");
+            let mut out = head.into_bytes();
+            out.extend(std::iter::repeat_n(*fill, *sent));
+            if stream.write_all(&out).await.is_ok() {
+                std::future::pending::<()>().await;
+            }
             false
         }
         Body::Full(bytes) => {

@@ -302,6 +302,121 @@ async fn failing_examples_exit_1_with_the_error_and_still_log_out() {
     assert!(standin.take().is_empty());
 }
 
+#[tokio::test]
+async fn wait_on_task_example() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::json(201, &json!(TOKEN)));
+    let task = |status: &str, completed: i64, extra: Value| {
+        let mut info = json!({
+            "description": {"id": "vcenter.vm.relocate", "default_message": "Relocate", "args": []},
+            "service": "com.vmware.vcenter.vm",
+            "operation": "relocate",
+            "status": status,
+            "cancelable": false,
+            "progress": {"total": 100, "completed": completed,
+                         "message": {"id": "m", "default_message": "", "args": []}}
+        });
+        info.as_object_mut()
+            .expect("object")
+            .extend(extra.as_object().cloned().unwrap_or_default());
+        Reply::api_ok(&info)
+    };
+    standin.push(task("RUNNING", 50, json!({})));
+    standin.push(task("SUCCEEDED", 100, json!({"result": "vm-43"})));
+    standin.push(Reply::empty(204));
+    let output = run(
+        "wait_on_task",
+        &standin,
+        &[("VSPHERE_TASK_ID", "task-7:com.vmware.vcenter.vm")],
+    )
+    .await;
+    assert_eq!(assert_success(&output).trim(), "\"vm-43\"");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("RUNNING 50%") && stderr.contains("SUCCEEDED 100%"),
+        "stderr: {stderr}"
+    );
+
+    let requests = standin.take();
+    assert_eq!(requests.len(), 4, "{requests:#?}");
+    assert_login(&requests[0], "/api/session");
+    for request in &requests[1..3] {
+        request.assert_target("GET", "/api/cis/tasks/task-7%3Acom.vmware.vcenter.vm", None);
+        assert_eq!(request.session_id(), Some(TOKEN));
+    }
+    assert_logout(&requests[3], "/api/session");
+}
+
+#[tokio::test]
+async fn export_ovf_example() {
+    let standin = StandIn::start().await;
+    let url = standin.url();
+    let session = "/rest/com/vmware/vcenter/ovf/export-session";
+    standin.handler(move |request| {
+        Some(match (request.method.as_str(), request.path.as_str()) {
+            ("POST", "/api/session") => Reply::json(201, &json!(TOKEN)),
+            ("DELETE", "/api/session") => Reply::empty(204),
+            ("POST", path) if path == session => Reply::rest_ok(&json!("export-1")),
+            ("GET", path) if path == format!("{session}/id:export-1") => Reply::rest_ok(&json!({
+                "state": "EXPORT_READY",
+                "files": [
+                    {"name": "vm.ovf", "file_type": "OVF", "optional_upload": false,
+                     "file_url": format!("{url}/nfc/vm.ovf"), "size": 11,
+                     "bytes_transferred": 0, "sha256": ""},
+                    {"name": "vm-disk1.vmdk", "file_type": "DISK", "optional_upload": false,
+                     "file_url": format!("{url}/nfc/vm-disk1.vmdk"), "size": 2_000_000,
+                     "bytes_transferred": 0, "sha256": ""}
+                ],
+                "errors": [], "warnings": [], "information": []
+            })),
+            ("GET", "/nfc/vm.ovf") => Reply::raw(200, "text/xml", b"<Envelope/>".to_vec()),
+            ("GET", "/nfc/vm-disk1.vmdk") => {
+                Reply::declared(200, "application/octet-stream", 3, 2_000_000, 2_000_000)
+            }
+            _ => return None,
+        })
+    });
+    let dir = tempfile::tempdir().expect("dir");
+    let dir_text = dir.path().to_str().expect("UTF-8 path").to_owned();
+    let output = run(
+        "export_ovf",
+        &standin,
+        &[
+            ("VSPHERE_SOURCE_VM", "vm-42"),
+            ("VSPHERE_EXPORT_DIR", &dir_text),
+        ],
+    )
+    .await;
+    let stdout = assert_success(&output);
+    let written: Vec<&str> = stdout.lines().collect();
+    let ovf = dir.path().join("vm.ovf");
+    let disk = dir.path().join("vm-disk1.vmdk");
+    assert_eq!(
+        written,
+        [ovf.to_str().expect("path"), disk.to_str().expect("path")]
+    );
+    assert_eq!(std::fs::read(&ovf).expect("ovf"), b"<Envelope/>");
+    assert_eq!(std::fs::metadata(&disk).expect("disk").len(), 2_000_000);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("session EXPORT_READY")
+            && stderr.contains("vm-disk1.vmdk: done (2000000 bytes)"),
+        "stderr: {stderr}"
+    );
+    let lines: Vec<String> = standin.take().iter().map(Recorded::line).collect();
+    assert_eq!(
+        lines,
+        [
+            "POST /api/session",
+            "POST /rest/com/vmware/vcenter/ovf/export-session",
+            "GET /rest/com/vmware/vcenter/ovf/export-session/id:export-1",
+            "GET /nfc/vm.ovf",
+            "GET /nfc/vm-disk1.vmdk",
+            "DELETE /api/session",
+        ]
+    );
+}
+
 #[test]
 fn every_example_in_spec_is_built_and_tested_here() {
     let mut names: Vec<String> = std::fs::read_dir(workspace_dir().join("spec/examples"))
@@ -318,7 +433,13 @@ fn every_example_in_spec_is_built_and_tested_here() {
     names.sort();
     assert_eq!(
         names,
-        ["check_out_and_in", "export_session", "instant_clone"],
+        [
+            "check_out_and_in",
+            "export_ovf",
+            "export_session",
+            "instant_clone",
+            "wait_on_task"
+        ],
         "a new example needs a test in wire_examples.rs"
     );
     let built: Vec<&String> = examples().keys().collect();

@@ -21,11 +21,16 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "operation.rs",
         include_str!("../../runtime/src/runtime/operation.rs"),
     ),
+    (
+        "ovf_export.rs",
+        include_str!("../../runtime/src/runtime/ovf_export.rs"),
+    ),
     ("path.rs", include_str!("../../runtime/src/runtime/path.rs")),
     (
         "session.rs",
         include_str!("../../runtime/src/runtime/session.rs"),
     ),
+    ("task.rs", include_str!("../../runtime/src/runtime/task.rs")),
     ("tls.rs", include_str!("../../runtime/src/runtime/tls.rs")),
     (
         "transport.rs",

@@ -197,6 +197,11 @@ impl Client {
         Call::new(self, operation)
     }
 
+    /// The HTTP connection pool, for requests that are not calls (OVF file downloads).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
     pub(crate) fn token(&self) -> Option<Secret> {
         self.inner
             .token

@@ -199,7 +199,7 @@ pub struct LocalizableMessage {
 
 impl LocalizableMessage {
     /// Reads a message leniently: missing or mistyped fields become empty, never an error.
-    fn from_value(value: &Value) -> LocalizableMessage {
+    pub(crate) fn from_value(value: &Value) -> LocalizableMessage {
         let text = |name: &str| match value.get(name) {
             Some(Value::String(s)) => s.clone(),
             _ => String::new(),

@@ -1,5 +1,5 @@
 //! The hand-written runtime of the generated vSphere client: transport, sessions, the
-//! `/rest`-versus-`/api` codec, validation and errors.
+//! `/rest`-versus-`/api` codec, validation, errors, typed tasks and OVF export downloads.
 //!
 //! Users need [`Client`], [`ClientBuilder`], [`Style`], [`Error`] and its parts; generated code
 //! also uses the hidden contract items re-exported here, fully qualified
@@ -11,8 +11,10 @@ mod codec;
 mod error;
 mod id;
 mod operation;
+pub mod ovf_export;
 mod path;
 mod session;
+mod task;
 mod tls;
 mod transport;
 mod validate;
@@ -24,6 +26,7 @@ pub use client::{
 };
 pub use error::{ApiError, BoxError, CallInfo, Error, ErrorKind, LocalizableMessage};
 pub use operation::{Method, Style};
+pub use task::{Task, TaskId, TaskProgress, TaskState, TaskStatus, WaitOptions};
 
 // The generator's contract with the runtime: used by generated code by these paths, hidden
 // from users' docs because calling them directly is not part of the crate's API.

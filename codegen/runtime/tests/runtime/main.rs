@@ -3,6 +3,7 @@
 mod codec;
 mod errors;
 mod fixtures;
+mod ovf_export;
 mod requests;
 mod server;
 mod sessions;
