@@ -478,7 +478,10 @@ async fn download_one(
 ) -> Result<PathBuf, Error> {
     let call = download_call(&file.url);
     let url = reqwest::Url::parse(&file.url).map_err(|e| {
-        Error::usage(&call, format!("OVF export: {}: bad file_url: {e}", file.name))
+        Error::usage(
+            &call,
+            format!("OVF export: {}: bad file_url: {e}", file.name),
+        )
     })?;
     let http = match &file.ssl_thumbprint {
         Some(thumbprint) => pinned_client(thumbprint, options)?,

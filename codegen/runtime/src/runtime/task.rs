@@ -16,8 +16,8 @@ use serde_json::{Map, Value};
 
 use crate::runtime::error::excerpt;
 use crate::runtime::{
-    ApiError, BodyKind, CallInfo, Client, Endpoint, Error, ErrorKind, LocalizableMessage, Method, Operation,
-    RestForm, Style,
+    ApiError, BodyKind, CallInfo, Client, Endpoint, Error, ErrorKind, LocalizableMessage, Method,
+    Operation, RestForm, Style,
 };
 
 crate::id_type! {
