@@ -129,6 +129,7 @@ crate::id_type! {
     any(
         feature = "vcenter-ovf-export_session",
         feature = "vcenter-vm",
+        feature = "vcenter-vm-power",
         feature = "vcenter-vm_template-library_items-check_outs"
     )
 )]

@@ -29,6 +29,9 @@ const EG: &str = "vcenter.ovf.export_session.get";
 const ED: &str = "vcenter.ovf.export_session.delete";
 const VL: &str = "vcenter.vm.list";
 const VG: &str = "vcenter.vm.get";
+const PG: &str = "vcenter.vm.power.get";
+const PS: &str = "vcenter.vm.power.start";
+const PT: &str = "vcenter.vm.power.stop";
 const ITEM: &str = "com.vmware.content.library.Item";
 const EXPORT_SESSION: &str = "com.vmware.vcenter.OvfExportSession";
 
@@ -251,6 +254,13 @@ const FIELDS: &[FieldRow] = &[
     (VG, "@response.sata_adapters", true, None, None),
     (VG, "@response.scsi_adapters", true, None, None),
     (VG, "@response.nvme_adapters", false, None, Some("7.0.0.1")),
+    // ---- vcenter.vm.power (issue 11; VMware's Python SDK, com.vmware.vcenter.vm_client.Power)
+    (PG, "vm", true, Some("VirtualMachine"), None),
+    (PG, "@response", true, None, None),
+    (PG, "@response.state", true, None, None),
+    (PG, "@response.clean_power_off", false, None, None),
+    (PS, "vm", true, Some("VirtualMachine"), None),
+    (PT, "vm", true, Some("VirtualMachine"), None),
 ];
 
 /// Maps whose keys are identifiers: (operation, path, key resource type).
@@ -322,6 +332,7 @@ const ENUMS: &[(&str, &str, &[&str])] = &[
     (IC, "spec.parallel_ports_to_update.*.backing.type", &["FILE", "HOST_DEVICE"]),
     (VL, "@response[].power_state", &["POWERED_OFF", "POWERED_ON", "SUSPENDED"]),
     (VG, "@response.power_state", &["POWERED_OFF", "POWERED_ON", "SUSPENDED"]),
+    (PG, "@response.state", &["POWERED_OFF", "POWERED_ON", "SUSPENDED"]),
     (VG, "@response.disks.*.type", &["IDE", "SCSI", "SATA", "NVME"]),
     (VG, "@response.disks.*.backing.type", &["VMDK_FILE"]),
     (VG, "@response.nics.*.type", &["E1000", "E1000E", "PCNET32", "VMXNET", "VMXNET2", "VMXNET3"]),
@@ -366,6 +377,7 @@ const REQUIRED_IF: &[(&str, &str, &str, &[&str])] = &[
     (EG, "@response.warnings[].value", "category", &["INPUT"]),
     (EG, "@response.warnings[].message", "category", &["INPUT"]),
     (EG, "@response.warnings[].error", "category", &["SERVER"]),
+    (PG, "@response.clean_power_off", "state", &["POWERED_OFF"]),
 ];
 
 /// Operations: (name, styles, since, documented errors as (status, type)).
@@ -426,6 +438,22 @@ fn operations() -> Vec<OperationRow> {
             (500, "RESOURCE_INACCESSIBLE"), (401, "UNAUTHENTICATED"), (403, "UNAUTHORIZED"),
             (500, "ERROR"),
         ]),
+        // ---- vcenter.vm.power
+        (PG, vec![Api, Rest], None, vec![
+            (500, "ERROR"), (404, "NOT_FOUND"), (500, "RESOURCE_INACCESSIBLE"),
+            (503, "SERVICE_UNAVAILABLE"), (401, "UNAUTHENTICATED"), (403, "UNAUTHORIZED"),
+        ]),
+        (PS, vec![Api, Rest], None, vec![
+            (500, "ERROR"), (404, "NOT_FOUND"), (400, "ALREADY_IN_DESIRED_STATE"),
+            (400, "UNSUPPORTED"), (500, "UNABLE_TO_ALLOCATE_RESOURCE"),
+            (500, "RESOURCE_INACCESSIBLE"), (400, "RESOURCE_IN_USE"), (500, "RESOURCE_BUSY"),
+            (503, "SERVICE_UNAVAILABLE"), (401, "UNAUTHENTICATED"), (403, "UNAUTHORIZED"),
+        ]),
+        (PT, vec![Api, Rest], None, vec![
+            (500, "ERROR"), (404, "NOT_FOUND"), (400, "ALREADY_IN_DESIRED_STATE"),
+            (500, "RESOURCE_BUSY"), (503, "SERVICE_UNAVAILABLE"), (401, "UNAUTHENTICATED"),
+            (403, "UNAUTHORIZED"),
+        ]),
     ]
 }
 
@@ -453,6 +481,9 @@ const COMPANION_PRIVILEGES: &[PrivilegeRow] = &[
     (CI, "ContentLibrary.CheckInTemplate", Some(ITEM), Some("template_library_item")),
     (CI, "System.Read", Some("VirtualMachine"), Some("vm")),
     (VG, "System.Read", Some("VirtualMachine"), Some("vm")),
+    (PG, "System.Read", Some("VirtualMachine"), Some("vm")),
+    (PS, "VirtualMachine.Interact.PowerOn", Some("VirtualMachine"), Some("vm")),
+    (PT, "VirtualMachine.Interact.PowerOff", Some("VirtualMachine"), Some("vm")),
     // Export session create: not in seed 004; from the Broadcom portal's export session page.
     (EX, "System.Read", None, None),
     (EX, "System.Read", Some("VirtualApp"), Some("source.vapp_id")),

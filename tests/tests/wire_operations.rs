@@ -17,6 +17,7 @@ use vsphere_client::vcenter::ovf::export_session::{
 use vsphere_client::vcenter::vm::InstantClonePlacementSpec;
 use vsphere_client::vcenter::vm::InstantCloneSpec;
 use vsphere_client::vcenter::vm::hardware::{ethernet, parallel, serial};
+use vsphere_client::vcenter::vm::power::State as PowerState;
 use vsphere_client::vcenter::vm_template::library_items::check_outs::{
     CheckInSpec, CheckOutSpec, PlacementSpec,
 };
@@ -477,6 +478,102 @@ async fn get_list_and_delete_send_no_body_and_decode_their_results() {
             assert!(request.body.is_empty(), "{}: no body", request.line());
             assert_eq!(request.header("content-type"), None, "{}", request.line());
         }
+    }
+}
+
+// ------------------------------------------------------------------ vcenter.vm.power
+
+#[tokio::test]
+async fn power_get_addresses_the_vm_and_decodes_the_info() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(
+            200,
+            &fixture(&format!("vcenter.vm.power.get.{style}.response.json")),
+        ));
+        let info = within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter()
+                .vm()
+                .power()
+                .get(&VirtualMachineId::new(ODD_VM.0)),
+        )
+        .await
+        .expect("power get");
+        assert_eq!(info.state, PowerState::PoweredOff);
+        assert_eq!(info.clean_power_off, Some(true));
+
+        let request = standin.only_request();
+        request.assert_target(
+            "GET",
+            &format!("/{style}/vcenter/vm/{}/power", ODD_VM.1),
+            None,
+        );
+        assert_call_headers(&request);
+        assert!(request.body.is_empty(), "{}: no body", request.line());
+    }
+}
+
+#[tokio::test]
+async fn power_start_and_stop_use_the_action_under_api_and_a_path_segment_under_rest() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        let done = if style == Style::Api { 204 } else { 200 };
+        standin.push(Reply::empty(done));
+        standin.push(Reply::empty(done));
+        let client = client(&standin, style);
+        let power = client.vcenter().vm().power();
+        let vm = VirtualMachineId::new(ODD_VM.0);
+        within(LIMIT, power.start(&vm)).await.expect("start");
+        within(LIMIT, power.stop(&vm)).await.expect("stop");
+
+        let requests = standin.take();
+        assert_eq!(requests.len(), 2);
+        let base = format!("/{style}/vcenter/vm/{}/power", ODD_VM.1);
+        for (request, action) in requests.iter().zip(["start", "stop"]) {
+            match style {
+                Style::Api => {
+                    request.assert_target("POST", &base, Some(&format!("action={action}")))
+                }
+                _ => request.assert_target("POST", &format!("{base}/{action}"), None),
+            }
+            assert_call_headers(request);
+            assert!(request.body.is_empty(), "{}: no body", request.line());
+        }
+    }
+}
+
+#[tokio::test]
+async fn power_start_already_on_is_the_documented_error_in_both_styles() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(
+            400,
+            &fixture(&format!("vcenter.vm.power.start.{style}.error-400.json")),
+        ));
+        let err = within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter()
+                .vm()
+                .power()
+                .start(&VirtualMachineId::new("vm-42")),
+        )
+        .await
+        .expect_err("already powered on");
+        let api = err
+            .api()
+            .unwrap_or_else(|| panic!("{style}: not a vAPI error: {err:?}"));
+        assert_eq!(
+            api.kind,
+            vsphere_client::ErrorKind::AlreadyInDesiredState,
+            "{style}"
+        );
+        assert_eq!(
+            api.messages[0].default_message,
+            "Virtual machine is already powered on."
+        );
     }
 }
 
