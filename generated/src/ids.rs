@@ -8,7 +8,14 @@ crate::id_type! {
     #[doc = " An identifier of a vSphere resource of type `ClusterComputeResource`."]
     ClusterComputeResourceId
 }
-#[cfg(feature = "vcenter-ovf-export_session")]
+#[cfg(
+    any(
+        feature = "content",
+        feature = "content-library",
+        feature = "content-library-item",
+        feature = "vcenter-ovf-export_session"
+    )
+)]
 crate::id_type! {
     #[doc = " An identifier of a vSphere resource of type `com.vmware.content.Library`."]
     ContentLibraryId
@@ -87,7 +94,12 @@ crate::id_type! {
 crate::id_type! {
     #[doc = " An identifier of a vSphere resource of type `HostSystem`."] HostSystemId
 }
-#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+#[cfg(
+    any(
+        feature = "content-library",
+        feature = "vcenter-vm_template-library_items-check_outs"
+    )
+)]
 crate::id_type! {
     #[doc =
     " An identifier of a vSphere resource of type `com.vmware.content.library.item.Version`."]
@@ -95,6 +107,8 @@ crate::id_type! {
 }
 #[cfg(
     any(
+        feature = "content-library",
+        feature = "content-library-item",
         feature = "vcenter-ovf-export_session",
         feature = "vcenter-vm_template-library_items-check_outs"
     )
@@ -121,6 +135,11 @@ crate::id_type! {
     " An identifier of a vSphere resource of type `com.vmware.vcenter.OvfExportSession`."]
     VcenterOvfExportSessionId
 }
+#[cfg(feature = "content")]
+crate::id_type! {
+    #[doc = " An identifier of a vSphere resource of type `com.vmware.vcenter.VCenter`."]
+    VcenterVCenterId
+}
 #[cfg(feature = "vcenter-ovf-export_session")]
 crate::id_type! {
     #[doc = " An identifier of a vSphere resource of type `VirtualApp`."] VirtualAppId
@@ -129,6 +148,7 @@ crate::id_type! {
     any(
         feature = "vcenter-ovf-export_session",
         feature = "vcenter-vm",
+        feature = "vcenter-vm-power",
         feature = "vcenter-vm_template-library_items-check_outs"
     )
 )]

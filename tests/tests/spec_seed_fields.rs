@@ -29,6 +29,14 @@ const EG: &str = "vcenter.ovf.export_session.get";
 const ED: &str = "vcenter.ovf.export_session.delete";
 const VL: &str = "vcenter.vm.list";
 const VG: &str = "vcenter.vm.get";
+const PG: &str = "vcenter.vm.power.get";
+const PS: &str = "vcenter.vm.power.start";
+const PT: &str = "vcenter.vm.power.stop";
+const LF: &str = "content.library.find";
+const LG: &str = "content.library.get";
+const IF: &str = "content.library.item.find";
+const IG: &str = "content.library.item.get";
+const LIBRARY: &str = "com.vmware.content.Library";
 const ITEM: &str = "com.vmware.content.library.Item";
 const EXPORT_SESSION: &str = "com.vmware.vcenter.OvfExportSession";
 
@@ -251,6 +259,60 @@ const FIELDS: &[FieldRow] = &[
     (VG, "@response.sata_adapters", true, None, None),
     (VG, "@response.scsi_adapters", true, None, None),
     (VG, "@response.nvme_adapters", false, None, Some("7.0.0.1")),
+    // ---- vcenter.vm.power (issue 11; VMware's Python SDK, com.vmware.vcenter.vm_client.Power)
+    (PG, "vm", true, Some("VirtualMachine"), None),
+    (PG, "@response", true, None, None),
+    (PG, "@response.state", true, None, None),
+    (PG, "@response.clean_power_off", false, None, None),
+    (PS, "vm", true, Some("VirtualMachine"), None),
+    (PT, "vm", true, Some("VirtualMachine"), None),
+    // ---- content.library, content.library.item (issue 11; VMware's Python SDK)
+    (LF, "spec", true, None, None),
+    (LF, "spec.name", false, None, None),
+    (LF, "spec.type", false, None, None),
+    (LF, "@response", true, None, None),
+    (LF, "@response[]", true, Some(LIBRARY), None),
+    (LG, "library_id", true, Some(LIBRARY), None),
+    (LG, "@response.id", false, Some(LIBRARY), None),
+    (LG, "@response.name", false, None, None),
+    (LG, "@response.type", false, None, None),
+    (LG, "@response.description", false, None, None),
+    (LG, "@response.creation_time", false, None, None),
+    (LG, "@response.last_modified_time", false, None, None),
+    (LG, "@response.last_sync_time", false, None, None),
+    (LG, "@response.version", false, None, None),
+    (LG, "@response.server_guid", false, Some("com.vmware.vcenter.VCenter"), None),
+    (LG, "@response.storage_backings", false, None, None),
+    (LG, "@response.optimization_info", false, None, None),
+    (LG, "@response.publish_info", false, None, None),
+    (LG, "@response.subscription_info", false, None, None),
+    (LG, "@response.security_policy_id", false, None, Some("7.0.3.0")),
+    (LG, "@response.unset_security_policy_id", false, None, Some("7.0.3.0")),
+    (IF, "spec", true, None, None),
+    (IF, "spec.name", false, None, None),
+    (IF, "spec.library_id", false, Some(LIBRARY), None),
+    (IF, "spec.source_id", false, Some(ITEM), None),
+    (IF, "spec.type", false, None, None),
+    (IF, "spec.cached", false, None, None),
+    (IF, "@response", true, None, None),
+    (IF, "@response[]", true, Some(ITEM), None),
+    (IG, "library_item_id", true, Some(ITEM), None),
+    (IG, "@response.id", false, Some(ITEM), None),
+    (IG, "@response.library_id", false, Some(LIBRARY), None),
+    (IG, "@response.content_version", false, Some("com.vmware.content.library.item.Version"), None),
+    (IG, "@response.name", false, None, None),
+    (IG, "@response.type", false, None, None),
+    (IG, "@response.description", false, None, None),
+    (IG, "@response.creation_time", false, None, None),
+    (IG, "@response.last_modified_time", false, None, None),
+    (IG, "@response.last_sync_time", false, None, None),
+    (IG, "@response.metadata_version", false, None, None),
+    (IG, "@response.version", false, None, None),
+    (IG, "@response.cached", false, None, None),
+    (IG, "@response.size", false, None, None),
+    (IG, "@response.source_id", false, Some(ITEM), None),
+    (IG, "@response.security_compliance", false, None, Some("7.0.3.0")),
+    (IG, "@response.certificate_verification_info", false, None, Some("7.0.3.0")),
 ];
 
 /// Maps whose keys are identifiers: (operation, path, key resource type).
@@ -322,6 +384,9 @@ const ENUMS: &[(&str, &str, &[&str])] = &[
     (IC, "spec.parallel_ports_to_update.*.backing.type", &["FILE", "HOST_DEVICE"]),
     (VL, "@response[].power_state", &["POWERED_OFF", "POWERED_ON", "SUSPENDED"]),
     (VG, "@response.power_state", &["POWERED_OFF", "POWERED_ON", "SUSPENDED"]),
+    (PG, "@response.state", &["POWERED_OFF", "POWERED_ON", "SUSPENDED"]),
+    (LF, "spec.type", &["LOCAL", "SUBSCRIBED"]),
+    (LG, "@response.type", &["LOCAL", "SUBSCRIBED"]),
     (VG, "@response.disks.*.type", &["IDE", "SCSI", "SATA", "NVME"]),
     (VG, "@response.disks.*.backing.type", &["VMDK_FILE"]),
     (VG, "@response.nics.*.type", &["E1000", "E1000E", "PCNET32", "VMXNET", "VMXNET2", "VMXNET3"]),
@@ -366,6 +431,7 @@ const REQUIRED_IF: &[(&str, &str, &str, &[&str])] = &[
     (EG, "@response.warnings[].value", "category", &["INPUT"]),
     (EG, "@response.warnings[].message", "category", &["INPUT"]),
     (EG, "@response.warnings[].error", "category", &["SERVER"]),
+    (PG, "@response.clean_power_off", "state", &["POWERED_OFF"]),
 ];
 
 /// Operations: (name, styles, since, documented errors as (status, type)).
@@ -426,6 +492,27 @@ fn operations() -> Vec<OperationRow> {
             (500, "RESOURCE_INACCESSIBLE"), (401, "UNAUTHENTICATED"), (403, "UNAUTHORIZED"),
             (500, "ERROR"),
         ]),
+        // ---- vcenter.vm.power
+        (PG, vec![Api, Rest], None, vec![
+            (500, "ERROR"), (404, "NOT_FOUND"), (500, "RESOURCE_INACCESSIBLE"),
+            (503, "SERVICE_UNAVAILABLE"), (401, "UNAUTHENTICATED"), (403, "UNAUTHORIZED"),
+        ]),
+        (PS, vec![Api, Rest], None, vec![
+            (500, "ERROR"), (404, "NOT_FOUND"), (400, "ALREADY_IN_DESIRED_STATE"),
+            (400, "UNSUPPORTED"), (500, "UNABLE_TO_ALLOCATE_RESOURCE"),
+            (500, "RESOURCE_INACCESSIBLE"), (400, "RESOURCE_IN_USE"), (500, "RESOURCE_BUSY"),
+            (503, "SERVICE_UNAVAILABLE"), (401, "UNAUTHENTICATED"), (403, "UNAUTHORIZED"),
+        ]),
+        (PT, vec![Api, Rest], None, vec![
+            (500, "ERROR"), (404, "NOT_FOUND"), (400, "ALREADY_IN_DESIRED_STATE"),
+            (500, "RESOURCE_BUSY"), (503, "SERVICE_UNAVAILABLE"), (401, "UNAUTHENTICATED"),
+            (403, "UNAUTHORIZED"),
+        ]),
+        // ---- content.library, content.library.item
+        (LF, vec![Api, Rest], None, vec![(400, "INVALID_ARGUMENT"), (403, "UNAUTHORIZED")]),
+        (LG, vec![Api, Rest], None, vec![(404, "NOT_FOUND"), (403, "UNAUTHORIZED")]),
+        (IF, vec![Api, Rest], None, vec![(400, "INVALID_ARGUMENT"), (403, "UNAUTHORIZED")]),
+        (IG, vec![Api, Rest], None, vec![(404, "NOT_FOUND"), (403, "UNAUTHORIZED")]),
     ]
 }
 
@@ -453,6 +540,14 @@ const COMPANION_PRIVILEGES: &[PrivilegeRow] = &[
     (CI, "ContentLibrary.CheckInTemplate", Some(ITEM), Some("template_library_item")),
     (CI, "System.Read", Some("VirtualMachine"), Some("vm")),
     (VG, "System.Read", Some("VirtualMachine"), Some("vm")),
+    (PG, "System.Read", Some("VirtualMachine"), Some("vm")),
+    (PS, "VirtualMachine.Interact.PowerOn", Some("VirtualMachine"), Some("vm")),
+    (PT, "VirtualMachine.Interact.PowerOff", Some("VirtualMachine"), Some("vm")),
+    (LF, "System.Read", None, None),
+    (LG, "System.Read", Some(LIBRARY), Some("library_id")),
+    (IF, "System.Read", None, None),
+    (IF, "System.Read", Some(LIBRARY), Some("spec.library_id")),
+    (IG, "System.Read", Some(ITEM), Some("library_item_id")),
     // Export session create: not in seed 004; from the Broadcom portal's export session page.
     (EX, "System.Read", None, None),
     (EX, "System.Read", Some("VirtualApp"), Some("source.vapp_id")),

@@ -6,6 +6,9 @@
 use std::time::Duration;
 
 use serde_json::json;
+use vsphere_client::content::library::FindSpec as LibraryFindSpec;
+use vsphere_client::content::library::item::FindSpec as ItemFindSpec;
+use vsphere_client::content::library_model::LibraryType;
 use vsphere_client::ids::{
     ClusterComputeResourceId, ContentLibraryId, DatastoreId, FolderId, HardwareEthernetId,
     HardwareParallelPortId, HardwareSerialPortId, HostSystemId, ItemVersionId, LibraryItemId,
@@ -17,6 +20,7 @@ use vsphere_client::vcenter::ovf::export_session::{
 use vsphere_client::vcenter::vm::InstantClonePlacementSpec;
 use vsphere_client::vcenter::vm::InstantCloneSpec;
 use vsphere_client::vcenter::vm::hardware::{ethernet, parallel, serial};
+use vsphere_client::vcenter::vm::power::State as PowerState;
 use vsphere_client::vcenter::vm_template::library_items::check_outs::{
     CheckInSpec, CheckOutSpec, PlacementSpec,
 };
@@ -477,6 +481,298 @@ async fn get_list_and_delete_send_no_body_and_decode_their_results() {
             assert!(request.body.is_empty(), "{}: no body", request.line());
             assert_eq!(request.header("content-type"), None, "{}", request.line());
         }
+    }
+}
+
+// ------------------------------------------------------------------ vcenter.vm.power
+
+#[tokio::test]
+async fn power_get_addresses_the_vm_and_decodes_the_info() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(
+            200,
+            &fixture(&format!("vcenter.vm.power.get.{style}.response.json")),
+        ));
+        let info = within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter()
+                .vm()
+                .power()
+                .get(&VirtualMachineId::new(ODD_VM.0)),
+        )
+        .await
+        .expect("power get");
+        assert_eq!(info.state, PowerState::PoweredOff);
+        assert_eq!(info.clean_power_off, Some(true));
+
+        let request = standin.only_request();
+        request.assert_target(
+            "GET",
+            &format!("/{style}/vcenter/vm/{}/power", ODD_VM.1),
+            None,
+        );
+        assert_call_headers(&request);
+        assert!(request.body.is_empty(), "{}: no body", request.line());
+    }
+}
+
+#[tokio::test]
+async fn power_start_and_stop_use_the_action_under_api_and_a_path_segment_under_rest() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        let done = if style == Style::Api { 204 } else { 200 };
+        standin.push(Reply::empty(done));
+        standin.push(Reply::empty(done));
+        let client = client(&standin, style);
+        let power = client.vcenter().vm().power();
+        let vm = VirtualMachineId::new(ODD_VM.0);
+        within(LIMIT, power.start(&vm)).await.expect("start");
+        within(LIMIT, power.stop(&vm)).await.expect("stop");
+
+        let requests = standin.take();
+        assert_eq!(requests.len(), 2);
+        let base = format!("/{style}/vcenter/vm/{}/power", ODD_VM.1);
+        for (request, action) in requests.iter().zip(["start", "stop"]) {
+            match style {
+                Style::Api => {
+                    request.assert_target("POST", &base, Some(&format!("action={action}")))
+                }
+                _ => request.assert_target("POST", &format!("{base}/{action}"), None),
+            }
+            assert_call_headers(request);
+            assert!(request.body.is_empty(), "{}: no body", request.line());
+        }
+    }
+}
+
+#[tokio::test]
+async fn power_start_already_on_is_the_documented_error_in_both_styles() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(
+            400,
+            &fixture(&format!("vcenter.vm.power.start.{style}.error-400.json")),
+        ));
+        let err = within(
+            LIMIT,
+            client(&standin, style)
+                .vcenter()
+                .vm()
+                .power()
+                .start(&VirtualMachineId::new("vm-42")),
+        )
+        .await
+        .expect_err("already powered on");
+        let api = err
+            .api()
+            .unwrap_or_else(|| panic!("{style}: not a vAPI error: {err:?}"));
+        assert_eq!(
+            api.kind,
+            vsphere_client::ErrorKind::AlreadyInDesiredState,
+            "{style}"
+        );
+        assert_eq!(
+            api.messages[0].default_message,
+            "Virtual machine is already powered on."
+        );
+    }
+}
+
+// ------------------------------------------------------------------ content.library, content.library.item
+
+const LIB: &str = "6f1e2a6c-3b0d-4a57-9a3e-7c1d2b8e4f10";
+const ITEM: &str = "a3c5e7f9-1b2d-4e6f-8a0b-c2d4e6f8a0b2";
+
+fn content_fixture(operation: &str, style: Style, kind: &str) -> serde_json::Value {
+    fixture(&format!("{operation}.{style}.{kind}.json"))
+}
+
+#[tokio::test]
+async fn library_find_sends_the_spec_and_decodes_library_ids() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(
+            200,
+            &content_fixture("content.library.find", style, "response"),
+        ));
+        let mut spec = LibraryFindSpec::new();
+        spec.name = Some("Templates".into());
+        spec.r#type = Some(LibraryType::Local);
+        let ids = within(
+            LIMIT,
+            client(&standin, style).content().library().find(&spec),
+        )
+        .await
+        .expect("library find");
+        assert_eq!(ids, vec![ContentLibraryId::new(LIB)]);
+
+        let request = standin.only_request();
+        match style {
+            Style::Api => {
+                request.assert_target("POST", "/api/content/library", Some("action=find"))
+            }
+            // VMware's /rest form keeps the `~` of `~action` (content-7.0.3.yaml).
+            _ => request.assert_target(
+                "POST",
+                "/rest/com/vmware/content/library",
+                Some("~action=find"),
+            ),
+        }
+        assert_call_headers(&request);
+        request.assert_json(&content_fixture("content.library.find", style, "request"));
+    }
+}
+
+#[tokio::test]
+async fn library_get_addresses_the_library_and_decodes_the_model() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(
+            200,
+            &content_fixture("content.library.get", style, "response"),
+        ));
+        let library = within(
+            LIMIT,
+            client(&standin, style)
+                .content()
+                .library()
+                .get(&ContentLibraryId::new("lib/1 x")),
+        )
+        .await
+        .expect("library get");
+        assert_eq!(library.id, Some(ContentLibraryId::new(LIB)));
+        assert_eq!(library.name.as_deref(), Some("Templates"));
+        assert_eq!(library.r#type, Some(LibraryType::Local));
+        assert_eq!(library.version.as_deref(), Some("4"));
+        assert_eq!(library.storage_backings.as_ref().map(Vec::len), Some(1));
+
+        let request = standin.only_request();
+        let path = match style {
+            Style::Api => "/api/content/library/lib%2F1%20x",
+            _ => "/rest/com/vmware/content/library/id:lib%2F1%20x",
+        };
+        request.assert_target("GET", path, None);
+        assert_call_headers(&request);
+        assert!(request.body.is_empty(), "{}: no body", request.line());
+    }
+}
+
+#[tokio::test]
+async fn library_item_find_sends_the_spec_and_decodes_item_ids() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(
+            200,
+            &content_fixture("content.library.item.find", style, "response"),
+        ));
+        let mut spec = ItemFindSpec::new();
+        spec.name = Some("ubuntu-22.04".into());
+        spec.library_id = Some(ContentLibraryId::new(LIB));
+        spec.r#type = Some("vm-template".into());
+        let ids = within(
+            LIMIT,
+            client(&standin, style)
+                .content()
+                .library()
+                .item()
+                .find(&spec),
+        )
+        .await
+        .expect("item find");
+        assert_eq!(ids, vec![LibraryItemId::new(ITEM)]);
+
+        let request = standin.only_request();
+        match style {
+            Style::Api => {
+                request.assert_target("POST", "/api/content/library/item", Some("action=find"))
+            }
+            // VMware's /rest form keeps the `~` of `~action` (content-7.0.3.yaml).
+            _ => request.assert_target(
+                "POST",
+                "/rest/com/vmware/content/library/item",
+                Some("~action=find"),
+            ),
+        }
+        assert_call_headers(&request);
+        request.assert_json(&content_fixture(
+            "content.library.item.find",
+            style,
+            "request",
+        ));
+    }
+}
+
+#[tokio::test]
+async fn library_item_get_addresses_the_item_and_decodes_the_model() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(
+            200,
+            &content_fixture("content.library.item.get", style, "response"),
+        ));
+        let item = within(
+            LIMIT,
+            client(&standin, style)
+                .content()
+                .library()
+                .item()
+                .get(&LibraryItemId::new(ODD_ITEM.0)),
+        )
+        .await
+        .expect("item get");
+        assert_eq!(item.id, Some(LibraryItemId::new(ITEM)));
+        assert_eq!(item.library_id, Some(ContentLibraryId::new(LIB)));
+        assert_eq!(item.name.as_deref(), Some("ubuntu-22.04"));
+        assert_eq!(item.r#type.as_deref(), Some("vm-template"));
+        assert_eq!(item.size, Some(21_474_836_480));
+        assert_eq!(item.cached, Some(true));
+        assert_eq!(item.content_version, Some(ItemVersionId::new("2")));
+
+        let request = standin.only_request();
+        let path = match style {
+            Style::Api => format!("/api/content/library/item/{}", ODD_ITEM.1),
+            _ => format!("/rest/com/vmware/content/library/item/id:{}", ODD_ITEM.1),
+        };
+        request.assert_target("GET", &path, None);
+        assert_call_headers(&request);
+        assert!(request.body.is_empty(), "{}: no body", request.line());
+    }
+}
+
+#[tokio::test]
+async fn library_find_with_an_empty_spec_gets_the_documented_invalid_argument() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(
+            400,
+            &content_fixture("content.library.find", style, "error-400"),
+        ));
+        let err = within(
+            LIMIT,
+            client(&standin, style)
+                .content()
+                .library()
+                .find(&LibraryFindSpec::new()),
+        )
+        .await
+        .expect_err("empty spec");
+        let api = err
+            .api()
+            .unwrap_or_else(|| panic!("{style}: not a vAPI error: {err:?}"));
+        assert_eq!(
+            api.kind,
+            vsphere_client::ErrorKind::InvalidArgument,
+            "{style}"
+        );
+        let request = standin.only_request();
+        let expected = if style == Style::Api {
+            json!({})
+        } else {
+            json!({"spec": {}})
+        };
+        request.assert_json(&expected);
     }
 }
 

@@ -11,6 +11,7 @@ pub mod vm_template;
     any(
         feature = "vcenter-ovf-export_session",
         feature = "vcenter-vm",
+        feature = "vcenter-vm-power",
         feature = "vcenter-vm_template-library_items-check_outs"
     )
 )]
@@ -22,6 +23,7 @@ pub struct VcenterApi<'a> {
     any(
         feature = "vcenter-ovf-export_session",
         feature = "vcenter-vm",
+        feature = "vcenter-vm-power",
         feature = "vcenter-vm_template-library_items-check_outs"
     )
 )]
@@ -35,6 +37,7 @@ impl crate::runtime::Client {
     any(
         feature = "vcenter-ovf-export_session",
         feature = "vcenter-vm",
+        feature = "vcenter-vm-power",
         feature = "vcenter-vm_template-library_items-check_outs"
     )
 )]
@@ -47,7 +50,7 @@ impl<'a> VcenterApi<'a> {
         }
     }
     /// Operations of the `vcenter.vm` namespace and the namespaces below it.
-    #[cfg(feature = "vcenter-vm")]
+    #[cfg(any(feature = "vcenter-vm", feature = "vcenter-vm-power"))]
     pub fn vm(self) -> crate::vcenter::vm::VmApi<'a> {
         crate::vcenter::vm::VmApi {
             client: self.client,

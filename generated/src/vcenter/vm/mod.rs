@@ -524,10 +524,20 @@ impl Summary {
 #[cfg(feature = "vcenter-vm")]
 impl crate::runtime::RestForm for Summary {}
 /// Operations of the `vcenter.vm` namespace and the namespaces below it; get one with `client.vcenter().vm()`.
-#[cfg(feature = "vcenter-vm")]
+#[cfg(any(feature = "vcenter-vm", feature = "vcenter-vm-power"))]
 #[derive(Clone, Copy, Debug)]
 pub struct VmApi<'a> {
     pub(crate) client: &'a crate::runtime::Client,
+}
+#[cfg(any(feature = "vcenter-vm", feature = "vcenter-vm-power"))]
+impl<'a> VmApi<'a> {
+    /// Operations of the `vcenter.vm.power` namespace.
+    #[cfg(feature = "vcenter-vm-power")]
+    pub fn power(self) -> crate::vcenter::vm::power::PowerApi<'a> {
+        crate::vcenter::vm::power::PowerApi {
+            client: self.client,
+        }
+    }
 }
 #[cfg(feature = "vcenter-vm")]
 impl VmApi<'_> {
