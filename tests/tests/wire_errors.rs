@@ -36,8 +36,8 @@ struct Documented {
     operation: String,
     style: Style,
     method: String,
-    /// The path with `{template_library_item}`, `{vm}` and `{id}` filled in with [`ITEM`], [`VM`]
-    /// and [`SESSION`], percent-encoded.
+    /// The path with `{template_library_item}`, `{library_item_id}`, `{vm}`, `{id}` and
+    /// `{library_id}` filled in with [`ITEM`], [`VM`], [`SESSION`] and `lib-1`, percent-encoded.
     path: String,
     query: Option<String>,
     errors: Vec<(u16, String)>,
@@ -81,7 +81,9 @@ fn documented() -> Vec<Documented> {
                 path: path
                     .replace("{template_library_item}", "item%2F1")
                     .replace("{vm}", "vm%201")
-                    .replace("{id}", "session%201"),
+                    .replace("{id}", "session%201")
+                    .replace("{library_id}", "lib-1")
+                    .replace("{library_item_id}", "item%2F1"),
                 query,
                 errors,
             });
@@ -203,6 +205,58 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
         "cis.session.create" => client.cis().session().create().await.map(drop),
         "cis.session.delete" => client.cis().session().delete().await,
         "cis.session.get" => client.cis().session().get().await.map(drop),
+        "vcenter.vm.power.get" => client
+            .vcenter()
+            .vm()
+            .power()
+            .get(&VirtualMachineId::new(VM))
+            .await
+            .map(drop),
+        "vcenter.vm.power.start" => {
+            client
+                .vcenter()
+                .vm()
+                .power()
+                .start(&VirtualMachineId::new(VM))
+                .await
+        }
+        "vcenter.vm.power.stop" => {
+            client
+                .vcenter()
+                .vm()
+                .power()
+                .stop(&VirtualMachineId::new(VM))
+                .await
+        }
+        "content.library.find" => {
+            let mut spec = vsphere_client::content::library::FindSpec::new();
+            spec.name = Some("templates".to_owned());
+            client.content().library().find(&spec).await.map(drop)
+        }
+        "content.library.get" => client
+            .content()
+            .library()
+            .get(&vsphere_client::ids::ContentLibraryId::new("lib-1"))
+            .await
+            .map(drop),
+        "content.library.item.find" => {
+            let mut spec = vsphere_client::content::library::item::FindSpec::new();
+            spec.name = Some("ubuntu".to_owned());
+            client
+                .content()
+                .library()
+                .item()
+                .find(&spec)
+                .await
+                .map(drop)
+        }
+        "content.library.item.get" => client
+            .content()
+            .library()
+            .item()
+            .get(&LibraryItemId::new(ITEM))
+            .await
+            .map(drop),
         other => panic!("no invoker for operation {other}: add one to wire_errors.rs"),
     }
 }
