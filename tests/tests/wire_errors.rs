@@ -28,6 +28,7 @@ const TOKEN: &str = "session-token-1";
 const ITEM: &str = "item/1";
 const VM: &str = "vm 1";
 const SESSION: &str = "session 1";
+const LIBRARY: &str = "lib/2";
 const LIMIT: Duration = Duration::from_secs(10);
 
 /// One operation in one URL style, as spec/openapi.yaml documents it.
@@ -36,8 +37,8 @@ struct Documented {
     operation: String,
     style: Style,
     method: String,
-    /// The path with `{template_library_item}`, `{vm}` and `{id}` filled in with [`ITEM`], [`VM`]
-    /// and [`SESSION`], percent-encoded.
+    /// The path with `{template_library_item}`, `{vm}`, `{id}`, `{library_id}`, `{library_item_id}` and `{task}` filled in with [`ITEM`], [`VM`], [`LIBRARY`]
+    /// and [`SESSION`] (and `task 3`), percent-encoded.
     path: String,
     query: Option<String>,
     errors: Vec<(u16, String)>,
@@ -81,7 +82,10 @@ fn documented() -> Vec<Documented> {
                 path: path
                     .replace("{template_library_item}", "item%2F1")
                     .replace("{vm}", "vm%201")
-                    .replace("{id}", "session%201"),
+                    .replace("{id}", "session%201")
+                    .replace("{library_id}", "lib%2F2")
+                    .replace("{library_item_id}", "item%2F1")
+                    .replace("{task}", "task%203"),
                 query,
                 errors,
             });
@@ -200,6 +204,58 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
                 .delete(&VcenterOvfExportSessionId::new(SESSION))
                 .await
         }
+        "vcenter.vm.power.get" => client
+            .vcenter()
+            .vm()
+            .power()
+            .get(&VirtualMachineId::new(VM))
+            .await
+            .map(drop),
+        "vcenter.vm.power.start" => {
+            client
+                .vcenter()
+                .vm()
+                .power()
+                .start(&VirtualMachineId::new(VM))
+                .await
+        }
+        "vcenter.vm.power.stop" => {
+            client
+                .vcenter()
+                .vm()
+                .power()
+                .stop(&VirtualMachineId::new(VM))
+                .await
+        }
+        "content.library.find" => {
+            let mut spec = vsphere_client::content::library::FindSpec::new();
+            spec.name = Some("Templates".into());
+            client.content().library().find(&spec).await.map(drop)
+        }
+        "content.library.get" => client
+            .content()
+            .library()
+            .get(&vsphere_client::ids::ContentLibraryId::new(LIBRARY))
+            .await
+            .map(drop),
+        "content.library.item.find" => {
+            let mut spec = vsphere_client::content::library::item::FindSpec::new();
+            spec.name = Some("ubuntu".into());
+            client
+                .content()
+                .library()
+                .item()
+                .find(&spec)
+                .await
+                .map(drop)
+        }
+        "content.library.item.get" => client
+            .content()
+            .library()
+            .item()
+            .get(&LibraryItemId::new(ITEM))
+            .await
+            .map(drop),
         "cis.session.create" => client.cis().session().create().await.map(drop),
         "cis.session.delete" => client.cis().session().delete().await,
         "cis.session.get" => client.cis().session().get().await.map(drop),
