@@ -37,6 +37,9 @@ const LG: &str = "content.library.get";
 const IF: &str = "content.library.item.find";
 const IG: &str = "content.library.item.get";
 const LIBRARY: &str = "com.vmware.content.Library";
+const TG: &str = "cis.tasks.get";
+const TC: &str = "cis.tasks.cancel";
+const TASK: &str = "com.vmware.cis.task";
 const ITEM: &str = "com.vmware.content.library.Item";
 const EXPORT_SESSION: &str = "com.vmware.vcenter.OvfExportSession";
 
@@ -313,6 +316,26 @@ const FIELDS: &[FieldRow] = &[
     (IG, "@response.source_id", false, Some(ITEM), None),
     (IG, "@response.security_compliance", false, None, Some("7.0.3.0")),
     (IG, "@response.certificate_verification_info", false, None, Some("7.0.3.0")),
+    // ---- cis.tasks (issue 11; VMware's Python SDK, com.vmware.cis_client.Tasks, task_client.Info)
+    (TG, "task", true, Some(TASK), None),
+    (TG, "@response", true, None, None),
+    (TG, "@response.progress", false, None, None),
+    (TG, "@response.progress.total", true, None, None),
+    (TG, "@response.progress.completed", true, None, None),
+    (TG, "@response.progress.message", true, None, None),
+    (TG, "@response.result", false, None, None),
+    (TG, "@response.description", true, None, None),
+    (TG, "@response.service", true, Some("com.vmware.vapi.service"), None),
+    (TG, "@response.operation", true, Some("com.vmware.vapi.operation"), None),
+    (TG, "@response.parent", false, Some(TASK), None),
+    (TG, "@response.target", false, None, None),
+    (TG, "@response.status", true, None, None),
+    (TG, "@response.cancelable", true, None, None),
+    (TG, "@response.error", false, None, None),
+    (TG, "@response.start_time", false, None, None),
+    (TG, "@response.end_time", false, None, None),
+    (TG, "@response.user", false, None, None),
+    (TC, "task", true, Some(TASK), None),
 ];
 
 /// Maps whose keys are identifiers: (operation, path, key resource type).
@@ -387,6 +410,7 @@ const ENUMS: &[(&str, &str, &[&str])] = &[
     (PG, "@response.state", &["POWERED_OFF", "POWERED_ON", "SUSPENDED"]),
     (LF, "spec.type", &["LOCAL", "SUBSCRIBED"]),
     (LG, "@response.type", &["LOCAL", "SUBSCRIBED"]),
+    (TG, "@response.status", &["PENDING", "RUNNING", "BLOCKED", "SUCCEEDED", "FAILED"]),
     (VG, "@response.disks.*.type", &["IDE", "SCSI", "SATA", "NVME"]),
     (VG, "@response.disks.*.backing.type", &["VMDK_FILE"]),
     (VG, "@response.nics.*.type", &["E1000", "E1000E", "PCNET32", "VMXNET", "VMXNET2", "VMXNET3"]),
@@ -513,6 +537,16 @@ fn operations() -> Vec<OperationRow> {
         (LG, vec![Api, Rest], None, vec![(404, "NOT_FOUND"), (403, "UNAUTHORIZED")]),
         (IF, vec![Api, Rest], None, vec![(400, "INVALID_ARGUMENT"), (403, "UNAUTHORIZED")]),
         (IG, vec![Api, Rest], None, vec![(404, "NOT_FOUND"), (403, "UNAUTHORIZED")]),
+        // ---- cis.tasks
+        (TG, vec![Api, Rest], Some("6.7.1"), vec![
+            (500, "ERROR"), (404, "NOT_FOUND"), (500, "RESOURCE_INACCESSIBLE"),
+            (503, "SERVICE_UNAVAILABLE"), (401, "UNAUTHENTICATED"), (403, "UNAUTHORIZED"),
+        ]),
+        (TC, vec![Api, Rest], Some("6.7.1"), vec![
+            (500, "ERROR"), (400, "NOT_ALLOWED_IN_CURRENT_STATE"), (404, "NOT_FOUND"),
+            (500, "RESOURCE_INACCESSIBLE"), (503, "SERVICE_UNAVAILABLE"), (401, "UNAUTHENTICATED"),
+            (403, "UNAUTHORIZED"), (400, "UNSUPPORTED"),
+        ]),
     ]
 }
 

@@ -28,6 +28,7 @@ const TOKEN: &str = "session-token-1";
 const ITEM: &str = "item/1";
 const VM: &str = "vm 1";
 const SESSION: &str = "session 1";
+const LIBRARY: &str = "lib/2";
 const LIMIT: Duration = Duration::from_secs(10);
 
 /// One operation in one URL style, as spec/openapi.yaml documents it.
@@ -36,8 +37,8 @@ struct Documented {
     operation: String,
     style: Style,
     method: String,
-    /// The path with `{template_library_item}`, `{library_item_id}`, `{vm}`, `{id}` and
-    /// `{library_id}` filled in with [`ITEM`], [`VM`], [`SESSION`] and `lib-1`, percent-encoded.
+    /// The path with `{template_library_item}`, `{vm}`, `{id}`, `{library_id}`, `{library_item_id}` and `{task}` filled in with [`ITEM`], [`VM`], [`LIBRARY`]
+    /// and [`SESSION`] (and `task 3`), percent-encoded.
     path: String,
     query: Option<String>,
     errors: Vec<(u16, String)>,
@@ -82,8 +83,9 @@ fn documented() -> Vec<Documented> {
                     .replace("{template_library_item}", "item%2F1")
                     .replace("{vm}", "vm%201")
                     .replace("{id}", "session%201")
-                    .replace("{library_id}", "lib-1")
-                    .replace("{library_item_id}", "item%2F1"),
+                    .replace("{library_id}", "lib%2F2")
+                    .replace("{library_item_id}", "item%2F1")
+                    .replace("{task}", "task%203"),
                 query,
                 errors,
             });
@@ -105,6 +107,27 @@ fn client(standin: &StandIn, style: Style, operation: &str) -> Client {
         builder.session_token(TOKEN)
     };
     builder.build().expect("client")
+}
+
+/// As [`invoke`], for operations whose two URL forms are generated as two methods
+/// (`cis.tasks.get`: its `/rest` form names the GetSpec query parameters `spec.*`).
+async fn invoke_in(client: &Client, operation: &str, style: Style) -> Result<(), Error> {
+    let task = vsphere_client::ids::CisTaskId::new("task 3");
+    match (operation, style) {
+        ("cis.tasks.get", Style::Api) => client
+            .cis()
+            .tasks()
+            .get(&task, &vsphere_client::cis::tasks::GetQuery::default())
+            .await
+            .map(drop),
+        ("cis.tasks.get", _) => client
+            .cis()
+            .tasks()
+            .get_rest(&task, &vsphere_client::cis::tasks::GetRestQuery::default())
+            .await
+            .map(drop),
+        _ => invoke(client, operation).await,
+    }
 }
 
 /// Calls the generated method of an operation with small valid arguments.
@@ -202,9 +225,6 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
                 .delete(&VcenterOvfExportSessionId::new(SESSION))
                 .await
         }
-        "cis.session.create" => client.cis().session().create().await.map(drop),
-        "cis.session.delete" => client.cis().session().delete().await,
-        "cis.session.get" => client.cis().session().get().await.map(drop),
         "vcenter.vm.power.get" => client
             .vcenter()
             .vm()
@@ -230,18 +250,18 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
         }
         "content.library.find" => {
             let mut spec = vsphere_client::content::library::FindSpec::new();
-            spec.name = Some("templates".to_owned());
+            spec.name = Some("Templates".into());
             client.content().library().find(&spec).await.map(drop)
         }
         "content.library.get" => client
             .content()
             .library()
-            .get(&vsphere_client::ids::ContentLibraryId::new("lib-1"))
+            .get(&vsphere_client::ids::ContentLibraryId::new(LIBRARY))
             .await
             .map(drop),
         "content.library.item.find" => {
             let mut spec = vsphere_client::content::library::item::FindSpec::new();
-            spec.name = Some("ubuntu".to_owned());
+            spec.name = Some("ubuntu".into());
             client
                 .content()
                 .library()
@@ -257,6 +277,16 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
             .get(&LibraryItemId::new(ITEM))
             .await
             .map(drop),
+        "cis.tasks.cancel" => {
+            client
+                .cis()
+                .tasks()
+                .cancel(&vsphere_client::ids::CisTaskId::new("task 3"))
+                .await
+        }
+        "cis.session.create" => client.cis().session().create().await.map(drop),
+        "cis.session.delete" => client.cis().session().delete().await,
+        "cis.session.get" => client.cis().session().get().await.map(drop),
         other => panic!("no invoker for operation {other}: add one to wire_errors.rs"),
     }
 }
@@ -323,9 +353,12 @@ async fn every_documented_error_decodes_in_both_body_formats() {
                 } else {
                     shared.clone()
                 };
-                let error = within(LIMIT, invoke(&client, &endpoint.operation))
-                    .await
-                    .expect_err(&what);
+                let error = within(
+                    LIMIT,
+                    invoke_in(&client, &endpoint.operation, endpoint.style),
+                )
+                .await
+                .expect_err(&what);
 
                 let request = standin.only_request();
                 assert_eq!(
@@ -442,7 +475,7 @@ async fn the_seeds_error_fixtures_decode_through_their_operations() {
         let standin = StandIn::start().await;
         standin.push(Reply::json(status, &body));
         let client = client(&standin, style, operation);
-        let error = within(LIMIT, invoke(&client, operation))
+        let error = within(LIMIT, invoke_in(&client, operation, style))
             .await
             .expect_err(&name);
         let api = expect_api_error(&error, &name);

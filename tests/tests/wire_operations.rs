@@ -6,9 +6,12 @@
 use std::time::Duration;
 
 use serde_json::json;
+use vsphere_client::cis::task::Status as TaskStatus;
+use vsphere_client::cis::tasks::{GetQuery as TaskGetQuery, GetRestQuery as TaskGetRestQuery};
 use vsphere_client::content::library::FindSpec as LibraryFindSpec;
 use vsphere_client::content::library::item::FindSpec as ItemFindSpec;
 use vsphere_client::content::library_model::LibraryType;
+use vsphere_client::ids::CisTaskId;
 use vsphere_client::ids::{
     ClusterComputeResourceId, ContentLibraryId, DatastoreId, FolderId, HardwareEthernetId,
     HardwareParallelPortId, HardwareSerialPortId, HostSystemId, ItemVersionId, LibraryItemId,
@@ -773,6 +776,115 @@ async fn library_find_with_an_empty_spec_gets_the_documented_invalid_argument() 
             json!({"spec": {}})
         };
         request.assert_json(&expected);
+    }
+}
+
+// ------------------------------------------------------------------ cis.tasks
+
+/// A task id with characters that must be percent-encoded in the path.
+const ODD_TASK: (&str, &str) = ("task-7/a b", "task-7%2Fa%20b");
+
+#[tokio::test]
+async fn task_get_api_sends_the_get_spec_as_query_and_decodes_the_info() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::json(
+        200,
+        &fixture("cis.tasks.get.api.response.json"),
+    ));
+    let mut query = TaskGetQuery::default();
+    query.exclude_result = Some(true);
+    let info = within(
+        LIMIT,
+        client(&standin, Style::Api)
+            .cis()
+            .tasks()
+            .get(&CisTaskId::new(ODD_TASK.0), &query),
+    )
+    .await
+    .expect("task get");
+    assert_eq!(info.status, TaskStatus::Running);
+    assert!(info.cancelable);
+    let progress = info.progress.expect("progress");
+    assert_eq!((progress.completed, progress.total), (40, 100));
+    assert_eq!(progress.message.default_message, "Copying memory state");
+    assert_eq!(info.operation.as_str(), "instant_clone");
+
+    let request = standin.only_request();
+    request.assert_target(
+        "GET",
+        &format!("/api/cis/tasks/{}", ODD_TASK.1),
+        Some("exclude_result=true"),
+    );
+    assert_call_headers(&request);
+    assert!(request.body.is_empty(), "{}: no body", request.line());
+}
+
+#[tokio::test]
+async fn task_get_rest_names_the_get_spec_members_spec_dot_and_unwraps_the_value() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::json(
+        200,
+        &fixture("cis.tasks.get.rest.response.json"),
+    ));
+    let mut query = TaskGetRestQuery::default();
+    query.spec_return_all = Some(false);
+    let info = within(
+        LIMIT,
+        client(&standin, Style::Rest)
+            .cis()
+            .tasks()
+            .get_rest(&CisTaskId::new(ODD_TASK.0), &query),
+    )
+    .await
+    .expect("task get (rest)");
+    assert_eq!(info.status, TaskStatus::Running);
+    assert_eq!(info.user.as_deref(), Some("VSPHERE.LOCAL\\Administrator"));
+
+    let request = standin.only_request();
+    request.assert_target(
+        "GET",
+        &format!("/rest/cis/tasks/{}", ODD_TASK.1),
+        Some("spec.return_all=false"),
+    );
+    assert_call_headers(&request);
+}
+
+#[tokio::test]
+async fn task_cancel_posts_the_action_in_both_styles() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::empty(if style == Style::Api { 204 } else { 200 }));
+        standin.push(Reply::json(
+            400,
+            &fixture(&format!("cis.tasks.cancel.{style}.error-400.json")),
+        ));
+        let client = client(&standin, style);
+        let tasks = client.cis().tasks();
+        let task = CisTaskId::new(ODD_TASK.0);
+        within(LIMIT, tasks.cancel(&task)).await.expect("cancel");
+        let err = within(LIMIT, tasks.cancel(&task))
+            .await
+            .expect_err("already completed");
+        let api = err
+            .api()
+            .unwrap_or_else(|| panic!("{style}: not a vAPI error: {err:?}"));
+        assert_eq!(
+            api.kind,
+            vsphere_client::ErrorKind::NotAllowedInCurrentState,
+            "{style}"
+        );
+
+        let requests = standin.take();
+        assert_eq!(requests.len(), 2);
+        for request in &requests {
+            request.assert_target(
+                "POST",
+                &format!("/{style}/cis/tasks/{}", ODD_TASK.1),
+                Some("action=cancel"),
+            );
+            assert_call_headers(request);
+            assert!(request.body.is_empty(), "{}: no body", request.line());
+        }
     }
 }
 

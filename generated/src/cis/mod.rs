@@ -2,25 +2,36 @@
 //! Namespaces under `cis`.
 /// The `cis.session` namespace.
 pub mod session;
+/// The `cis.task` namespace.
+pub mod task;
+/// The `cis.tasks` namespace.
+pub mod tasks;
 /// Operations of the `cis` namespace and the namespaces below it; get one with `client.cis()`.
-#[cfg(feature = "cis-session")]
+#[cfg(any(feature = "cis-session", feature = "cis-tasks"))]
 #[derive(Clone, Copy, Debug)]
 pub struct CisApi<'a> {
     pub(crate) client: &'a crate::runtime::Client,
 }
-#[cfg(feature = "cis-session")]
+#[cfg(any(feature = "cis-session", feature = "cis-tasks"))]
 impl crate::runtime::Client {
     /// Operations of the `cis` namespace and the namespaces below it.
     pub fn cis(&self) -> CisApi<'_> {
         CisApi { client: self }
     }
 }
-#[cfg(feature = "cis-session")]
+#[cfg(any(feature = "cis-session", feature = "cis-tasks"))]
 impl<'a> CisApi<'a> {
     /// Operations of the `cis.session` namespace.
     #[cfg(feature = "cis-session")]
     pub fn session(self) -> crate::cis::session::SessionApi<'a> {
         crate::cis::session::SessionApi {
+            client: self.client,
+        }
+    }
+    /// Operations of the `cis.tasks` namespace.
+    #[cfg(feature = "cis-tasks")]
+    pub fn tasks(self) -> crate::cis::tasks::TasksApi<'a> {
+        crate::cis::tasks::TasksApi {
             client: self.client,
         }
     }
