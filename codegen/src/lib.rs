@@ -32,6 +32,7 @@ pub mod write;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 
@@ -46,6 +47,8 @@ pub struct Generated {
     pub operations: usize,
     /// Number of structures and enums.
     pub types: usize,
+    /// How long each stage took, in pipeline order (`cargo xtask regenerate --timings`).
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Runs load → validate → lower → emit → format for the spec whose root file is `spec`.
@@ -63,16 +66,28 @@ pub fn generate_all(specs: &[PathBuf]) -> Result<Generated, Diagnostics> {
             .help("name the spec's root file")
             .into());
     };
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |stage: &'static str| {
+        let now = Instant::now();
+        timings.push((stage, now - clock));
+        clock = now;
+    };
     let files = load::SpecFiles::load_all(specs)?;
-    let found = validate::validate(&files);
-    let (mut errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        found.into_iter().partition(Diagnostic::is_error);
+    lap("load");
+    let validation = validate::validate(&files);
+    let (mut errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = validation
+        .diagnostics
+        .into_iter()
+        .partition(Diagnostic::is_error);
     if !errors.is_empty() {
         errors.extend(warnings);
         files.place(&mut errors);
         return Err(Diagnostics(errors));
     }
-    let support = support::Support::classify(&files);
+    lap("validate");
+    let support = support::Support::classify(&files, &validation.ref_targets);
+    lap("support");
     warnings.extend(support.warnings.iter().cloned());
     let source = specs
         .iter()
@@ -89,15 +104,19 @@ pub fn generate_all(specs: &[PathBuf]) -> Result<Generated, Diagnostics> {
         }
     };
     warnings.extend(lowering_warnings);
+    lap("lower");
     // One pass over each file locates every warning.
     files.place(&mut warnings);
+    lap("locate warnings");
     let examples = load::examples(first)?;
     let files = emit::crate_files(&model, &examples)?;
+    lap("emit and format");
     Ok(Generated {
         files,
         warnings,
         operations: model.operation_count(),
         types: model.type_count(),
+        timings,
     })
 }
 

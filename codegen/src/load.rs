@@ -23,6 +23,9 @@ pub struct Document {
     pub source: String,
     /// The file's content.
     pub root: Value,
+    /// Every `$ref` of the file: the JSON pointer of the node that holds it, and its text.
+    /// Collected once here; the loader, validation and support all need them.
+    pub refs: Vec<(String, String)>,
 }
 
 /// A node of one loaded file: the document index and the JSON pointer inside it.
@@ -71,9 +74,14 @@ impl SpecFiles {
             roots: Vec::new(),
         };
         let mut errors = Vec::new();
+        let wanted: Vec<(PathBuf, String)> = roots
+            .iter()
+            .filter_map(|root| Some((root.canonicalize().ok()?, root.display().to_string())))
+            .collect();
+        let mut preloaded = read_all(&wanted);
         for root in roots {
             let root_name = root.display().to_string();
-            let index = match files.add(root, root_name.clone()) {
+            let index = match files.add(root, root_name.clone(), &mut preloaded) {
                 Ok(index) => index,
                 Err(diagnostic) => {
                     let mut errors = [diagnostic];
@@ -94,75 +102,102 @@ impl SpecFiles {
                 files.roots.push(index);
             }
         }
+        // Documents are taken in waves, in the order they were found: the files a wave names
+        // are read ahead together, then added in the order of their first reference.
         let mut next = 0;
         // A file that cannot be opened is reported once, at its first reference.
         let mut missing: BTreeMap<PathBuf, (usize, usize)> = BTreeMap::new();
         while next < files.documents.len() {
-            let mut refs = Vec::new();
-            collect_refs(&files.documents[next].root, String::new(), &mut refs);
-            for (pointer, reference) in refs {
-                let Some((file_part, _)) = split_ref(&reference) else {
-                    continue;
-                };
-                if file_part.is_empty() {
-                    continue;
-                }
-                let from = Loc { doc: next, pointer };
-                if file_part.contains("://") {
-                    errors.push(
-                        files
-                            .diagnostic(&from, format!("`$ref: {reference}` points outside the spec's files"))
-                            .help("copy the referenced schema into a file of the spec and refer to it by a relative path"),
-                    );
-                    continue;
-                }
-                let target = files.dirs[next].join(file_part);
-                let name = display_join(&files.documents[next].name, file_part);
-                if let Some((index, count)) = missing.get_mut(&target) {
-                    *count += 1;
-                    let others = *count;
-                    let help = format!(
-                        "check the file name (a `$ref` names a file relative to the file that holds it) or create {name}; {others} other reference(s) name it too"
-                    );
-                    errors[*index].help = Some(help);
-                    continue;
-                }
-                match target.canonicalize() {
-                    Err(e) => {
-                        missing.insert(target, (errors.len(), 0));
-                        errors.push(
-                            files
-                                .diagnostic(
-                                    &from,
-                                    format!("`$ref: {reference}` names the file {name}, which cannot be opened: {e}"),
-                                )
-                                .help(format!("check the file name (a `$ref` names a file relative to the file that holds it) or create {name}")),
-                        );
+            let end = files.documents.len();
+            let wave = next..end;
+            let mut wanted: Vec<(PathBuf, String)> = Vec::new();
+            for doc in wave.clone() {
+                for (_, reference) in &files.documents[doc].refs {
+                    let Some((file_part, _)) = split_ref(reference) else {
+                        continue;
+                    };
+                    if file_part.is_empty() || file_part.contains("://") {
+                        continue;
                     }
-                    // A referenced file that does not load is reported where its problem is,
-                    // or where it is referenced when the problem is the whole file.
-                    Ok(_) => match files.add(&target, name) {
-                        Ok(_) => {}
-                        Err(diagnostic)
-                            if diagnostic.line_column.is_none() && diagnostic.pointer.is_none() =>
-                        {
-                            let at = files.diagnostic(
-                                &from,
-                                format!(
-                                    "`$ref: {reference}` names the file {}, which cannot be used: {}",
-                                    diagnostic.file, diagnostic.message
-                                ),
-                            );
-                            errors.push(Diagnostic {
-                                help: diagnostic.help,
-                                ..at
-                            });
-                        }
-                        Err(diagnostic) => errors.push(diagnostic),
-                    },
+                    let Ok(target) = files.dirs[doc].join(file_part).canonicalize() else {
+                        continue;
+                    };
+                    if !files.by_path.contains_key(&target)
+                        && !wanted.iter().any(|(path, _)| *path == target)
+                    {
+                        let name = display_join(&files.documents[doc].name, file_part);
+                        wanted.push((target, name));
+                    }
                 }
             }
-            next += 1;
+            let mut preloaded = read_all(&wanted);
+            for doc in wave {
+                let refs = files.documents[doc].refs.clone();
+                for (pointer, reference) in refs {
+                    let Some((file_part, _)) = split_ref(&reference) else {
+                        continue;
+                    };
+                    if file_part.is_empty() {
+                        continue;
+                    }
+                    let from = Loc { doc, pointer };
+                    if file_part.contains("://") {
+                        errors.push(
+                            files
+                                .diagnostic(&from, format!("`$ref: {reference}` points outside the spec's files"))
+                                .help("copy the referenced schema into a file of the spec and refer to it by a relative path"),
+                        );
+                        continue;
+                    }
+                    let target = files.dirs[doc].join(file_part);
+                    let name = display_join(&files.documents[doc].name, file_part);
+                    if let Some((index, count)) = missing.get_mut(&target) {
+                        *count += 1;
+                        let others = *count;
+                        let help = format!(
+                            "check the file name (a `$ref` names a file relative to the file that holds it) or create {name}; {others} other reference(s) name it too"
+                        );
+                        errors[*index].help = Some(help);
+                        continue;
+                    }
+                    match target.canonicalize() {
+                        Err(e) => {
+                            missing.insert(target, (errors.len(), 0));
+                            errors.push(
+                                files
+                                    .diagnostic(
+                                        &from,
+                                        format!("`$ref: {reference}` names the file {name}, which cannot be opened: {e}"),
+                                    )
+                                    .help(format!("check the file name (a `$ref` names a file relative to the file that holds it) or create {name}")),
+                            );
+                        }
+                        // A referenced file that does not load is reported where its problem
+                        // is, or where it is referenced when the problem is the whole file.
+                        Ok(_) => match files.add(&target, name, &mut preloaded) {
+                            Ok(_) => {}
+                            Err(diagnostic)
+                                if diagnostic.line_column.is_none()
+                                    && diagnostic.pointer.is_none() =>
+                            {
+                                let at = files.diagnostic(
+                                    &from,
+                                    format!(
+                                        "`$ref: {reference}` names the file {}, which cannot be used: {}",
+                                        diagnostic.file, diagnostic.message
+                                    ),
+                                );
+                                errors.push(Diagnostic {
+                                    help: diagnostic.help,
+                                    ..at
+                                });
+                            }
+                            Err(diagnostic) => errors.push(diagnostic),
+                        },
+                    }
+                }
+            }
+            next = end;
         }
         if errors.is_empty() {
             Ok(files)
@@ -172,16 +207,32 @@ impl SpecFiles {
         }
     }
 
-    fn add(&mut self, path: &Path, name: String) -> Result<usize, Diagnostic> {
+    /// Adds the file at `path`, taking its text from `preloaded` when it was read ahead.
+    fn add(
+        &mut self,
+        path: &Path,
+        name: String,
+        preloaded: &mut BTreeMap<PathBuf, ReadResult>,
+    ) -> Result<usize, Diagnostic> {
         let canonical = path.canonicalize().map_err(|e| {
             Diagnostic::error(&name, format!("cannot open the file: {e}")).help("check the path")
         })?;
         if let Some(&index) = self.by_path.get(&canonical) {
             return Ok(index);
         }
-        let (source, root) = read_yaml(&canonical, &name)?;
+        let (source, root) = match preloaded.remove(&canonical) {
+            Some(read) => read?,
+            None => read_yaml(&canonical, &name)?,
+        };
+        let mut refs = Vec::new();
+        collect_refs(&root, &mut String::new(), &mut refs);
         let index = self.documents.len();
-        self.documents.push(Document { name, source, root });
+        self.documents.push(Document {
+            name,
+            source,
+            root,
+            refs,
+        });
         self.dirs.push(
             canonical
                 .parent()
@@ -209,7 +260,7 @@ impl SpecFiles {
 
     /// The node at `loc`, if there is one.
     pub fn get(&self, loc: &Loc) -> Option<&Value> {
-        self.documents.get(loc.doc)?.root.pointer(&loc.pointer)
+        node_at(&self.documents.get(loc.doc)?.root, &loc.pointer)
     }
 
     /// Where `reference` (a `$ref` found at `from`) points.
@@ -360,20 +411,46 @@ impl SpecFiles {
     /// Fills in the line and column of every diagnostic that points at a node of a loaded file
     /// and has none yet.
     pub fn place(&self, diagnostics: &mut [Diagnostic]) {
-        for document in &self.documents {
-            let unplaced = |d: &Diagnostic| d.line_column.is_none() && d.file == document.name;
-            let wanted: BTreeSet<&str> = diagnostics
+        let unplaced = |d: &Diagnostic| d.line_column.is_none() && d.pointer.is_some();
+        // Each file is parsed once for all its diagnostics; files are independent, so they are
+        // parsed side by side (VMware's nine files hold hundreds of warnings between them).
+        let work: Vec<(&Document, BTreeSet<&str>)> = self
+            .documents
+            .iter()
+            .map(|document| {
+                let wanted: BTreeSet<&str> = diagnostics
+                    .iter()
+                    .filter(|d| unplaced(d) && d.file == document.name)
+                    .filter_map(|d| d.pointer.as_deref())
+                    .collect();
+                (document, wanted)
+            })
+            .filter(|(_, wanted)| !wanted.is_empty())
+            .collect();
+        let found: Vec<_> = std::thread::scope(|scope| {
+            let handles: Vec<_> = work
                 .iter()
-                .filter(|d| unplaced(d))
-                .filter_map(|d| d.pointer.as_deref())
+                .map(|(document, wanted)| {
+                    scope.spawn(move || {
+                        (
+                            document.name.as_str(),
+                            crate::locate::positions(&document.source, wanted.iter().copied()),
+                        )
+                    })
+                })
                 .collect();
-            if wanted.is_empty() {
-                continue;
-            }
-            let found = crate::locate::positions(&document.source, wanted);
-            for diagnostic in diagnostics.iter_mut().filter(|d| unplaced(d)) {
+            handles
+                .into_iter()
+                .filter_map(|handle| handle.join().ok())
+                .collect()
+        });
+        for (name, positions) in &found {
+            for diagnostic in diagnostics
+                .iter_mut()
+                .filter(|d| unplaced(d) && d.file == *name)
+            {
                 if let Some(&(line, column)) =
-                    diagnostic.pointer.as_ref().and_then(|p| found.get(p))
+                    diagnostic.pointer.as_ref().and_then(|p| positions.get(p))
                 {
                     diagnostic.line_column = Some((line, column));
                 }
@@ -399,23 +476,118 @@ fn split_ref(reference: &str) -> Option<(&str, &str)> {
     Some((file, fragment))
 }
 
-pub(crate) fn collect_refs(value: &Value, pointer: String, out: &mut Vec<(String, String)>) {
+/// Every `$ref` below `value`, whose pointer is `pointer`. The pointer is one buffer grown and cut
+/// back on the way, so only the references found allocate.
+fn collect_refs(value: &Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
                 out.push((pointer.clone(), reference.clone()));
             }
             for (key, child_value) in map {
-                collect_refs(child_value, child(&pointer, key), out);
+                let len = pointer.len();
+                push_token(pointer, key);
+                collect_refs(child_value, pointer, out);
+                pointer.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                collect_refs(item, format!("{pointer}/{i}"), out);
+                let len = pointer.len();
+                push_index(pointer, i);
+                collect_refs(item, pointer, out);
+                pointer.truncate(len);
             }
         }
         _ => {}
     }
+}
+
+/// The node at `pointer` below `root`. Unlike `Value::pointer`, a token is unescaped (and so
+/// allocated) only when it holds an escape: lowering looks up hundreds of thousands of nodes.
+fn node_at<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    rest.split('/').try_fold(root, |node, token| {
+        let token = if token.contains('~') {
+            std::borrow::Cow::Owned(crate::diagnostic::unescape_token(token))
+        } else {
+            std::borrow::Cow::Borrowed(token)
+        };
+        match node {
+            Value::Object(map) => map.get(token.as_ref()),
+            Value::Array(items) => {
+                // RFC 6901: an index is digits without a leading zero (but `0` itself).
+                let digits = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
+                if !digits || (token.len() > 1 && token.starts_with('0')) {
+                    return None;
+                }
+                items.get(token.parse::<usize>().ok()?)
+            }
+            _ => None,
+        }
+    })
+}
+
+/// Appends `/token`, escaped, to a JSON pointer.
+fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// Appends `/index` to a JSON pointer.
+fn push_index(pointer: &mut String, index: usize) {
+    use std::fmt::Write as _;
+    let _ = write!(pointer, "/{index}");
+}
+
+/// What reading one file gives: its text and content, or why not.
+type ReadResult = Result<(String, Value), Diagnostic>;
+
+/// Reads and parses `files` (canonical path, shown name) on up to as many threads as there are
+/// cores: parsing YAML is most of loading, and VMware's API comes as nine files.
+fn read_all(files: &[(PathBuf, String)]) -> BTreeMap<PathBuf, ReadResult> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(files.len());
+    if workers <= 1 {
+        return files
+            .iter()
+            .map(|(path, name)| (path.clone(), read_yaml(path, name)))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut read = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((path, name)) = files.get(i) else {
+                            break read;
+                        };
+                        read.push((path.clone(), read_yaml(path, name)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            // A panicking parser is a bug; it surfaces as that worker's files being read again
+            // on this thread (they are missing from what is returned), where the panic
+            // propagates with its message.
+            .flat_map(|handle| handle.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 /// `spec/openapi.yaml` + `schemas/a.yaml` → `spec/schemas/a.yaml`, without touching the disk.
@@ -478,7 +650,7 @@ fn read_yaml(path: &Path, name: &str) -> Result<(String, Value), Diagnostic> {
             .line(1, 1)
             .help("an OpenAPI file holds a YAML mapping: start it with `openapi: 3.0.3`, `info:` and `paths:`"));
     }
-    let root = to_json(&yaml, "", name).map_err(|d| {
+    let root = to_json(&yaml, &mut String::new(), name).map_err(|d| {
         // `to_json` knows the pointer; the line and column come from the text.
         let pointer = d.pointer.clone().unwrap_or_default();
         if d.message.starts_with(JSON_KEY_TWICE)
@@ -573,7 +745,13 @@ fn strip_location(message: &str) -> String {
 /// How the error about two YAML keys that are one JSON key starts.
 const JSON_KEY_TWICE: &str = "this mapping has the key";
 
-fn to_json(yaml: &yaml_serde::Value, pointer: &str, name: &str) -> Result<Value, Diagnostic> {
+/// The YAML value as JSON. `pointer` is the node's JSON pointer: one buffer grown and cut back
+/// on the way, read only when there is an error to locate.
+fn to_json(
+    yaml: &yaml_serde::Value,
+    pointer: &mut String,
+    name: &str,
+) -> Result<Value, Diagnostic> {
     use yaml_serde::Value as Y;
     Ok(match yaml {
         Y::Null => Value::Null,
@@ -589,19 +767,22 @@ fn to_json(yaml: &yaml_serde::Value, pointer: &str, name: &str) -> Result<Value,
                     .map(Value::Number)
                     .ok_or_else(|| {
                         Diagnostic::error(name, "a number that JSON cannot hold (NaN or infinity)")
-                            .at(pointer)
+                            .at(pointer.as_str())
                             .help("write a finite number, or quote the value to make it a string")
                     })?
             }
         }
         Y::String(s) => Value::String(s.clone()),
-        Y::Sequence(items) => Value::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| to_json(item, &format!("{pointer}/{i}"), name))
-                .collect::<Result<_, _>>()?,
-        ),
+        Y::Sequence(items) => {
+            let mut array = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let len = pointer.len();
+                push_index(pointer, i);
+                array.push(to_json(item, pointer, name)?);
+                pointer.truncate(len);
+            }
+            Value::Array(array)
+        }
         Y::Mapping(map) => {
             let mut object = serde_json::Map::new();
             for (key, value) in map {
@@ -614,20 +795,23 @@ fn to_json(yaml: &yaml_serde::Value, pointer: &str, name: &str) -> Result<Value,
                             name,
                             "a mapping key that is not a string or number",
                         )
-                        .at(pointer)
+                        .at(pointer.as_str())
                         .help("OpenAPI keys are strings; quote the key"));
                     }
                 };
-                let entry = child(pointer, &key);
-                let value = to_json(value, &entry, name)?;
-                if object.insert(key.clone(), value).is_some() {
+                let len = pointer.len();
+                push_token(pointer, &key);
+                let value = to_json(value, pointer, name)?;
+                if object.contains_key(&key) {
                     return Err(Diagnostic::error(
                         name,
                         format!("{JSON_KEY_TWICE} `{key}` twice, once quoted and once not; JSON objects have string keys, so one would be lost"),
                     )
-                    .at(entry)
+                    .at(pointer.as_str())
                     .help("keep one of the two entries; a key may appear once per mapping"));
                 }
+                pointer.truncate(len);
+                object.insert(key, value);
             }
             Value::Object(object)
         }
@@ -636,7 +820,7 @@ fn to_json(yaml: &yaml_serde::Value, pointer: &str, name: &str) -> Result<Value,
                 name,
                 format!("YAML tag `{}` is not supported", tagged.tag),
             )
-            .at(pointer)
+            .at(pointer.as_str())
             .help("OpenAPI documents are plain JSON-compatible YAML; remove the tag"));
         }
     })
@@ -697,6 +881,59 @@ pub fn examples(root: &Path) -> Result<Vec<(String, String)>, Diagnostics> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_nodes_as_serde_json_pointer_does() {
+        let root = serde_json::json!({
+            "a/b": {"c~d": [10, {"": "empty key"}]},
+            "paths": {"/api/vm?action=x": {"post": 1}},
+            "list": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        });
+        for pointer in [
+            "",
+            "/a~1b",
+            "/a~1b/c~0d",
+            "/a~1b/c~0d/0",
+            "/a~1b/c~0d/1/",
+            "/paths/~1api~1vm?action=x/post",
+            "/list/11",
+            "/list/01",
+            "/list/-1",
+            "/list/",
+            "/list/12",
+            "/missing",
+            "a~1b",
+            "/a~1b/c~0d/0/deeper",
+        ] {
+            assert_eq!(
+                node_at(&root, pointer),
+                root.pointer(pointer),
+                "{pointer:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn collects_every_reference_with_its_escaped_pointer() {
+        let root = serde_json::json!({
+            "paths": {"/a/{id}": {"get": {"responses": {"200": {"$ref": "#/x"}}}}},
+            "list": [{"$ref": "f.yaml#/y"}, {"inner": {"$ref": "#/z"}}],
+        });
+        let mut refs = Vec::new();
+        collect_refs(&root, &mut String::new(), &mut refs);
+        refs.sort();
+        assert_eq!(
+            refs,
+            [
+                ("/list/0".to_owned(), "f.yaml#/y".to_owned()),
+                ("/list/1/inner".to_owned(), "#/z".to_owned()),
+                (
+                    "/paths/~1a~1{id}/get/responses/200".to_owned(),
+                    "#/x".to_owned()
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn strips_the_problem_position_and_keeps_the_context() {

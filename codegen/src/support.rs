@@ -30,10 +30,10 @@ pub struct Support {
 impl Support {
     /// Decides the document-wide degradations: self-requiring structures and types nested in
     /// themselves through lists or maps.
-    pub fn classify(files: &SpecFiles) -> Support {
-        let targets = crate::validate::ref_targets(files);
+    /// `targets` are the targets of every `$ref`, as validation found them.
+    pub fn classify(files: &SpecFiles, targets: &BTreeSet<Loc>) -> Support {
         let mut support = Support::default();
-        for (loc, message) in crate::validate::nested_in_itself(files, &targets) {
+        for (loc, message) in crate::validate::nested_in_itself(files, targets) {
             support.opaque_refs.insert(loc.clone());
             support.warnings.push(
                 files
@@ -42,7 +42,7 @@ impl Support {
                     .help("put a structure on the way: make the items (or map values) an object with `properties` that holds the nested list"),
             );
         }
-        for (loc, message) in crate::validate::required_cycles(files, &targets) {
+        for (loc, message) in crate::validate::required_cycles(files, targets) {
             support.optional_breaks.insert(loc.clone());
             support.warnings.push(
                 files

@@ -6,12 +6,22 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, unescape_token};
-use crate::load::{Loc, SpecFiles, collect_refs};
+use crate::load::{Loc, SpecFiles};
 
-/// Errors and warnings about the files as a whole. They carry JSON pointers; their lines and
-/// columns are filled in by [`SpecFiles::place`] (as [`crate::generate`] does).
-pub fn validate(files: &SpecFiles) -> Vec<Diagnostic> {
+/// What validation found, and what it learnt on the way that later stages need.
+pub struct Validation {
+    /// Errors and warnings about the files as a whole. They carry JSON pointers; their lines
+    /// and columns are filled in by [`SpecFiles::place`] (as [`crate::generate`] does).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The target of every `$ref` of every file that resolves (those that do not are errors
+    /// among the diagnostics).
+    pub ref_targets: BTreeSet<Loc>,
+}
+
+/// Checks the files as a whole; see [`Validation`].
+pub fn validate(files: &SpecFiles) -> Validation {
     let mut found = Vec::new();
+    let mut ref_targets = BTreeSet::new();
     for (doc, document) in files.roots() {
         let root = Loc {
             doc,
@@ -25,37 +35,28 @@ pub fn validate(files: &SpecFiles) -> Vec<Diagnostic> {
         }
     }
     for (doc, document) in files.documents().iter().enumerate() {
-        let mut refs = Vec::new();
-        collect_refs(&document.root, String::new(), &mut refs);
-        for (pointer, reference) in refs {
-            let at = Loc { doc, pointer };
-            if let Err(e) = files
-                .resolve_ref(&at, &reference)
+        for (pointer, reference) in &document.refs {
+            let at = Loc {
+                doc,
+                pointer: pointer.clone(),
+            };
+            match files
+                .resolve_ref(&at, reference)
                 .and_then(|_| files.follow(&at))
-                && !found.contains(&e)
             {
-                found.push(e);
+                Ok((target, _)) => {
+                    ref_targets.insert(target);
+                }
+                Err(e) if !found.contains(&e) => found.push(e),
+                Err(_) => {}
             }
         }
     }
     found.extend(operations_without_errors(files));
-    found
-}
-
-/// The target of every `$ref` of every file (references that do not resolve are left out; they
-/// are errors of [`validate`]).
-pub fn ref_targets(files: &SpecFiles) -> BTreeSet<Loc> {
-    let mut targets = BTreeSet::new();
-    for (doc, document) in files.documents().iter().enumerate() {
-        let mut refs = Vec::new();
-        collect_refs(&document.root, String::new(), &mut refs);
-        for (pointer, _) in refs {
-            if let Ok((target, _)) = files.follow(&Loc { doc, pointer }) {
-                targets.insert(target);
-            }
-        }
+    Validation {
+        diagnostics: found,
+        ref_targets,
     }
-    targets
 }
 
 /// What the generator writes inline rather than as a type of its own: the items of a list, the

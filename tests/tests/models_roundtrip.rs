@@ -255,3 +255,47 @@ fn unknown_fields_and_enum_values_decode() {
         "FUTURE_MAC_TYPE"
     );
 }
+
+/// Structures decode through the generator's own `Deserialize` (not serde's derive): the
+/// behaviours a caller relies on are those of the derive, whichever way the JSON arrives
+/// (text, where member names are borrowed, or a `serde_json::Value`, where they are owned).
+#[test]
+fn structures_decode_as_serde_derive_would() {
+    // Absent and `null` optional members are `None`; unknown members of any shape are skipped;
+    // an escaped member name is still that member.
+    let text = r#"{"source": "vm-1", "n\u0061me": "clone", "placement": null,
+        "future": {"nested": [1, {"deep": null}]}, "disconnect_all_nics": false}"#;
+    let spec: InstantCloneSpec = serde_json::from_str(text).expect("decodes from text");
+    assert_eq!(spec.source, VirtualMachineId::from("vm-1"));
+    assert_eq!(spec.name, "clone");
+    assert_eq!(spec.placement, None);
+    assert_eq!(spec.nics_to_update, None);
+    assert_eq!(spec.disconnect_all_nics, Some(false));
+    let value: Value = serde_json::from_str(text).expect("JSON");
+    let from_value: InstantCloneSpec = serde_json::from_value(value).expect("decodes from a Value");
+    assert_eq!(from_value, spec);
+
+    // A missing required member, a member given twice, a wrong type and a non-object are
+    // errors that say which.
+    let missing = serde_json::from_str::<InstantCloneSpec>(r#"{"name": "clone"}"#)
+        .expect_err("source is required");
+    assert!(
+        missing.to_string().contains("missing field `source`"),
+        "{missing}"
+    );
+    let twice =
+        serde_json::from_str::<InstantCloneSpec>(r#"{"source": "vm-1", "name": "a", "name": "b"}"#)
+            .expect_err("a member given twice");
+    assert!(
+        twice.to_string().contains("duplicate field `name`"),
+        "{twice}"
+    );
+    let wrong = serde_json::from_str::<InstantCloneSpec>(r#"{"source": "vm-1", "name": 7}"#)
+        .expect_err("name is a string");
+    assert!(wrong.to_string().contains("expected a string"), "{wrong}");
+    let not_object = serde_json::from_str::<InstantCloneSpec>("[1]").expect_err("not an object");
+    assert!(
+        not_object.to_string().contains("struct InstantCloneSpec"),
+        "{not_object}"
+    );
+}

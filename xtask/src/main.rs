@@ -9,12 +9,13 @@ use codegen::write::{self, Change, Staleness};
 
 mod bench;
 
-const USAGE: &str = "usage: cargo xtask regenerate [--check] [--spec PATH ...] [--out DIR]
+const USAGE: &str = "usage: cargo xtask regenerate [--check] [--timings] [--spec PATH ...] [--out DIR]
 
   regenerate          write the client crate generated from the spec (default: spec/openapi.yaml → generated/)
   regenerate --check  write nothing; fail naming every file that is stale
   --spec PATH         the spec's root file; several merge into one crate
   --out DIR           the crate directory to write
+  --timings           print how long each stage took
 
        cargo xtask bench [--peers] [--runs N] [--spec PATH ...]   (see BENCHMARKS.md)";
 
@@ -57,8 +58,24 @@ fn shown(path: &Path) -> String {
         .to_string()
 }
 
+/// The stages' times as a table, the longest first marked by its share of the whole.
+fn print_timings(timings: &[(&str, std::time::Duration)]) {
+    let total: std::time::Duration = timings.iter().map(|(_, t)| *t).sum();
+    println!("| stage | ms | share |\n|---|---:|---:|");
+    for (stage, time) in timings {
+        println!(
+            "| {stage} | {:.1} | {:.0} % |",
+            time.as_secs_f64() * 1000.0,
+            100.0 * time.as_secs_f64() / total.as_secs_f64().max(f64::EPSILON)
+        );
+    }
+    println!("| total | {:.1} | |", total.as_secs_f64() * 1000.0);
+}
+
 struct Regenerate {
     check: bool,
+    /// Print how long each stage took.
+    timings: bool,
     /// The root files: one, or several merged into one crate.
     specs: Vec<PathBuf>,
     out: PathBuf,
@@ -69,6 +86,7 @@ impl Regenerate {
         let root = project_root();
         let mut command = Regenerate {
             check: false,
+            timings: false,
             specs: Vec::new(),
             out: root.join("generated"),
         };
@@ -76,6 +94,7 @@ impl Regenerate {
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--check" => command.check = true,
+                "--timings" => command.timings = true,
                 "--spec" => command
                     .specs
                     .push(args.next().ok_or("--spec needs a path")?.into()),
@@ -110,9 +129,23 @@ impl Regenerate {
                 return ExitCode::FAILURE;
             }
         };
-        for warning in &generated.warnings {
-            eprintln!("{warning}");
+        let mut timings = generated.timings.clone();
+        let mut clock = Instant::now();
+        // One write: a terminal or a pipe then gets hundreds of warnings at once instead of
+        // a system call per fragment of each.
+        let shown_warnings: String = generated
+            .warnings
+            .iter()
+            .map(|warning| format!("{warning}\n"))
+            .collect();
+        {
+            use std::io::Write as _;
+            let _ = std::io::stderr()
+                .lock()
+                .write_all(shown_warnings.as_bytes());
         }
+        timings.push(("print warnings", clock.elapsed()));
+        clock = Instant::now();
         let out = shown(&self.out);
         if self.check {
             return match write::check(&self.out, &generated.files) {
@@ -141,9 +174,12 @@ impl Regenerate {
                 }
             };
         }
-        match write::write(&self.out, &generated.files) {
+        let written = write::write(&self.out, &generated.files);
+        timings.push(("write", clock.elapsed()));
+        match written {
             Ok(changes) => {
                 let mut written = 0;
+                let mut listing = String::new();
                 for (name, change) in &changes {
                     let label = match change {
                         Change::Written => "written",
@@ -151,8 +187,9 @@ impl Regenerate {
                         Change::Removed => "removed",
                     };
                     written += usize::from(*change != Change::Unchanged);
-                    println!("{label:>9} {out}/{name}");
+                    listing.push_str(&format!("{label:>9} {out}/{name}\n"));
                 }
+                print!("{listing}");
                 let mut kinds: std::collections::BTreeMap<&str, usize> = Default::default();
                 for warning in &generated.warnings {
                     *kinds.entry(warning.kind.label()).or_default() += 1;
@@ -171,6 +208,9 @@ impl Regenerate {
                     generated.files.len(),
                     start.elapsed().as_millis()
                 );
+                if self.timings {
+                    print_timings(&timings);
+                }
                 ExitCode::SUCCESS
             }
             Err(e) => {

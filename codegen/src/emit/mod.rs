@@ -49,37 +49,52 @@ pub fn crate_files(
     for (name, text) in runtime::files(&header) {
         files.insert(name, text);
     }
-    files.insert(
-        "src/lib.rs".to_owned(),
-        format::rust(root::lib_rs(model, &tree), &header, "src/lib.rs")?,
-    );
-    files.insert(
-        "src/ids.rs".to_owned(),
-        format::rust(ids::ids_rs(model), &header, "src/ids.rs")?,
-    );
     // Module files are independent: emitted and formatted on all cores (token streams are not
     // `Send`, so each thread builds its own), then collected in path order, so the output and
-    // the error reported first do not depend on scheduling.
+    // the error reported first do not depend on scheduling. Threads take the next file as they
+    // finish one: namespaces differ in size by a hundred times, so fixed shares would leave
+    // one core idle.
     let paths: Vec<&ModPath> = tree.paths().collect();
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let chunk = paths.len().div_ceil(threads).max(1);
-    let emitted: Vec<Result<(String, String), Diagnostic>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| {
-                let (tree, header) = (&tree, &header);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (emitted, lib_rs, ids_rs) = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.saturating_sub(1).max(1))
+            .map(|_| {
+                let (tree, header, paths, next) = (&tree, &header, &paths, &next);
                 scope.spawn(move || {
-                    part.iter()
-                        .map(|path| module_file(model, tree, path, header))
-                        .collect::<Vec<_>>()
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else {
+                            break done;
+                        };
+                        done.push((i, module_file(model, tree, path, header)));
+                    }
                 })
             })
             .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+        // This thread writes the crate root and the ids meanwhile, then helps with modules.
+        let lib_rs = format::rust(root::lib_rs(model, &tree), &header, "src/lib.rs");
+        let ids_rs = format::rust(ids::ids_rs(model), &header, "src/ids.rs");
+        let mut emitted = Vec::new();
+        if threads > 1 {
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(path) = paths.get(i) else {
+                    break;
+                };
+                emitted.push((i, module_file(model, &tree, path, &header)));
+            }
+        }
+        for worker in workers {
+            emitted.extend(worker.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        emitted.sort_by_key(|(i, _)| *i);
+        (emitted, lib_rs, ids_rs)
     });
+    files.insert("src/lib.rs".to_owned(), lib_rs?);
+    files.insert("src/ids.rs".to_owned(), ids_rs?);
+    let emitted = emitted.into_iter().map(|(_, result)| result);
     for (path, result) in paths.iter().zip(emitted) {
         let (file, text) = result?;
         if files.insert(file.clone(), text).is_some() {

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{ModPath, Model};
+use crate::model::{ModPath, Model, TypeKey};
 use crate::naming;
 
 use super::operations;
@@ -94,7 +94,11 @@ pub fn module_rs(model: &Model, tree: &Tree, path: &ModPath) -> Result<TokenStre
     let mut items = Vec::new();
     if let Some(module) = module {
         for (name, def) in &module.types {
-            items.push(types::type_item(model, name, def));
+            let key = TypeKey {
+                module: path.to_vec(),
+                name: name.clone(),
+            };
+            items.push(types::type_item(model, &key, def));
         }
     }
     items.push(operations::handle(model, tree, path));

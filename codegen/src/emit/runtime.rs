@@ -15,6 +15,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "error.rs",
         include_str!("../../runtime/src/runtime/error.rs"),
     ),
+    (
+        "fields.rs",
+        include_str!("../../runtime/src/runtime/fields.rs"),
+    ),
     ("id.rs", include_str!("../../runtime/src/runtime/id.rs")),
     ("mod.rs", include_str!("../../runtime/src/runtime/mod.rs")),
     (

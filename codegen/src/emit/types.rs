@@ -3,15 +3,14 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Docs, Field, Model, Ty, TypeDef, TypeKind, UnionMember, Variant};
+use crate::model::{Docs, Field, Model, Ty, TypeDef, TypeKey, TypeKind, UnionMember, Variant};
 use crate::naming;
 
 use super::docs;
-use super::ty_tokens;
+use super::{ty_tokens, type_path};
 
 /// One structure or enum with its impls.
-pub fn type_item(model: &Model, key_name: &str, def: &TypeDef) -> TokenStream {
-    let _ = key_name;
+pub fn type_item(model: &Model, key: &TypeKey, def: &TypeDef) -> TokenStream {
     let name = def.ident.as_str();
     let mut lines = description(&def.docs);
     // Without a description the schema name is the summary line rustdoc shows in item lists.
@@ -21,7 +20,7 @@ pub fn type_item(model: &Model, key_name: &str, def: &TypeDef) -> TokenStream {
     lines.push(format!("Schema `{}`.", docs::escape(&def.schema_name)));
     match &def.kind {
         TypeKind::Struct { fields, rest_class } => {
-            structure(model, name, &lines, fields, rest_class.as_deref(), def)
+            structure(model, key, &lines, fields, rest_class.as_deref(), def)
         }
         TypeKind::Enum {
             variants,
@@ -87,12 +86,13 @@ fn field_wire_ty(model: &Model, field: &Field) -> TokenStream {
 
 fn structure(
     model: &Model,
-    name: &str,
+    key: &TypeKey,
     lines: &[String],
     fields: &[Field],
     rest_class: Option<&str>,
     def: &TypeDef,
 ) -> TokenStream {
+    let name = def.ident.as_str();
     let ident = naming::ident(name);
     let doc = docs::attrs(lines);
     let members = fields.iter().map(|field| {
@@ -174,9 +174,10 @@ fn structure(
     let default = required.is_empty().then(|| quote!(Default,));
     let rest = rest_form(model, &ident, fields, rest_class, def.needs_rest_form);
     let validate = def.needs_validate.then(|| validate(model, &ident, fields));
+    let deserialize = deserialize(model, key, &ident, fields);
     quote! {
         #doc
-        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize)]
         #[non_exhaustive]
         pub struct #ident { #(#members)* }
 
@@ -188,8 +189,76 @@ fn structure(
             }
         }
 
+        #deserialize
         #rest
         #validate
+    }
+}
+
+/// The structure's `Deserialize`: one map visitor through the runtime's `fields` helpers (see
+/// there why it is not derived). Locals are numbered, never named after members, so no member
+/// name can clash with them; the type is named by its full path for the same reason.
+fn deserialize(
+    model: &Model,
+    key: &TypeKey,
+    ident: &proc_macro2::Ident,
+    fields: &[Field],
+) -> TokenStream {
+    let path = type_path(model, key);
+    let name = ident.to_string();
+    let slots: Vec<proc_macro2::Ident> = (0..fields.len())
+        .map(|i| quote::format_ident!("slot{i}"))
+        .collect();
+    let declarations = fields.iter().zip(&slots).map(|(f, slot)| {
+        let ty = field_ty(model, f);
+        quote!(let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None;)
+    });
+    let arms = fields.iter().zip(&slots).map(|(f, slot)| {
+        let json = &f.json;
+        quote!(#json => crate::runtime::field_value(&mut map, &mut #slot, #json)?,)
+    });
+    let inits = fields.iter().zip(&slots).map(|(f, slot)| {
+        let member = naming::ident(&f.ident);
+        let json = &f.json;
+        if f.required {
+            quote!(#member: crate::runtime::required_field(#slot, #json)?)
+        } else {
+            // Absent and `null` are both `None`, as with serde's derive.
+            quote!(#member: #slot.flatten())
+        }
+    });
+    let members = fields.iter().map(|f| f.json.as_str());
+    // Without members a `match` would be a lone wildcard (clippy's `match_single_binding`).
+    let visit = if fields.is_empty() {
+        quote!(crate::runtime::skip_value(&mut map)?;)
+    } else {
+        quote! {
+            match key.as_str() {
+                #(#arms)*
+                _ => crate::runtime::skip_value(&mut map)?,
+            }
+        }
+    };
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = #path;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        crate::runtime::expecting_structure(f, #name)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<Self::Value, A::Error> {
+                        #(#declarations)*
+                        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<crate::runtime::FieldName<'de>>(&mut map)? {
+                            #visit
+                        }
+                        ::std::result::Result::Ok(#path { #(#inits),* })
+                    }
+                }
+                ::serde::Deserializer::deserialize_struct(deserializer, #name, &[#(#members),*], Visitor)
+            }
+        }
     }
 }
 

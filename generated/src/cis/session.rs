@@ -4,7 +4,7 @@
 ///
 /// Schema `Cis.Session.Info`.
 #[cfg(feature = "cis-session")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Info {
     /// Fully qualified name of the user that created the session, for example Administrator@vsphere.local; meant for user interfaces and logs.
@@ -28,6 +28,69 @@ impl Info {
             created_time: created_time.into(),
             last_accessed_time: last_accessed_time.into(),
         }
+    }
+}
+#[cfg(feature = "cis-session")]
+impl<'de> ::serde::Deserialize<'de> for Info {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::cis::session::Info;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "Info")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "user" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "user")?
+                        }
+                        "created_time" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "created_time",
+                            )?
+                        }
+                        "last_accessed_time" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "last_accessed_time",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::cis::session::Info {
+                    user: crate::runtime::required_field(slot0, "user")?,
+                    created_time: crate::runtime::required_field(slot1, "created_time")?,
+                    last_accessed_time: crate::runtime::required_field(
+                        slot2,
+                        "last_accessed_time",
+                    )?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "Info",
+            &["user", "created_time", "last_accessed_time"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "cis-session")]

@@ -4,7 +4,7 @@
 ///
 /// Schema `Cis.Task.Info`.
 #[cfg(feature = "cis-task")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Info {
     /// How far the task has got; set by operations that report progress.
@@ -71,6 +71,164 @@ impl Info {
     }
 }
 #[cfg(feature = "cis-task")]
+impl<'de> ::serde::Deserialize<'de> for Info {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::cis::task::Info;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "Info")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    ::std::option::Option<crate::cis::task::Progress>,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    crate::vapi::std::LocalizableMessage,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<crate::ids::VapiServiceId> = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<crate::ids::VapiOperationId> = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<
+                    ::std::option::Option<crate::ids::CisTaskId>,
+                > = ::std::option::Option::None;
+                let mut slot6: ::std::option::Option<
+                    ::std::option::Option<::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut slot7: ::std::option::Option<crate::cis::task::Status> = ::std::option::Option::None;
+                let mut slot8: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot9: ::std::option::Option<
+                    ::std::option::Option<::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut slot10: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot11: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot12: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "progress" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot0,
+                                "progress",
+                            )?
+                        }
+                        "result" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "result")?
+                        }
+                        "description" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "description",
+                            )?
+                        }
+                        "service" => {
+                            crate::runtime::field_value(&mut map, &mut slot3, "service")?
+                        }
+                        "operation" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot4,
+                                "operation",
+                            )?
+                        }
+                        "parent" => {
+                            crate::runtime::field_value(&mut map, &mut slot5, "parent")?
+                        }
+                        "target" => {
+                            crate::runtime::field_value(&mut map, &mut slot6, "target")?
+                        }
+                        "status" => {
+                            crate::runtime::field_value(&mut map, &mut slot7, "status")?
+                        }
+                        "cancelable" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot8,
+                                "cancelable",
+                            )?
+                        }
+                        "error" => {
+                            crate::runtime::field_value(&mut map, &mut slot9, "error")?
+                        }
+                        "start_time" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot10,
+                                "start_time",
+                            )?
+                        }
+                        "end_time" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot11,
+                                "end_time",
+                            )?
+                        }
+                        "user" => {
+                            crate::runtime::field_value(&mut map, &mut slot12, "user")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::cis::task::Info {
+                    progress: slot0.flatten(),
+                    result: slot1.flatten(),
+                    description: crate::runtime::required_field(slot2, "description")?,
+                    service: crate::runtime::required_field(slot3, "service")?,
+                    operation: crate::runtime::required_field(slot4, "operation")?,
+                    parent: slot5.flatten(),
+                    target: slot6.flatten(),
+                    status: crate::runtime::required_field(slot7, "status")?,
+                    cancelable: crate::runtime::required_field(slot8, "cancelable")?,
+                    error: slot9.flatten(),
+                    start_time: slot10.flatten(),
+                    end_time: slot11.flatten(),
+                    user: slot12.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "Info",
+            &[
+                "progress",
+                "result",
+                "description",
+                "service",
+                "operation",
+                "parent",
+                "target",
+                "status",
+                "cancelable",
+                "error",
+                "start_time",
+                "end_time",
+                "user",
+            ],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "cis-task")]
 impl crate::runtime::RestForm for Info {
     fn to_rest(value: &mut ::serde_json::Value) {
         crate::runtime::rest_field::<
@@ -93,7 +251,7 @@ impl crate::runtime::RestForm for Info {
 ///
 /// Schema `Cis.Task.Progress`.
 #[cfg(feature = "cis-task")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Progress {
     /// Total amount of work, in units the operation chooses.
@@ -113,6 +271,64 @@ impl Progress {
         message: crate::vapi::std::LocalizableMessage,
     ) -> Self {
         Self { total, completed, message }
+    }
+}
+#[cfg(feature = "cis-task")]
+impl<'de> ::serde::Deserialize<'de> for Progress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::cis::task::Progress;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "Progress")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    crate::vapi::std::LocalizableMessage,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "total" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "total")?
+                        }
+                        "completed" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "completed",
+                            )?
+                        }
+                        "message" => {
+                            crate::runtime::field_value(&mut map, &mut slot2, "message")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::cis::task::Progress {
+                    total: crate::runtime::required_field(slot0, "total")?,
+                    completed: crate::runtime::required_field(slot1, "completed")?,
+                    message: crate::runtime::required_field(slot2, "message")?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "Progress",
+            &["total", "completed", "message"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "cis-task")]

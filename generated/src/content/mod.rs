@@ -8,7 +8,7 @@ pub mod library_model;
 ///
 /// Schema `Content.LibraryModel`.
 #[cfg(feature = "content")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LibraryModel {
     /// Identifier of the library.
@@ -83,6 +83,204 @@ impl LibraryModel {
             security_policy_id: ::std::option::Option::None,
             unset_security_policy_id: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "content")]
+impl<'de> ::serde::Deserialize<'de> for LibraryModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::content::LibraryModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "LibraryModel")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    ::std::option::Option<crate::ids::ContentLibraryId>,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot6: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                > = ::std::option::Option::None;
+                let mut slot7: ::std::option::Option<
+                    ::std::option::Option<crate::content::library_model::LibraryType>,
+                > = ::std::option::Option::None;
+                let mut slot8: ::std::option::Option<
+                    ::std::option::Option<::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut slot9: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot10: ::std::option::Option<
+                    ::std::option::Option<::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut slot11: ::std::option::Option<
+                    ::std::option::Option<::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut slot12: ::std::option::Option<
+                    ::std::option::Option<crate::ids::VcenterVCenterId>,
+                > = ::std::option::Option::None;
+                let mut slot13: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot14: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "id" => crate::runtime::field_value(&mut map, &mut slot0, "id")?,
+                        "creation_time" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "creation_time",
+                            )?
+                        }
+                        "description" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "description",
+                            )?
+                        }
+                        "last_modified_time" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot3,
+                                "last_modified_time",
+                            )?
+                        }
+                        "last_sync_time" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot4,
+                                "last_sync_time",
+                            )?
+                        }
+                        "name" => {
+                            crate::runtime::field_value(&mut map, &mut slot5, "name")?
+                        }
+                        "storage_backings" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot6,
+                                "storage_backings",
+                            )?
+                        }
+                        "type" => {
+                            crate::runtime::field_value(&mut map, &mut slot7, "type")?
+                        }
+                        "optimization_info" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot8,
+                                "optimization_info",
+                            )?
+                        }
+                        "version" => {
+                            crate::runtime::field_value(&mut map, &mut slot9, "version")?
+                        }
+                        "publish_info" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot10,
+                                "publish_info",
+                            )?
+                        }
+                        "subscription_info" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot11,
+                                "subscription_info",
+                            )?
+                        }
+                        "server_guid" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot12,
+                                "server_guid",
+                            )?
+                        }
+                        "security_policy_id" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot13,
+                                "security_policy_id",
+                            )?
+                        }
+                        "unset_security_policy_id" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot14,
+                                "unset_security_policy_id",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::content::LibraryModel {
+                    id: slot0.flatten(),
+                    creation_time: slot1.flatten(),
+                    description: slot2.flatten(),
+                    last_modified_time: slot3.flatten(),
+                    last_sync_time: slot4.flatten(),
+                    name: slot5.flatten(),
+                    storage_backings: slot6.flatten(),
+                    r#type: slot7.flatten(),
+                    optimization_info: slot8.flatten(),
+                    version: slot9.flatten(),
+                    publish_info: slot10.flatten(),
+                    subscription_info: slot11.flatten(),
+                    server_guid: slot12.flatten(),
+                    security_policy_id: slot13.flatten(),
+                    unset_security_policy_id: slot14.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "LibraryModel",
+            &[
+                "id",
+                "creation_time",
+                "description",
+                "last_modified_time",
+                "last_sync_time",
+                "name",
+                "storage_backings",
+                "type",
+                "optimization_info",
+                "version",
+                "publish_info",
+                "subscription_info",
+                "server_guid",
+                "security_policy_id",
+                "unset_security_policy_id",
+            ],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "content")]

@@ -9,6 +9,7 @@ mod call;
 mod client;
 mod codec;
 mod error;
+mod fields;
 mod id;
 mod operation;
 pub mod ovf_export;
@@ -34,6 +35,8 @@ pub use task::{Task, TaskId, TaskProgress, TaskState, TaskStatus, WaitOptions};
 pub use call::Call;
 #[doc(hidden)]
 pub use codec::{RestForm, rest_class, rest_field};
+#[doc(hidden)]
+pub use fields::{FieldName, expecting_structure, field_value, required_field, skip_value};
 #[doc(hidden)]
 pub use operation::{BodyKind, Endpoint, Operation};
 #[doc(hidden)]

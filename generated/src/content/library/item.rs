@@ -4,7 +4,7 @@
 ///
 /// Schema `Content.Library.Item.FindSpec`.
 #[cfg(feature = "content-library-item")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FindSpec {
     /// Name of the item, compared case-insensitively. If unset, any name matches.
@@ -35,6 +35,84 @@ impl FindSpec {
             r#type: ::std::option::Option::None,
             cached: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "content-library-item")]
+impl<'de> ::serde::Deserialize<'de> for FindSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::content::library::item::FindSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "FindSpec")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<crate::ids::ContentLibraryId>,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<crate::ids::LibraryItemId>,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "name" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "name")?
+                        }
+                        "library_id" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "library_id",
+                            )?
+                        }
+                        "source_id" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "source_id",
+                            )?
+                        }
+                        "type" => {
+                            crate::runtime::field_value(&mut map, &mut slot3, "type")?
+                        }
+                        "cached" => {
+                            crate::runtime::field_value(&mut map, &mut slot4, "cached")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::content::library::item::FindSpec {
+                    name: slot0.flatten(),
+                    library_id: slot1.flatten(),
+                    source_id: slot2.flatten(),
+                    r#type: slot3.flatten(),
+                    cached: slot4.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "FindSpec",
+            &["name", "library_id", "source_id", "type", "cached"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "content-library-item")]

@@ -6,7 +6,7 @@ pub mod item;
 ///
 /// Schema `Content.Library.FindSpec`.
 #[cfg(feature = "content-library")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FindSpec {
     /// Name of the library, compared case-insensitively. If unset, any name matches.
@@ -28,12 +28,63 @@ impl FindSpec {
     }
 }
 #[cfg(feature = "content-library")]
+impl<'de> ::serde::Deserialize<'de> for FindSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::content::library::FindSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "FindSpec")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<crate::content::library_model::LibraryType>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "name" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "name")?
+                        }
+                        "type" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "type")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::content::library::FindSpec {
+                    name: slot0.flatten(),
+                    r#type: slot1.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "FindSpec",
+            &["name", "type"],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "content-library")]
 impl crate::runtime::RestForm for FindSpec {}
 /// A library item as content.library.item.get returns it: identifiers, name, type, description, times, size and versions. VMware documents every member as optional (the same structure serves create and update).
 ///
 /// Schema `Content.Library.ItemModel`.
 #[cfg(feature = "content-library")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ItemModel {
     /// Identifier of the library item.
@@ -112,6 +163,208 @@ impl ItemModel {
             security_compliance: ::std::option::Option::None,
             certificate_verification_info: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "content-library")]
+impl<'de> ::serde::Deserialize<'de> for ItemModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::content::library::ItemModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "ItemModel")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    ::std::option::Option<crate::ids::LibraryItemId>,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<crate::ids::ContentLibraryId>,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<crate::ids::ItemVersionId>,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot6: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot7: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot8: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot9: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot10: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut slot11: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot12: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot13: ::std::option::Option<
+                    ::std::option::Option<crate::ids::LibraryItemId>,
+                > = ::std::option::Option::None;
+                let mut slot14: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot15: ::std::option::Option<
+                    ::std::option::Option<::serde_json::Value>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "id" => crate::runtime::field_value(&mut map, &mut slot0, "id")?,
+                        "library_id" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "library_id",
+                            )?
+                        }
+                        "content_version" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "content_version",
+                            )?
+                        }
+                        "creation_time" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot3,
+                                "creation_time",
+                            )?
+                        }
+                        "description" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot4,
+                                "description",
+                            )?
+                        }
+                        "last_modified_time" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot5,
+                                "last_modified_time",
+                            )?
+                        }
+                        "last_sync_time" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot6,
+                                "last_sync_time",
+                            )?
+                        }
+                        "metadata_version" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot7,
+                                "metadata_version",
+                            )?
+                        }
+                        "name" => {
+                            crate::runtime::field_value(&mut map, &mut slot8, "name")?
+                        }
+                        "cached" => {
+                            crate::runtime::field_value(&mut map, &mut slot9, "cached")?
+                        }
+                        "size" => {
+                            crate::runtime::field_value(&mut map, &mut slot10, "size")?
+                        }
+                        "type" => {
+                            crate::runtime::field_value(&mut map, &mut slot11, "type")?
+                        }
+                        "version" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot12,
+                                "version",
+                            )?
+                        }
+                        "source_id" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot13,
+                                "source_id",
+                            )?
+                        }
+                        "security_compliance" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot14,
+                                "security_compliance",
+                            )?
+                        }
+                        "certificate_verification_info" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot15,
+                                "certificate_verification_info",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::content::library::ItemModel {
+                    id: slot0.flatten(),
+                    library_id: slot1.flatten(),
+                    content_version: slot2.flatten(),
+                    creation_time: slot3.flatten(),
+                    description: slot4.flatten(),
+                    last_modified_time: slot5.flatten(),
+                    last_sync_time: slot6.flatten(),
+                    metadata_version: slot7.flatten(),
+                    name: slot8.flatten(),
+                    cached: slot9.flatten(),
+                    size: slot10.flatten(),
+                    r#type: slot11.flatten(),
+                    version: slot12.flatten(),
+                    source_id: slot13.flatten(),
+                    security_compliance: slot14.flatten(),
+                    certificate_verification_info: slot15.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "ItemModel",
+            &[
+                "id",
+                "library_id",
+                "content_version",
+                "creation_time",
+                "description",
+                "last_modified_time",
+                "last_sync_time",
+                "metadata_version",
+                "name",
+                "cached",
+                "size",
+                "type",
+                "version",
+                "source_id",
+                "security_compliance",
+                "certificate_verification_info",
+            ],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "content-library")]

@@ -6,7 +6,7 @@ pub mod localization_param;
 ///
 /// Schema `Vapi.Std.LocalizableMessage`.
 #[cfg(feature = "vapi-std")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LocalizableMessage {
     /// Unique identifier of the localizable string or message template, used to look the template up in a message catalog.
@@ -46,6 +46,88 @@ impl LocalizableMessage {
     }
 }
 #[cfg(feature = "vapi-std")]
+impl<'de> ::serde::Deserialize<'de> for LocalizableMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vapi::std::LocalizableMessage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "LocalizableMessage")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            crate::vapi::std::LocalizationParam,
+                        >,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "id" => crate::runtime::field_value(&mut map, &mut slot0, "id")?,
+                        "default_message" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "default_message",
+                            )?
+                        }
+                        "args" => {
+                            crate::runtime::field_value(&mut map, &mut slot2, "args")?
+                        }
+                        "params" => {
+                            crate::runtime::field_value(&mut map, &mut slot3, "params")?
+                        }
+                        "localized" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot4,
+                                "localized",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vapi::std::LocalizableMessage {
+                    id: crate::runtime::required_field(slot0, "id")?,
+                    default_message: crate::runtime::required_field(
+                        slot1,
+                        "default_message",
+                    )?,
+                    args: crate::runtime::required_field(slot2, "args")?,
+                    params: slot3.flatten(),
+                    localized: slot4.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "LocalizableMessage",
+            &["id", "default_message", "args", "params", "localized"],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vapi-std")]
 impl crate::runtime::RestForm for LocalizableMessage {
     fn to_rest(value: &mut ::serde_json::Value) {
         crate::runtime::rest_field::<
@@ -72,7 +154,7 @@ impl crate::runtime::RestForm for LocalizableMessage {
 ///
 /// Schema `Vapi.Std.LocalizationParam`.
 #[cfg(feature = "vapi-std")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LocalizationParam {
     /// String value of the argument.
@@ -116,6 +198,82 @@ impl LocalizationParam {
     }
 }
 #[cfg(feature = "vapi-std")]
+impl<'de> ::serde::Deserialize<'de> for LocalizationParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vapi::std::LocalizationParam;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "LocalizationParam")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<
+                    ::std::option::Option<crate::vapi::std::NestedLocalizableMessage>,
+                > = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<
+                    ::std::option::Option<
+                        crate::vapi::std::localization_param::DateTimeFormat,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot6: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "s" => crate::runtime::field_value(&mut map, &mut slot0, "s")?,
+                        "dt" => crate::runtime::field_value(&mut map, &mut slot1, "dt")?,
+                        "i" => crate::runtime::field_value(&mut map, &mut slot2, "i")?,
+                        "d" => crate::runtime::field_value(&mut map, &mut slot3, "d")?,
+                        "l" => crate::runtime::field_value(&mut map, &mut slot4, "l")?,
+                        "format" => {
+                            crate::runtime::field_value(&mut map, &mut slot5, "format")?
+                        }
+                        "precision" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot6,
+                                "precision",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vapi::std::LocalizationParam {
+                    s: slot0.flatten(),
+                    dt: slot1.flatten(),
+                    i: slot2.flatten(),
+                    d: slot3.flatten(),
+                    l: slot4.flatten(),
+                    format: slot5.flatten(),
+                    precision: slot6.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "LocalizationParam",
+            &["s", "dt", "i", "d", "l", "format", "precision"],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vapi-std")]
 impl crate::runtime::RestForm for LocalizationParam {
     fn to_rest(value: &mut ::serde_json::Value) {
         crate::runtime::rest_field::<
@@ -132,7 +290,7 @@ impl crate::runtime::RestForm for LocalizationParam {
 ///
 /// Schema `Vapi.Std.NestedLocalizableMessage`.
 #[cfg(feature = "vapi-std")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct NestedLocalizableMessage {
     /// Unique identifier of the localizable string or message template.
@@ -155,6 +313,58 @@ impl NestedLocalizableMessage {
             id: id.into(),
             params: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vapi-std")]
+impl<'de> ::serde::Deserialize<'de> for NestedLocalizableMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vapi::std::NestedLocalizableMessage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "NestedLocalizableMessage")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            crate::vapi::std::LocalizationParam,
+                        >,
+                    >,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "id" => crate::runtime::field_value(&mut map, &mut slot0, "id")?,
+                        "params" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "params")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vapi::std::NestedLocalizableMessage {
+                    id: crate::runtime::required_field(slot0, "id")?,
+                    params: slot1.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "NestedLocalizableMessage",
+            &["id", "params"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vapi-std")]

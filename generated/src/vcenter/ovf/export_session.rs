@@ -4,7 +4,7 @@
 ///
 /// Schema `Vcenter.Ovf.ExportSession.CreateSpec`.
 #[cfg(feature = "vcenter-ovf-export_session")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSpec {
     /// The download target type.
@@ -47,6 +47,126 @@ impl CreateSpec {
     }
 }
 #[cfg(feature = "vcenter-ovf-export_session")]
+impl<'de> ::serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::ovf::export_session::CreateSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "CreateSpec")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    crate::vcenter::ovf::export_session::TargetType,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<
+                        crate::vcenter::ovf::export_session::TargetContentType,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<
+                    ::std::option::Option<crate::ids::ContentLibraryId>,
+                > = ::std::option::Option::None;
+                let mut slot6: ::std::option::Option<
+                    ::std::option::Option<crate::ids::LibraryItemId>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "target_type" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot0,
+                                "target_type",
+                            )?
+                        }
+                        "target_content_type" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "target_content_type",
+                            )?
+                        }
+                        "export_flags" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "export_flags",
+                            )?
+                        }
+                        "name" => {
+                            crate::runtime::field_value(&mut map, &mut slot3, "name")?
+                        }
+                        "description" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot4,
+                                "description",
+                            )?
+                        }
+                        "content_library" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot5,
+                                "content_library",
+                            )?
+                        }
+                        "content_library_item" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot6,
+                                "content_library_item",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::ovf::export_session::CreateSpec {
+                    target_type: crate::runtime::required_field(slot0, "target_type")?,
+                    target_content_type: slot1.flatten(),
+                    export_flags: slot2.flatten(),
+                    name: slot3.flatten(),
+                    description: slot4.flatten(),
+                    content_library: slot5.flatten(),
+                    content_library_item: slot6.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "CreateSpec",
+            &[
+                "target_type",
+                "target_content_type",
+                "export_flags",
+                "name",
+                "description",
+                "content_library",
+                "content_library_item",
+            ],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vcenter-ovf-export_session")]
 impl crate::runtime::RestForm for CreateSpec {
     fn to_rest(value: &mut ::serde_json::Value) {
         crate::runtime::rest_class(
@@ -67,7 +187,7 @@ impl crate::runtime::RestForm for CreateSpec {
 ///
 /// Schema `Vcenter.Ovf.ExportSession.Info`.
 #[cfg(feature = "vcenter-ovf-export_session")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Info {
     /// The current state of the export.
@@ -107,6 +227,114 @@ impl Info {
             information,
             library_item_id: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-ovf-export_session")]
+impl<'de> ::serde::Deserialize<'de> for Info {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::ovf::export_session::Info;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "Info")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    crate::vcenter::ovf::export_session::State,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::vec::Vec<crate::vcenter::ovf::OvfFileInfo>,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<
+                    ::std::vec::Vec<crate::vcenter::ovf::OvfError>,
+                > = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<
+                    ::std::vec::Vec<crate::vcenter::ovf::OvfWarning>,
+                > = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<
+                    ::std::vec::Vec<crate::vcenter::ovf::OvfInfo>,
+                > = ::std::option::Option::None;
+                let mut slot6: ::std::option::Option<
+                    ::std::option::Option<crate::ids::LibraryItemId>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "state" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "state")?
+                        }
+                        "progress" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "progress",
+                            )?
+                        }
+                        "files" => {
+                            crate::runtime::field_value(&mut map, &mut slot2, "files")?
+                        }
+                        "errors" => {
+                            crate::runtime::field_value(&mut map, &mut slot3, "errors")?
+                        }
+                        "warnings" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot4,
+                                "warnings",
+                            )?
+                        }
+                        "information" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot5,
+                                "information",
+                            )?
+                        }
+                        "library_item_id" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot6,
+                                "library_item_id",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::ovf::export_session::Info {
+                    state: crate::runtime::required_field(slot0, "state")?,
+                    progress: slot1.flatten(),
+                    files: crate::runtime::required_field(slot2, "files")?,
+                    errors: crate::runtime::required_field(slot3, "errors")?,
+                    warnings: crate::runtime::required_field(slot4, "warnings")?,
+                    information: crate::runtime::required_field(slot5, "information")?,
+                    library_item_id: slot6.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "Info",
+            &[
+                "state",
+                "progress",
+                "files",
+                "errors",
+                "warnings",
+                "information",
+                "library_item_id",
+            ],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-ovf-export_session")]
@@ -152,7 +380,7 @@ impl crate::runtime::Validate for Info {
 ///
 /// Schema `Vcenter.Ovf.ExportSession.SourceInfo`.
 #[cfg(feature = "vcenter-ovf-export_session")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SourceInfo {
     /// The identifier of the virtual machine to export. Optional. It is not required if vapp_id is specified.
@@ -171,6 +399,57 @@ impl SourceInfo {
             vm_id: ::std::option::Option::None,
             vapp_id: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-ovf-export_session")]
+impl<'de> ::serde::Deserialize<'de> for SourceInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::ovf::export_session::SourceInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "SourceInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    ::std::option::Option<crate::ids::VirtualMachineId>,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<crate::ids::VirtualAppId>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "vm_id" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "vm_id")?
+                        }
+                        "vapp_id" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "vapp_id")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::ovf::export_session::SourceInfo {
+                    vm_id: slot0.flatten(),
+                    vapp_id: slot1.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "SourceInfo",
+            &["vm_id", "vapp_id"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-ovf-export_session")]

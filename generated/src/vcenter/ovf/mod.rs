@@ -12,7 +12,7 @@ pub mod parse_issue;
 ///
 /// Schema `Vcenter.Ovf.OvfError`.
 #[cfg(feature = "vcenter-ovf")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OvfError {
     /// What the error is about.
@@ -56,6 +56,91 @@ impl OvfError {
             message: ::std::option::Option::None,
             error: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-ovf")]
+impl<'de> ::serde::Deserialize<'de> for OvfError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::ovf::OvfError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "OvfError")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    crate::vcenter::ovf::ovf_message::Category,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::vcenter::ovf::ParseIssue>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<
+                    ::std::option::Option<crate::vapi::std::LocalizableMessage>,
+                > = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<
+                    ::std::option::Option<::serde_json::Value>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "category" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot0,
+                                "category",
+                            )?
+                        }
+                        "issues" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "issues")?
+                        }
+                        "name" => {
+                            crate::runtime::field_value(&mut map, &mut slot2, "name")?
+                        }
+                        "value" => {
+                            crate::runtime::field_value(&mut map, &mut slot3, "value")?
+                        }
+                        "message" => {
+                            crate::runtime::field_value(&mut map, &mut slot4, "message")?
+                        }
+                        "error" => {
+                            crate::runtime::field_value(&mut map, &mut slot5, "error")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::ovf::OvfError {
+                    category: crate::runtime::required_field(slot0, "category")?,
+                    issues: slot1.flatten(),
+                    name: slot2.flatten(),
+                    value: slot3.flatten(),
+                    message: slot4.flatten(),
+                    error: slot5.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "OvfError",
+            &["category", "issues", "name", "value", "message", "error"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-ovf")]
@@ -192,7 +277,7 @@ impl crate::runtime::Validate for OvfError {
 ///
 /// Schema `Vcenter.Ovf.OvfFileInfo`.
 #[cfg(feature = "vcenter-ovf")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OvfFileInfo {
     /// The file's name.
@@ -245,12 +330,144 @@ impl OvfFileInfo {
     }
 }
 #[cfg(feature = "vcenter-ovf")]
+impl<'de> ::serde::Deserialize<'de> for OvfFileInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::ovf::OvfFileInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "OvfFileInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    crate::vcenter::ovf::ovf_file_info::FileType,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<
+                    ::std::option::Option<
+                        crate::vcenter::ovf::ovf_file_info::HttpUploadMethod,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot6: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut slot7: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut slot8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "name" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "name")?
+                        }
+                        "file_type" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "file_type",
+                            )?
+                        }
+                        "optional_upload" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "optional_upload",
+                            )?
+                        }
+                        "file_url" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot3,
+                                "file_url",
+                            )?
+                        }
+                        "ssl_thumb_print" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot4,
+                                "ssl_thumb_print",
+                            )?
+                        }
+                        "upload_method" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot5,
+                                "upload_method",
+                            )?
+                        }
+                        "size" => {
+                            crate::runtime::field_value(&mut map, &mut slot6, "size")?
+                        }
+                        "bytes_transferred" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot7,
+                                "bytes_transferred",
+                            )?
+                        }
+                        "sha256" => {
+                            crate::runtime::field_value(&mut map, &mut slot8, "sha256")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::ovf::OvfFileInfo {
+                    name: crate::runtime::required_field(slot0, "name")?,
+                    file_type: crate::runtime::required_field(slot1, "file_type")?,
+                    optional_upload: crate::runtime::required_field(
+                        slot2,
+                        "optional_upload",
+                    )?,
+                    file_url: slot3.flatten(),
+                    ssl_thumb_print: slot4.flatten(),
+                    upload_method: slot5.flatten(),
+                    size: crate::runtime::required_field(slot6, "size")?,
+                    bytes_transferred: crate::runtime::required_field(
+                        slot7,
+                        "bytes_transferred",
+                    )?,
+                    sha256: crate::runtime::required_field(slot8, "sha256")?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "OvfFileInfo",
+            &[
+                "name",
+                "file_type",
+                "optional_upload",
+                "file_url",
+                "ssl_thumb_print",
+                "upload_method",
+                "size",
+                "bytes_transferred",
+                "sha256",
+            ],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vcenter-ovf")]
 impl crate::runtime::RestForm for OvfFileInfo {}
 /// Informational messages about accessing, validating, deploying or exporting an OVF package.
 ///
 /// Schema `Vcenter.Ovf.OvfInfo`.
 #[cfg(feature = "vcenter-ovf")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OvfInfo {
     /// The messages.
@@ -262,6 +479,54 @@ impl OvfInfo {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(messages: ::std::vec::Vec<crate::vapi::std::LocalizableMessage>) -> Self {
         Self { messages }
+    }
+}
+#[cfg(feature = "vcenter-ovf")]
+impl<'de> ::serde::Deserialize<'de> for OvfInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::ovf::OvfInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "OvfInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    ::std::vec::Vec<crate::vapi::std::LocalizableMessage>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "messages" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot0,
+                                "messages",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::ovf::OvfInfo {
+                    messages: crate::runtime::required_field(slot0, "messages")?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "OvfInfo",
+            &["messages"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-ovf")]
@@ -281,7 +546,7 @@ impl crate::runtime::RestForm for OvfInfo {
 ///
 /// Schema `Vcenter.Ovf.OvfWarning`.
 #[cfg(feature = "vcenter-ovf")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OvfWarning {
     /// What the warning is about.
@@ -325,6 +590,91 @@ impl OvfWarning {
             message: ::std::option::Option::None,
             error: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-ovf")]
+impl<'de> ::serde::Deserialize<'de> for OvfWarning {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::ovf::OvfWarning;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "OvfWarning")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    crate::vcenter::ovf::ovf_message::Category,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::vcenter::ovf::ParseIssue>,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<
+                    ::std::option::Option<crate::vapi::std::LocalizableMessage>,
+                > = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<
+                    ::std::option::Option<::serde_json::Value>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "category" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot0,
+                                "category",
+                            )?
+                        }
+                        "issues" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "issues")?
+                        }
+                        "name" => {
+                            crate::runtime::field_value(&mut map, &mut slot2, "name")?
+                        }
+                        "value" => {
+                            crate::runtime::field_value(&mut map, &mut slot3, "value")?
+                        }
+                        "message" => {
+                            crate::runtime::field_value(&mut map, &mut slot4, "message")?
+                        }
+                        "error" => {
+                            crate::runtime::field_value(&mut map, &mut slot5, "error")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::ovf::OvfWarning {
+                    category: crate::runtime::required_field(slot0, "category")?,
+                    issues: slot1.flatten(),
+                    name: slot2.flatten(),
+                    value: slot3.flatten(),
+                    message: slot4.flatten(),
+                    error: slot5.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "OvfWarning",
+            &["category", "issues", "name", "value", "message", "error"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-ovf")]
@@ -461,7 +811,7 @@ impl crate::runtime::Validate for OvfWarning {
 ///
 /// Schema `Vcenter.Ovf.ParseIssue`.
 #[cfg(feature = "vcenter-ovf")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ParseIssue {
     /// The kind of problem.
@@ -493,6 +843,87 @@ impl ParseIssue {
             column_number,
             message,
         }
+    }
+}
+#[cfg(feature = "vcenter-ovf")]
+impl<'de> ::serde::Deserialize<'de> for ParseIssue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::ovf::ParseIssue;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "ParseIssue")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    crate::vcenter::ovf::parse_issue::Category,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<
+                    crate::vapi::std::LocalizableMessage,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "category" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot0,
+                                "category",
+                            )?
+                        }
+                        "file" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "file")?
+                        }
+                        "line_number" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "line_number",
+                            )?
+                        }
+                        "column_number" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot3,
+                                "column_number",
+                            )?
+                        }
+                        "message" => {
+                            crate::runtime::field_value(&mut map, &mut slot4, "message")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::ovf::ParseIssue {
+                    category: crate::runtime::required_field(slot0, "category")?,
+                    file: crate::runtime::required_field(slot1, "file")?,
+                    line_number: crate::runtime::required_field(slot2, "line_number")?,
+                    column_number: crate::runtime::required_field(
+                        slot3,
+                        "column_number",
+                    )?,
+                    message: crate::runtime::required_field(slot4, "message")?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "ParseIssue",
+            &["category", "file", "line_number", "column_number", "message"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-ovf")]

@@ -8,7 +8,7 @@ pub mod power;
 ///
 /// Schema `Vcenter.Vm.IdentityInfo`.
 #[cfg(feature = "vcenter-vm")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct IdentityInfo {
     /// Name of the virtual machine.
@@ -41,12 +41,75 @@ impl IdentityInfo {
     }
 }
 #[cfg(feature = "vcenter-vm")]
+impl<'de> ::serde::Deserialize<'de> for IdentityInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::IdentityInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "IdentityInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "name" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "name")?
+                        }
+                        "bios_uuid" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "bios_uuid",
+                            )?
+                        }
+                        "instance_uuid" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "instance_uuid",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::IdentityInfo {
+                    name: crate::runtime::required_field(slot0, "name")?,
+                    bios_uuid: crate::runtime::required_field(slot1, "bios_uuid")?,
+                    instance_uuid: crate::runtime::required_field(
+                        slot2,
+                        "instance_uuid",
+                    )?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "IdentityInfo",
+            &["name", "bios_uuid", "instance_uuid"],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vcenter-vm")]
 impl crate::runtime::RestForm for IdentityInfo {}
 /// Everything the server reports about one virtual machine: identity, power state, guest OS, CPU, memory and its virtual devices. Members whose structures this spec does not transcribe are open JSON objects; see spec/README.md.
 ///
 /// Schema `Vcenter.VM.Info`.
 #[cfg(feature = "vcenter-vm")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Info {
     /// The guest operating system configured for the virtual machine: a value of VMware's vcenter.vm.GuestOS enumeration (WINDOWS_9_64, RHEL_8_64, OTHER_LINUX_64, ...; about 180 values, growing with each release, not transcribed here).
@@ -191,6 +254,273 @@ impl Info {
     }
 }
 #[cfg(feature = "vcenter-vm")]
+impl<'de> ::serde::Deserialize<'de> for Info {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::Info;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "Info")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<crate::vcenter::vm::IdentityInfo>,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<crate::vcenter::vm::power::State> = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut slot6: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut slot7: ::std::option::Option<
+                    ::std::vec::Vec<::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut slot8: ::std::option::Option<
+                    crate::vcenter::vm::hardware::cpu::Info,
+                > = ::std::option::Option::None;
+                let mut slot9: ::std::option::Option<
+                    crate::vcenter::vm::hardware::memory::Info,
+                > = ::std::option::Option::None;
+                let mut slot10: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareDiskId,
+                        crate::vcenter::vm::hardware::disk::Info,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot11: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareEthernetId,
+                        crate::vcenter::vm::hardware::ethernet::Info,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot12: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareCdromId,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot13: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareFloppyId,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot14: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareParallelPortId,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot15: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareSerialPortId,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot16: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareSataAdapterId,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot17: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareScsiAdapterId,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot18: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            crate::ids::HardwareNvmeAdapterId,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "guest_OS" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot0,
+                                "guest_OS",
+                            )?
+                        }
+                        "name" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "name")?
+                        }
+                        "identity" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "identity",
+                            )?
+                        }
+                        "power_state" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot3,
+                                "power_state",
+                            )?
+                        }
+                        "instant_clone_frozen" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot4,
+                                "instant_clone_frozen",
+                            )?
+                        }
+                        "hardware" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot5,
+                                "hardware",
+                            )?
+                        }
+                        "boot" => {
+                            crate::runtime::field_value(&mut map, &mut slot6, "boot")?
+                        }
+                        "boot_devices" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot7,
+                                "boot_devices",
+                            )?
+                        }
+                        "cpu" => {
+                            crate::runtime::field_value(&mut map, &mut slot8, "cpu")?
+                        }
+                        "memory" => {
+                            crate::runtime::field_value(&mut map, &mut slot9, "memory")?
+                        }
+                        "disks" => {
+                            crate::runtime::field_value(&mut map, &mut slot10, "disks")?
+                        }
+                        "nics" => {
+                            crate::runtime::field_value(&mut map, &mut slot11, "nics")?
+                        }
+                        "cdroms" => {
+                            crate::runtime::field_value(&mut map, &mut slot12, "cdroms")?
+                        }
+                        "floppies" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot13,
+                                "floppies",
+                            )?
+                        }
+                        "parallel_ports" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot14,
+                                "parallel_ports",
+                            )?
+                        }
+                        "serial_ports" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot15,
+                                "serial_ports",
+                            )?
+                        }
+                        "sata_adapters" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot16,
+                                "sata_adapters",
+                            )?
+                        }
+                        "scsi_adapters" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot17,
+                                "scsi_adapters",
+                            )?
+                        }
+                        "nvme_adapters" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot18,
+                                "nvme_adapters",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::Info {
+                    guest_os: crate::runtime::required_field(slot0, "guest_OS")?,
+                    name: crate::runtime::required_field(slot1, "name")?,
+                    identity: slot2.flatten(),
+                    power_state: crate::runtime::required_field(slot3, "power_state")?,
+                    instant_clone_frozen: slot4.flatten(),
+                    hardware: crate::runtime::required_field(slot5, "hardware")?,
+                    boot: crate::runtime::required_field(slot6, "boot")?,
+                    boot_devices: crate::runtime::required_field(slot7, "boot_devices")?,
+                    cpu: crate::runtime::required_field(slot8, "cpu")?,
+                    memory: crate::runtime::required_field(slot9, "memory")?,
+                    disks: crate::runtime::required_field(slot10, "disks")?,
+                    nics: crate::runtime::required_field(slot11, "nics")?,
+                    cdroms: crate::runtime::required_field(slot12, "cdroms")?,
+                    floppies: crate::runtime::required_field(slot13, "floppies")?,
+                    parallel_ports: crate::runtime::required_field(
+                        slot14,
+                        "parallel_ports",
+                    )?,
+                    serial_ports: crate::runtime::required_field(
+                        slot15,
+                        "serial_ports",
+                    )?,
+                    sata_adapters: crate::runtime::required_field(
+                        slot16,
+                        "sata_adapters",
+                    )?,
+                    scsi_adapters: crate::runtime::required_field(
+                        slot17,
+                        "scsi_adapters",
+                    )?,
+                    nvme_adapters: slot18.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "Info",
+            &[
+                "guest_OS",
+                "name",
+                "identity",
+                "power_state",
+                "instant_clone_frozen",
+                "hardware",
+                "boot",
+                "boot_devices",
+                "cpu",
+                "memory",
+                "disks",
+                "nics",
+                "cdroms",
+                "floppies",
+                "parallel_ports",
+                "serial_ports",
+                "sata_adapters",
+                "scsi_adapters",
+                "nvme_adapters",
+            ],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vcenter-vm")]
 impl crate::runtime::RestForm for Info {
     fn to_rest(value: &mut ::serde_json::Value) {
         crate::runtime::rest_field::<
@@ -315,7 +645,7 @@ impl crate::runtime::RestForm for Info {
 ///
 /// Schema `Vcenter.VM.InstantClonePlacementSpec`.
 #[cfg(feature = "vcenter-vm")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InstantClonePlacementSpec {
     /// Virtual machine folder into which the InstantCloned virtual machine should be placed. This attribute was added in vSphere API 6.7.1. Optional. If field is unset, the system will use the virtual machine folder of the source virtual machine.
@@ -341,6 +671,72 @@ impl InstantClonePlacementSpec {
     }
 }
 #[cfg(feature = "vcenter-vm")]
+impl<'de> ::serde::Deserialize<'de> for InstantClonePlacementSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::InstantClonePlacementSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "InstantClonePlacementSpec")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    ::std::option::Option<crate::ids::FolderId>,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<crate::ids::ResourcePoolId>,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<crate::ids::DatastoreId>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "folder" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "folder")?
+                        }
+                        "resource_pool" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "resource_pool",
+                            )?
+                        }
+                        "datastore" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "datastore",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::InstantClonePlacementSpec {
+                    folder: slot0.flatten(),
+                    resource_pool: slot1.flatten(),
+                    datastore: slot2.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "InstantClonePlacementSpec",
+            &["folder", "resource_pool", "datastore"],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vcenter-vm")]
 impl crate::runtime::RestForm for InstantClonePlacementSpec {}
 /// Virtual machine InstantCloneSpec: the source virtual machine, the name of the clone, and optional placement and device changes for the clone. Added together with the instant clone operation, in vSphere API 6.7.1.
 ///
@@ -348,7 +744,7 @@ impl crate::runtime::RestForm for InstantClonePlacementSpec {}
 ///
 /// Schema `Vcenter.VM.InstantCloneSpec`.
 #[cfg(feature = "vcenter-vm")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InstantCloneSpec {
     /// Virtual machine to InstantClone from. This attribute was added in vSphere API 6.7.1.
@@ -407,6 +803,141 @@ impl InstantCloneSpec {
             serial_ports_to_update: ::std::option::Option::None,
             bios_uuid: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm")]
+impl<'de> ::serde::Deserialize<'de> for InstantCloneSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::InstantCloneSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "InstantCloneSpec")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<crate::ids::VirtualMachineId> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<crate::vcenter::vm::InstantClonePlacementSpec>,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            crate::ids::HardwareEthernetId,
+                            crate::vcenter::vm::hardware::ethernet::UpdateSpec,
+                        >,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            crate::ids::HardwareParallelPortId,
+                            crate::vcenter::vm::hardware::parallel::UpdateSpec,
+                        >,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot6: ::std::option::Option<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            crate::ids::HardwareSerialPortId,
+                            crate::vcenter::vm::hardware::serial::UpdateSpec,
+                        >,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot7: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "source" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "source")?
+                        }
+                        "name" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "name")?
+                        }
+                        "placement" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "placement",
+                            )?
+                        }
+                        "nics_to_update" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot3,
+                                "nics_to_update",
+                            )?
+                        }
+                        "disconnect_all_nics" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot4,
+                                "disconnect_all_nics",
+                            )?
+                        }
+                        "parallel_ports_to_update" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot5,
+                                "parallel_ports_to_update",
+                            )?
+                        }
+                        "serial_ports_to_update" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot6,
+                                "serial_ports_to_update",
+                            )?
+                        }
+                        "bios_uuid" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot7,
+                                "bios_uuid",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::InstantCloneSpec {
+                    source: crate::runtime::required_field(slot0, "source")?,
+                    name: crate::runtime::required_field(slot1, "name")?,
+                    placement: slot2.flatten(),
+                    nics_to_update: slot3.flatten(),
+                    disconnect_all_nics: slot4.flatten(),
+                    parallel_ports_to_update: slot5.flatten(),
+                    serial_ports_to_update: slot6.flatten(),
+                    bios_uuid: slot7.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "InstantCloneSpec",
+            &[
+                "source",
+                "name",
+                "placement",
+                "nics_to_update",
+                "disconnect_all_nics",
+                "parallel_ports_to_update",
+                "serial_ports_to_update",
+                "bios_uuid",
+            ],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm")]
@@ -486,7 +1017,7 @@ impl crate::runtime::Validate for InstantCloneSpec {
 ///
 /// Schema `Vcenter.VM.Summary`.
 #[cfg(feature = "vcenter-vm")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Summary {
     /// Identifier of the virtual machine.
@@ -519,6 +1050,78 @@ impl Summary {
             cpu_count: ::std::option::Option::None,
             memory_size_mib: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm")]
+impl<'de> ::serde::Deserialize<'de> for Summary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::Summary;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "Summary")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<crate::ids::VirtualMachineId> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<crate::vcenter::vm::power::State> = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "vm" => crate::runtime::field_value(&mut map, &mut slot0, "vm")?,
+                        "name" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "name")?
+                        }
+                        "power_state" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "power_state",
+                            )?
+                        }
+                        "cpu_count" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot3,
+                                "cpu_count",
+                            )?
+                        }
+                        "memory_size_MiB" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot4,
+                                "memory_size_MiB",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::Summary {
+                    vm: crate::runtime::required_field(slot0, "vm")?,
+                    name: crate::runtime::required_field(slot1, "name")?,
+                    power_state: crate::runtime::required_field(slot2, "power_state")?,
+                    cpu_count: slot3.flatten(),
+                    memory_size_mib: slot4.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "Summary",
+            &["vm", "name", "power_state", "cpu_count", "memory_size_MiB"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm")]

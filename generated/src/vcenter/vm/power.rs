@@ -4,7 +4,7 @@
 ///
 /// Schema `Vcenter.Vm.Power.Info`.
 #[cfg(feature = "vcenter-vm-power")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Info {
     /// Power state of the virtual machine.
@@ -24,6 +24,57 @@ impl Info {
             state,
             clean_power_off: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-power")]
+impl<'de> ::serde::Deserialize<'de> for Info {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::power::Info;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "Info")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<crate::vcenter::vm::power::State> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "state" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "state")?
+                        }
+                        "clean_power_off" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "clean_power_off",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::power::Info {
+                    state: crate::runtime::required_field(slot0, "state")?,
+                    clean_power_off: slot1.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "Info",
+            &["state", "clean_power_off"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm-power")]

@@ -4,7 +4,7 @@
 ///
 /// Schema `Vcenter.Vm.Hardware.Cpu.Info`.
 #[cfg(feature = "vcenter-vm-hardware-cpu")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Info {
     /// Number of CPU cores.
@@ -32,6 +32,84 @@ impl Info {
             hot_add_enabled,
             hot_remove_enabled,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-cpu")]
+impl<'de> ::serde::Deserialize<'de> for Info {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::cpu::Info;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "Info")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "count" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "count")?
+                        }
+                        "cores_per_socket" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "cores_per_socket",
+                            )?
+                        }
+                        "hot_add_enabled" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "hot_add_enabled",
+                            )?
+                        }
+                        "hot_remove_enabled" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot3,
+                                "hot_remove_enabled",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::cpu::Info {
+                    count: crate::runtime::required_field(slot0, "count")?,
+                    cores_per_socket: crate::runtime::required_field(
+                        slot1,
+                        "cores_per_socket",
+                    )?,
+                    hot_add_enabled: crate::runtime::required_field(
+                        slot2,
+                        "hot_add_enabled",
+                    )?,
+                    hot_remove_enabled: crate::runtime::required_field(
+                        slot3,
+                        "hot_remove_enabled",
+                    )?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "Info",
+            &["count", "cores_per_socket", "hot_add_enabled", "hot_remove_enabled"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-cpu")]

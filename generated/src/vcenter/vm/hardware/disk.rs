@@ -4,7 +4,7 @@
 ///
 /// Schema `Vcenter.Vm.Hardware.Disk.BackingInfo`.
 #[cfg(feature = "vcenter-vm-hardware-disk")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BackingInfo {
     /// The kind of backing.
@@ -22,6 +22,61 @@ impl BackingInfo {
             r#type,
             vmdk_file: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-disk")]
+impl<'de> ::serde::Deserialize<'de> for BackingInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::disk::BackingInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "BackingInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    crate::vcenter::vm::hardware::disk::BackingType,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "type" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "type")?
+                        }
+                        "vmdk_file" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "vmdk_file",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::disk::BackingInfo {
+                    r#type: crate::runtime::required_field(slot0, "type")?,
+                    vmdk_file: slot1.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "BackingInfo",
+            &["type", "vmdk_file"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-disk")]
@@ -162,7 +217,7 @@ impl crate::runtime::RestForm for HostBusAdapterType {}
 ///
 /// Schema `Vcenter.Vm.Hardware.Disk.Info`.
 #[cfg(feature = "vcenter-vm-hardware-disk")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Info {
     /// The device label.
@@ -206,6 +261,99 @@ impl Info {
             backing,
             capacity: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-disk")]
+impl<'de> ::serde::Deserialize<'de> for Info {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::disk::Info;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "Info")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    crate::vcenter::vm::hardware::disk::HostBusAdapterType,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<crate::vcenter::vm::hardware::IdeAddressInfo>,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<
+                    ::std::option::Option<crate::vcenter::vm::hardware::ScsiAddressInfo>,
+                > = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<
+                    ::std::option::Option<crate::vcenter::vm::hardware::SataAddressInfo>,
+                > = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<
+                    ::std::option::Option<crate::vcenter::vm::hardware::NvmeAddressInfo>,
+                > = ::std::option::Option::None;
+                let mut slot6: ::std::option::Option<
+                    crate::vcenter::vm::hardware::disk::BackingInfo,
+                > = ::std::option::Option::None;
+                let mut slot7: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "label" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "label")?
+                        }
+                        "type" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "type")?
+                        }
+                        "ide" => {
+                            crate::runtime::field_value(&mut map, &mut slot2, "ide")?
+                        }
+                        "scsi" => {
+                            crate::runtime::field_value(&mut map, &mut slot3, "scsi")?
+                        }
+                        "sata" => {
+                            crate::runtime::field_value(&mut map, &mut slot4, "sata")?
+                        }
+                        "nvme" => {
+                            crate::runtime::field_value(&mut map, &mut slot5, "nvme")?
+                        }
+                        "backing" => {
+                            crate::runtime::field_value(&mut map, &mut slot6, "backing")?
+                        }
+                        "capacity" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot7,
+                                "capacity",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::disk::Info {
+                    label: crate::runtime::required_field(slot0, "label")?,
+                    r#type: crate::runtime::required_field(slot1, "type")?,
+                    ide: slot2.flatten(),
+                    scsi: slot3.flatten(),
+                    sata: slot4.flatten(),
+                    nvme: slot5.flatten(),
+                    backing: crate::runtime::required_field(slot6, "backing")?,
+                    capacity: slot7.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "Info",
+            &["label", "type", "ide", "scsi", "sata", "nvme", "backing", "capacity"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-disk")]

@@ -4,7 +4,7 @@
 ///
 /// Schema `Vcenter.Vm.Hardware.Ethernet.BackingInfo`.
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BackingInfo {
     /// The kind of backing.
@@ -53,12 +53,148 @@ impl BackingInfo {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
+impl<'de> ::serde::Deserialize<'de> for BackingInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::ethernet::BackingInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "BackingInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    crate::vcenter::vm::hardware::ethernet::BackingType,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<crate::ids::NetworkId>,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot6: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut slot7: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot8: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "type" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "type")?
+                        }
+                        "network" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "network")?
+                        }
+                        "network_name" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "network_name",
+                            )?
+                        }
+                        "host_device" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot3,
+                                "host_device",
+                            )?
+                        }
+                        "distributed_switch_uuid" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot4,
+                                "distributed_switch_uuid",
+                            )?
+                        }
+                        "distributed_port" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot5,
+                                "distributed_port",
+                            )?
+                        }
+                        "connection_cookie" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot6,
+                                "connection_cookie",
+                            )?
+                        }
+                        "opaque_network_type" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot7,
+                                "opaque_network_type",
+                            )?
+                        }
+                        "opaque_network_id" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot8,
+                                "opaque_network_id",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::BackingInfo {
+                    r#type: crate::runtime::required_field(slot0, "type")?,
+                    network: slot1.flatten(),
+                    network_name: slot2.flatten(),
+                    host_device: slot3.flatten(),
+                    distributed_switch_uuid: slot4.flatten(),
+                    distributed_port: slot5.flatten(),
+                    connection_cookie: slot6.flatten(),
+                    opaque_network_type: slot7.flatten(),
+                    opaque_network_id: slot8.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "BackingInfo",
+            &[
+                "type",
+                "network",
+                "network_name",
+                "host_device",
+                "distributed_switch_uuid",
+                "distributed_port",
+                "connection_cookie",
+                "opaque_network_type",
+                "opaque_network_id",
+            ],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-ethernet")]
 impl crate::runtime::RestForm for BackingInfo {}
 /// The physical resource backing a virtual Ethernet adapter. Which other fields apply depends on `type`: STANDARD_PORTGROUP, DISTRIBUTED_PORTGROUP and OPAQUE_NETWORK need `network`; DISTRIBUTED_PORTGROUP may add `distributed_port`.
 ///
 /// Schema `Vcenter.Vm.Hardware.Ethernet.BackingSpec`.
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BackingSpec {
     /// Backing type of the adapter.
@@ -84,6 +220,68 @@ impl BackingSpec {
             network: ::std::option::Option::None,
             distributed_port: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-ethernet")]
+impl<'de> ::serde::Deserialize<'de> for BackingSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::ethernet::BackingSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "BackingSpec")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    crate::vcenter::vm::hardware::ethernet::BackingType,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<crate::ids::NetworkId>,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "type" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "type")?
+                        }
+                        "network" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "network")?
+                        }
+                        "distributed_port" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "distributed_port",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::BackingSpec {
+                    r#type: crate::runtime::required_field(slot0, "type")?,
+                    network: slot1.flatten(),
+                    distributed_port: slot2.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "BackingSpec",
+            &["type", "network", "distributed_port"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
@@ -285,7 +483,7 @@ impl crate::runtime::RestForm for EmulationType {}
 ///
 /// Schema `Vcenter.Vm.Hardware.Ethernet.Info`.
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Info {
     /// The device label.
@@ -341,6 +539,157 @@ impl Info {
             start_connected,
             allow_guest_control,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-ethernet")]
+impl<'de> ::serde::Deserialize<'de> for Info {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::ethernet::Info;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "Info")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    crate::vcenter::vm::hardware::ethernet::EmulationType,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<
+                    crate::vcenter::vm::hardware::ethernet::MacAddressType,
+                > = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut slot6: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot7: ::std::option::Option<
+                    crate::vcenter::vm::hardware::ethernet::BackingInfo,
+                > = ::std::option::Option::None;
+                let mut slot8: ::std::option::Option<
+                    crate::vcenter::vm::hardware::ConnectionState,
+                > = ::std::option::Option::None;
+                let mut slot9: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot10: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "label" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "label")?
+                        }
+                        "type" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "type")?
+                        }
+                        "upt_compatibility_enabled" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "upt_compatibility_enabled",
+                            )?
+                        }
+                        "mac_type" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot3,
+                                "mac_type",
+                            )?
+                        }
+                        "mac_address" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot4,
+                                "mac_address",
+                            )?
+                        }
+                        "pci_slot_number" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot5,
+                                "pci_slot_number",
+                            )?
+                        }
+                        "wake_on_lan_enabled" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot6,
+                                "wake_on_lan_enabled",
+                            )?
+                        }
+                        "backing" => {
+                            crate::runtime::field_value(&mut map, &mut slot7, "backing")?
+                        }
+                        "state" => {
+                            crate::runtime::field_value(&mut map, &mut slot8, "state")?
+                        }
+                        "start_connected" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot9,
+                                "start_connected",
+                            )?
+                        }
+                        "allow_guest_control" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot10,
+                                "allow_guest_control",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::Info {
+                    label: crate::runtime::required_field(slot0, "label")?,
+                    r#type: crate::runtime::required_field(slot1, "type")?,
+                    upt_compatibility_enabled: slot2.flatten(),
+                    mac_type: crate::runtime::required_field(slot3, "mac_type")?,
+                    mac_address: slot4.flatten(),
+                    pci_slot_number: slot5.flatten(),
+                    wake_on_lan_enabled: crate::runtime::required_field(
+                        slot6,
+                        "wake_on_lan_enabled",
+                    )?,
+                    backing: crate::runtime::required_field(slot7, "backing")?,
+                    state: crate::runtime::required_field(slot8, "state")?,
+                    start_connected: crate::runtime::required_field(
+                        slot9,
+                        "start_connected",
+                    )?,
+                    allow_guest_control: crate::runtime::required_field(
+                        slot10,
+                        "allow_guest_control",
+                    )?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "Info",
+            &[
+                "label",
+                "type",
+                "upt_compatibility_enabled",
+                "mac_type",
+                "mac_address",
+                "pci_slot_number",
+                "wake_on_lan_enabled",
+                "backing",
+                "state",
+                "start_connected",
+                "allow_guest_control",
+            ],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
@@ -417,7 +766,7 @@ impl crate::runtime::RestForm for MacAddressType {}
 ///
 /// Schema `Vcenter.Vm.Hardware.Ethernet.UpdateSpec`.
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSpec {
     /// Whether Universal Pass-Through (UPT) compatibility is enabled on the adapter. May be changed at any time; takes effect the next time the virtual machine is powered on. If unset, unchanged. Must be unset unless the adapter's emulation type is VMXNET3.
@@ -462,6 +811,120 @@ impl UpdateSpec {
             start_connected: ::std::option::Option::None,
             allow_guest_control: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-ethernet")]
+impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::ethernet::UpdateSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "UpdateSpec")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<
+                        crate::vcenter::vm::hardware::ethernet::MacAddressType,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<
+                    ::std::option::Option<
+                        crate::vcenter::vm::hardware::ethernet::BackingSpec,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot6: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "upt_compatibility_enabled" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot0,
+                                "upt_compatibility_enabled",
+                            )?
+                        }
+                        "mac_type" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "mac_type",
+                            )?
+                        }
+                        "mac_address" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "mac_address",
+                            )?
+                        }
+                        "wake_on_lan_enabled" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot3,
+                                "wake_on_lan_enabled",
+                            )?
+                        }
+                        "backing" => {
+                            crate::runtime::field_value(&mut map, &mut slot4, "backing")?
+                        }
+                        "start_connected" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot5,
+                                "start_connected",
+                            )?
+                        }
+                        "allow_guest_control" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot6,
+                                "allow_guest_control",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::UpdateSpec {
+                    upt_compatibility_enabled: slot0.flatten(),
+                    mac_type: slot1.flatten(),
+                    mac_address: slot2.flatten(),
+                    wake_on_lan_enabled: slot3.flatten(),
+                    backing: slot4.flatten(),
+                    start_connected: slot5.flatten(),
+                    allow_guest_control: slot6.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "UpdateSpec",
+            &[
+                "upt_compatibility_enabled",
+                "mac_type",
+                "mac_address",
+                "wake_on_lan_enabled",
+                "backing",
+                "start_connected",
+                "allow_guest_control",
+            ],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]

@@ -4,7 +4,7 @@
 ///
 /// Schema `Vcenter.Vm.Hardware.Memory.Info`.
 #[cfg(feature = "vcenter-vm-hardware-memory")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Info {
     /// Memory size in mebibytes.
@@ -32,6 +32,87 @@ impl Info {
             hot_add_increment_size_mib: ::std::option::Option::None,
             hot_add_limit_mib: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-memory")]
+impl<'de> ::serde::Deserialize<'de> for Info {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::memory::Info;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "Info")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "size_MiB" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot0,
+                                "size_MiB",
+                            )?
+                        }
+                        "hot_add_enabled" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "hot_add_enabled",
+                            )?
+                        }
+                        "hot_add_increment_size_MiB" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "hot_add_increment_size_MiB",
+                            )?
+                        }
+                        "hot_add_limit_MiB" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot3,
+                                "hot_add_limit_MiB",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::memory::Info {
+                    size_mib: crate::runtime::required_field(slot0, "size_MiB")?,
+                    hot_add_enabled: crate::runtime::required_field(
+                        slot1,
+                        "hot_add_enabled",
+                    )?,
+                    hot_add_increment_size_mib: slot2.flatten(),
+                    hot_add_limit_mib: slot3.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "Info",
+            &[
+                "size_MiB",
+                "hot_add_enabled",
+                "hot_add_increment_size_MiB",
+                "hot_add_limit_MiB",
+            ],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-memory")]

@@ -92,7 +92,7 @@ impl crate::runtime::RestForm for ConnectionState {}
 ///
 /// Schema `Vcenter.Vm.Hardware.IdeAddressInfo`.
 #[cfg(feature = "vcenter-vm-hardware")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct IdeAddressInfo {
     /// Whether the device is on the primary (true) or secondary (false) IDE adapter.
@@ -109,12 +109,59 @@ impl IdeAddressInfo {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware")]
+impl<'de> ::serde::Deserialize<'de> for IdeAddressInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::IdeAddressInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "IdeAddressInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<bool> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "primary" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "primary")?
+                        }
+                        "master" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "master")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::IdeAddressInfo {
+                    primary: crate::runtime::required_field(slot0, "primary")?,
+                    master: crate::runtime::required_field(slot1, "master")?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "IdeAddressInfo",
+            &["primary", "master"],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware")]
 impl crate::runtime::RestForm for IdeAddressInfo {}
 /// The address of a device attached to a virtual NVMe adapter. This structure was added in vSphere API 7.0.0.1.
 ///
 /// Schema `Vcenter.Vm.Hardware.NvmeAddressInfo`.
 #[cfg(feature = "vcenter-vm-hardware")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct NvmeAddressInfo {
     /// Bus number of the adapter the device is attached to.
@@ -135,12 +182,59 @@ impl NvmeAddressInfo {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware")]
+impl<'de> ::serde::Deserialize<'de> for NvmeAddressInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::NvmeAddressInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "NvmeAddressInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<i64> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "bus" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "bus")?
+                        }
+                        "unit" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "unit")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::NvmeAddressInfo {
+                    bus: crate::runtime::required_field(slot0, "bus")?,
+                    unit: crate::runtime::required_field(slot1, "unit")?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "NvmeAddressInfo",
+            &["bus", "unit"],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware")]
 impl crate::runtime::RestForm for NvmeAddressInfo {}
 /// The address of a device attached to a virtual SATA adapter.
 ///
 /// Schema `Vcenter.Vm.Hardware.SataAddressInfo`.
 #[cfg(feature = "vcenter-vm-hardware")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SataAddressInfo {
     /// Bus number of the adapter the device is attached to.
@@ -157,12 +251,59 @@ impl SataAddressInfo {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware")]
+impl<'de> ::serde::Deserialize<'de> for SataAddressInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::SataAddressInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "SataAddressInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<i64> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "bus" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "bus")?
+                        }
+                        "unit" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "unit")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::SataAddressInfo {
+                    bus: crate::runtime::required_field(slot0, "bus")?,
+                    unit: crate::runtime::required_field(slot1, "unit")?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "SataAddressInfo",
+            &["bus", "unit"],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware")]
 impl crate::runtime::RestForm for SataAddressInfo {}
 /// The address of a device attached to a virtual SCSI adapter.
 ///
 /// Schema `Vcenter.Vm.Hardware.ScsiAddressInfo`.
 #[cfg(feature = "vcenter-vm-hardware")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ScsiAddressInfo {
     /// Bus number of the adapter the device is attached to.
@@ -176,6 +317,53 @@ impl ScsiAddressInfo {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(bus: i64, unit: i64) -> Self {
         Self { bus, unit }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware")]
+impl<'de> ::serde::Deserialize<'de> for ScsiAddressInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::ScsiAddressInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "ScsiAddressInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<i64> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "bus" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "bus")?
+                        }
+                        "unit" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "unit")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::ScsiAddressInfo {
+                    bus: crate::runtime::required_field(slot0, "bus")?,
+                    unit: crate::runtime::required_field(slot1, "unit")?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "ScsiAddressInfo",
+            &["bus", "unit"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm-hardware")]

@@ -4,7 +4,7 @@
 ///
 /// Schema `Vcenter.Vm.Hardware.Parallel.BackingSpec`.
 #[cfg(feature = "vcenter-vm-hardware-parallel")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BackingSpec {
     /// Backing type of the parallel port.
@@ -30,6 +30,68 @@ impl BackingSpec {
             file: ::std::option::Option::None,
             host_device: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-parallel")]
+impl<'de> ::serde::Deserialize<'de> for BackingSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::parallel::BackingSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "BackingSpec")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    crate::vcenter::vm::hardware::parallel::BackingType,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "type" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "type")?
+                        }
+                        "file" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "file")?
+                        }
+                        "host_device" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "host_device",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::parallel::BackingSpec {
+                    r#type: crate::runtime::required_field(slot0, "type")?,
+                    file: slot1.flatten(),
+                    host_device: slot2.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "BackingSpec",
+            &["type", "file", "host_device"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-parallel")]
@@ -139,7 +201,7 @@ impl crate::runtime::RestForm for BackingType {}
 ///
 /// Schema `Vcenter.Vm.Hardware.Parallel.UpdateSpec`.
 #[cfg(feature = "vcenter-vm-hardware-parallel")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSpec {
     /// Physical resource backing the parallel port. If unset, unchanged.
@@ -164,6 +226,70 @@ impl UpdateSpec {
             start_connected: ::std::option::Option::None,
             allow_guest_control: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-parallel")]
+impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::parallel::UpdateSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "UpdateSpec")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    ::std::option::Option<
+                        crate::vcenter::vm::hardware::parallel::BackingSpec,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "backing" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "backing")?
+                        }
+                        "start_connected" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "start_connected",
+                            )?
+                        }
+                        "allow_guest_control" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "allow_guest_control",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::parallel::UpdateSpec {
+                    backing: slot0.flatten(),
+                    start_connected: slot1.flatten(),
+                    allow_guest_control: slot2.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "UpdateSpec",
+            &["backing", "start_connected", "allow_guest_control"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-parallel")]

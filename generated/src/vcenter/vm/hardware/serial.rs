@@ -4,7 +4,7 @@
 ///
 /// Schema `Vcenter.Vm.Hardware.Serial.BackingSpec`.
 #[cfg(feature = "vcenter-vm-hardware-serial")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BackingSpec {
     /// Backing type of the serial port.
@@ -54,6 +54,110 @@ impl BackingSpec {
             network_location: ::std::option::Option::None,
             proxy: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-serial")]
+impl<'de> ::serde::Deserialize<'de> for BackingSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::serial::BackingSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "BackingSpec")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    crate::vcenter::vm::hardware::serial::BackingType,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot4: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot5: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot6: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "type" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "type")?
+                        }
+                        "file" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "file")?
+                        }
+                        "host_device" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "host_device",
+                            )?
+                        }
+                        "pipe" => {
+                            crate::runtime::field_value(&mut map, &mut slot3, "pipe")?
+                        }
+                        "no_rx_loss" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot4,
+                                "no_rx_loss",
+                            )?
+                        }
+                        "network_location" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot5,
+                                "network_location",
+                            )?
+                        }
+                        "proxy" => {
+                            crate::runtime::field_value(&mut map, &mut slot6, "proxy")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::serial::BackingSpec {
+                    r#type: crate::runtime::required_field(slot0, "type")?,
+                    file: slot1.flatten(),
+                    host_device: slot2.flatten(),
+                    pipe: slot3.flatten(),
+                    no_rx_loss: slot4.flatten(),
+                    network_location: slot5.flatten(),
+                    proxy: slot6.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "BackingSpec",
+            &[
+                "type",
+                "file",
+                "host_device",
+                "pipe",
+                "no_rx_loss",
+                "network_location",
+                "proxy",
+            ],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-serial")]
@@ -257,7 +361,7 @@ impl crate::runtime::RestForm for BackingType {}
 ///
 /// Schema `Vcenter.Vm.Hardware.Serial.UpdateSpec`.
 #[cfg(feature = "vcenter-vm-hardware-serial")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSpec {
     /// CPU yield behaviour: if true, the virtual machine periodically gives up the processor when its only task is polling the serial port. May be changed at any time; applies immediately to a connected port. If unset, unchanged.
@@ -286,6 +390,79 @@ impl UpdateSpec {
             start_connected: ::std::option::Option::None,
             allow_guest_control: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-serial")]
+impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm::hardware::serial::UpdateSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "UpdateSpec")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<
+                        crate::vcenter::vm::hardware::serial::BackingSpec,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "yield_on_poll" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot0,
+                                "yield_on_poll",
+                            )?
+                        }
+                        "backing" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "backing")?
+                        }
+                        "start_connected" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "start_connected",
+                            )?
+                        }
+                        "allow_guest_control" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot3,
+                                "allow_guest_control",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm::hardware::serial::UpdateSpec {
+                    yield_on_poll: slot0.flatten(),
+                    backing: slot1.flatten(),
+                    start_connected: slot2.flatten(),
+                    allow_guest_control: slot3.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "UpdateSpec",
+            &["yield_on_poll", "backing", "start_connected", "allow_guest_control"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-serial")]

@@ -4,7 +4,7 @@
 ///
 /// Schema `Vcenter.VmTemplate.LibraryItems.CheckOuts.CheckInSpec`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckInSpec {
     /// A note on what was changed in the virtual machine since it was checked out; kept with the new version of the template. This property was added in vSphere API 6.9.1.
@@ -19,12 +19,54 @@ impl CheckInSpec {
     }
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+impl<'de> ::serde::Deserialize<'de> for CheckInSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm_template::library_items::check_outs::CheckInSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "CheckInSpec")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "message" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "message")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::CheckInSpec {
+                    message: crate::runtime::required_field(slot0, "message")?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "CheckInSpec",
+            &["message"],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
 impl crate::runtime::RestForm for CheckInSpec {}
 /// Specification used to check out the source virtual machine template as a virtual machine. This structure was added in vSphere API 6.9.1.
 ///
 /// Schema `Vcenter.VmTemplate.LibraryItems.CheckOuts.CheckOutSpec`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckOutSpec {
     /// Name of the virtual machine to check out of the library item. This property was added in vSphere API 6.9.1. This property is currently required. In the future, if this property is missing or null, the system will choose a suitable name for the virtual machine.
@@ -52,12 +94,78 @@ impl CheckOutSpec {
     }
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+impl<'de> ::serde::Deserialize<'de> for CheckOutSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm_template::library_items::check_outs::CheckOutSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "CheckOutSpec")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    ::std::option::Option<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<
+                        crate::vcenter::vm_template::library_items::check_outs::PlacementSpec,
+                    >,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "name" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "name")?
+                        }
+                        "placement" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "placement",
+                            )?
+                        }
+                        "powered_on" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot2,
+                                "powered_on",
+                            )?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::CheckOutSpec {
+                    name: slot0.flatten(),
+                    placement: slot1.flatten(),
+                    powered_on: slot2.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "CheckOutSpec",
+            &["name", "placement", "powered_on"],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
 impl crate::runtime::RestForm for CheckOutSpec {}
 /// Details of one check-out: when the virtual machine was checked out and by whom. This structure was added in vSphere API 6.9.1.
 ///
 /// Schema `Vcenter.VmTemplate.LibraryItems.CheckOuts.Info`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Info {
     /// The date and time at which the virtual machine was checked out. This property was added in vSphere API 6.9.1.
@@ -80,12 +188,59 @@ impl Info {
     }
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+impl<'de> ::serde::Deserialize<'de> for Info {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm_template::library_items::check_outs::Info;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "Info")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "time" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "time")?
+                        }
+                        "user" => {
+                            crate::runtime::field_value(&mut map, &mut slot1, "user")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::Info {
+                    time: crate::runtime::required_field(slot0, "time")?,
+                    user: crate::runtime::required_field(slot1, "user")?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "Info",
+            &["time", "user"],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
 impl crate::runtime::RestForm for Info {}
 /// Where to place the checked out virtual machine in the vCenter inventory. The compute resource given should have access to the storage of the checked out virtual machine. This structure was added in vSphere API 6.9.1.
 ///
 /// Schema `Vcenter.VmTemplate.LibraryItems.CheckOuts.PlacementSpec`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PlacementSpec {
     /// Virtual machine folder into which the checked out virtual machine is placed. Needs System.Read on the folder.
@@ -123,12 +278,81 @@ impl PlacementSpec {
     }
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+impl<'de> ::serde::Deserialize<'de> for PlacementSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm_template::library_items::check_outs::PlacementSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "PlacementSpec")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<
+                    ::std::option::Option<crate::ids::FolderId>,
+                > = ::std::option::Option::None;
+                let mut slot1: ::std::option::Option<
+                    ::std::option::Option<crate::ids::ResourcePoolId>,
+                > = ::std::option::Option::None;
+                let mut slot2: ::std::option::Option<
+                    ::std::option::Option<crate::ids::HostSystemId>,
+                > = ::std::option::Option::None;
+                let mut slot3: ::std::option::Option<
+                    ::std::option::Option<crate::ids::ClusterComputeResourceId>,
+                > = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "folder" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "folder")?
+                        }
+                        "resource_pool" => {
+                            crate::runtime::field_value(
+                                &mut map,
+                                &mut slot1,
+                                "resource_pool",
+                            )?
+                        }
+                        "host" => {
+                            crate::runtime::field_value(&mut map, &mut slot2, "host")?
+                        }
+                        "cluster" => {
+                            crate::runtime::field_value(&mut map, &mut slot3, "cluster")?
+                        }
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::PlacementSpec {
+                    folder: slot0.flatten(),
+                    resource_pool: slot1.flatten(),
+                    host: slot2.flatten(),
+                    cluster: slot3.flatten(),
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "PlacementSpec",
+            &["folder", "resource_pool", "host", "cluster"],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
 impl crate::runtime::RestForm for PlacementSpec {}
 /// The commonly used facts about one virtual machine checked out of a template library item (an entry of the check-out list). This structure was added in vSphere API 6.9.1.
 ///
 /// Schema `Vcenter.VmTemplate.LibraryItems.CheckOuts.Summary`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Summary {
     /// The checked-out virtual machine. This property was added in vSphere API 6.9.1.
@@ -140,6 +364,46 @@ impl Summary {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(vm: crate::ids::VirtualMachineId) -> Self {
         Self { vm }
+    }
+}
+#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+impl<'de> ::serde::Deserialize<'de> for Summary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vcenter::vm_template::library_items::check_outs::Summary;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "Summary")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0: ::std::option::Option<crate::ids::VirtualMachineId> = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "vm" => crate::runtime::field_value(&mut map, &mut slot0, "vm")?,
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::Summary {
+                    vm: crate::runtime::required_field(slot0, "vm")?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "Summary",
+            &["vm"],
+            Visitor,
+        )
     }
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
