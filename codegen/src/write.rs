@@ -1,7 +1,11 @@
-//! Writing the generated crate: all or nothing.
+//! Writing the generated crate: all or nothing, and nothing that did not change.
 //!
-//! Every file is written into a staging directory beside the output first; only when all of them
-//! are written is the old output swapped out, so a failure leaves the previous crate as it was.
+//! A new output is written into a staging directory beside it and moved in when complete. An
+//! existing output is updated in place, in two phases: every new or changed file is first written
+//! under a temporary name beside its final one (a failure there removes them and leaves the crate
+//! as it was), then each is renamed over its old version and files no longer generated are
+//! removed. Unchanged files are not touched, so their modification times stay and a
+//! regeneration that changes nothing does not make cargo rebuild the crate.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -95,12 +99,16 @@ pub fn write(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<Vec<(St
             )));
         }
     }
-    let staging = sibling(dir, "staging")?;
-    let result = stage(&staging, files).and_then(|()| swap(dir, &staging));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+    if on_disk.is_empty() {
+        let staging = sibling(dir, "staging")?;
+        let result = stage(&staging, files).and_then(|()| swap(dir, &staging));
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&staging);
+        }
+        result?;
+    } else {
+        update(dir, files, &on_disk)?;
     }
-    result?;
     let mut changes: Vec<(String, Change)> = files
         .iter()
         .map(|(name, text)| {
@@ -123,6 +131,78 @@ pub fn write(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<Vec<(St
     );
     changes.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(changes)
+}
+
+/// Brings an existing output up to date in two phases (see the module's documentation).
+fn update(
+    dir: &Path,
+    files: &BTreeMap<String, String>,
+    on_disk: &BTreeMap<String, Vec<u8>>,
+) -> io::Result<()> {
+    let changed: Vec<(&String, &String)> = files
+        .iter()
+        .filter(|(name, text)| on_disk.get(*name).is_none_or(|b| b != text.as_bytes()))
+        .collect();
+    let suffix = format!(".codegen-{}.tmp", std::process::id());
+    let mut created_dirs = Vec::new();
+    let mut temporaries = Vec::new();
+    let prepared = changed.iter().try_for_each(|(name, text)| {
+        let path = dir.join(name.as_str());
+        if let Some(parent) = path.parent() {
+            create_dirs(parent, &mut created_dirs)?;
+        }
+        let temporary = temporary_name(&path, &suffix);
+        temporaries.push((temporary.clone(), path));
+        fs::write(&temporary, text)
+    });
+    if let Err(e) = prepared {
+        for (temporary, _) in &temporaries {
+            let _ = fs::remove_file(temporary);
+        }
+        for created in created_dirs.iter().rev() {
+            let _ = fs::remove_dir(created);
+        }
+        return Err(e);
+    }
+    for (temporary, path) in &temporaries {
+        fs::rename(temporary, path)?;
+    }
+    for name in on_disk.keys().filter(|n| !files.contains_key(*n)) {
+        let path = dir.join(name);
+        fs::remove_file(&path)?;
+        // A directory left empty by the removal goes too, up to the output's root.
+        let mut parent = path.parent();
+        while let Some(current) = parent.filter(|p| *p != dir) {
+            if fs::remove_dir(current).is_err() {
+                break;
+            }
+            parent = current.parent();
+        }
+    }
+    Ok(())
+}
+
+/// Creates `dir` and its missing parents, recording those it created (outermost first).
+fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent() {
+        create_dirs(parent, created)?;
+    }
+    fs::create_dir(dir)?;
+    created.push(dir.to_path_buf());
+    Ok(())
+}
+
+/// `dir/name.rs` → `dir/.name.rs<suffix>`: hidden, and beside the final name so that the rename
+/// stays within one directory (and one file system).
+fn temporary_name(path: &Path, suffix: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}{suffix}"))
 }
 
 fn sibling(dir: &Path, what: &str) -> io::Result<PathBuf> {
@@ -174,4 +254,132 @@ fn swap(dir: &Path, staging: &Path) -> io::Result<()> {
         let _ = fs::rename(&old_target, dir.join("target"));
     }
     fs::remove_dir_all(&old)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crate_files(entries: &[(&str, &str)]) -> BTreeMap<String, String> {
+        let mut files: BTreeMap<String, String> = entries
+            .iter()
+            .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
+            .collect();
+        files.insert(
+            "Cargo.toml".to_owned(),
+            "# @generated by codegen\n[package]\n".to_owned(),
+        );
+        files
+    }
+
+    fn modified(path: &Path) -> std::time::SystemTime {
+        fs::metadata(path)
+            .and_then(|m| m.modified())
+            .expect("mtime")
+    }
+
+    /// Every file below `dir`, with its content, temporaries included.
+    fn tree(dir: &Path) -> BTreeMap<String, String> {
+        existing(dir)
+            .expect("read")
+            .into_iter()
+            .map(|(name, bytes)| (name, String::from_utf8(bytes).expect("utf-8")))
+            .collect()
+    }
+
+    #[test]
+    fn a_regeneration_that_changes_nothing_touches_nothing() {
+        let out = tempfile::tempdir().expect("temp dir");
+        let dir = out.path().join("crate");
+        let files = crate_files(&[("src/lib.rs", "// lib\n"), ("src/a/b.rs", "// b\n")]);
+        write(&dir, &files).expect("first write");
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        let lib = dir.join("src/lib.rs");
+        fs::File::options()
+            .write(true)
+            .open(&lib)
+            .and_then(|f| f.set_modified(old))
+            .expect("age the file");
+        let changes = write(&dir, &files).expect("second write");
+        assert!(
+            changes.iter().all(|(_, c)| *c == Change::Unchanged),
+            "{changes:?}"
+        );
+        assert_eq!(modified(&lib), old, "an unchanged file was rewritten");
+        assert_eq!(tree(&dir), files);
+    }
+
+    #[test]
+    fn changed_new_and_dropped_files_are_updated_in_place() {
+        let out = tempfile::tempdir().expect("temp dir");
+        let dir = out.path().join("crate");
+        let before = crate_files(&[
+            ("src/lib.rs", "// lib\n"),
+            ("src/old/gone.rs", "// gone\n"),
+            ("src/same.rs", "// same\n"),
+        ]);
+        write(&dir, &before).expect("first write");
+        fs::create_dir_all(dir.join("target/debug")).expect("a build directory");
+        let after = crate_files(&[
+            ("src/lib.rs", "// lib, changed\n"),
+            ("src/new/added.rs", "// added\n"),
+            ("src/same.rs", "// same\n"),
+        ]);
+        let changes = write(&dir, &after).expect("update");
+        let kinds: Vec<(&str, Change)> = changes.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("Cargo.toml", Change::Unchanged),
+                ("src/lib.rs", Change::Written),
+                ("src/new/added.rs", Change::Written),
+                ("src/old/gone.rs", Change::Removed),
+                ("src/same.rs", Change::Unchanged),
+            ]
+        );
+        assert_eq!(tree(&dir), after, "exactly the new files, no temporaries");
+        assert!(!dir.join("src/old").exists(), "the emptied directory stays");
+        assert!(
+            dir.join("target/debug").is_dir(),
+            "the build directory was removed"
+        );
+    }
+
+    #[test]
+    fn a_failure_before_the_renames_leaves_the_output_as_it_was() {
+        let out = tempfile::tempdir().expect("temp dir");
+        let dir = out.path().join("crate");
+        let before = crate_files(&[("src/b.rs", "// b\n"), ("src/z.rs", "// z\n")]);
+        write(&dir, &before).expect("first write");
+        // `src/z.rs` is a file, so nothing can be written below it; the files before it in
+        // order have their temporaries written by then.
+        let after = crate_files(&[
+            ("src/b.rs", "// b, changed\n"),
+            ("src/d/e.rs", "// e\n"),
+            ("src/z.rs", "// z\n"),
+            ("src/z.rs/c.rs", "// impossible\n"),
+        ]);
+        write(&dir, &after).expect_err("a path below a file");
+        assert_eq!(
+            tree(&dir),
+            before,
+            "the output changed, or temporaries stayed"
+        );
+        assert!(
+            !dir.join("src/d").exists(),
+            "a directory made for the update stayed"
+        );
+    }
+
+    #[test]
+    fn refuses_to_replace_a_directory_it_did_not_write() {
+        let out = tempfile::tempdir().expect("temp dir");
+        fs::write(out.path().join("notes.txt"), "mine").expect("a user's file");
+        let error = write(out.path(), &crate_files(&[("src/lib.rs", "")])).expect_err("refused");
+        assert!(error.to_string().contains("refusing to replace"), "{error}");
+        assert_eq!(
+            fs::read_to_string(out.path().join("notes.txt")).expect("kept"),
+            "mine"
+        );
+    }
 }

@@ -87,7 +87,11 @@ pub fn crate_files(
             }
         }
         for worker in workers {
-            emitted.extend(worker.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            emitted.extend(
+                worker
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            );
         }
         emitted.sort_by_key(|(i, _)| *i);
         (emitted, lib_rs, ids_rs)

@@ -209,10 +209,11 @@ fn deserialize(
     let slots: Vec<proc_macro2::Ident> = (0..fields.len())
         .map(|i| quote::format_ident!("slot{i}"))
         .collect();
-    let declarations = fields.iter().zip(&slots).map(|(f, slot)| {
-        let ty = field_ty(model, f);
-        quote!(let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None;)
-    });
+    // The slots' types are inferred from the structure's fields, which keeps each declaration
+    // one short line.
+    let declarations = slots
+        .iter()
+        .map(|slot| quote!(let mut #slot = ::std::option::Option::None;));
     let arms = fields.iter().zip(&slots).map(|(f, slot)| {
         let json = &f.json;
         quote!(#json => crate::runtime::field_value(&mut map, &mut #slot, #json)?,)
@@ -224,7 +225,7 @@ fn deserialize(
             quote!(#member: crate::runtime::required_field(#slot, #json)?)
         } else {
             // Absent and `null` are both `None`, as with serde's derive.
-            quote!(#member: #slot.flatten())
+            quote!(#member: crate::runtime::optional_field(#slot))
         }
     });
     let members = fields.iter().map(|f| f.json.as_str());

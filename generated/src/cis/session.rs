@@ -48,9 +48,9 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {

@@ -88,37 +88,19 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    ::std::option::Option<crate::cis::task::Progress>,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    crate::vapi::std::LocalizableMessage,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<crate::ids::VapiServiceId> = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<crate::ids::VapiOperationId> = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<
-                    ::std::option::Option<crate::ids::CisTaskId>,
-                > = ::std::option::Option::None;
-                let mut slot6: ::std::option::Option<
-                    ::std::option::Option<::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut slot7: ::std::option::Option<crate::cis::task::Status> = ::std::option::Option::None;
-                let mut slot8: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut slot9: ::std::option::Option<
-                    ::std::option::Option<::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut slot10: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot11: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot12: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
+                let mut slot6 = ::std::option::Option::None;
+                let mut slot7 = ::std::option::Option::None;
+                let mut slot8 = ::std::option::Option::None;
+                let mut slot9 = ::std::option::Option::None;
+                let mut slot10 = ::std::option::Option::None;
+                let mut slot11 = ::std::option::Option::None;
+                let mut slot12 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -190,19 +172,19 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                     }
                 }
                 ::std::result::Result::Ok(crate::cis::task::Info {
-                    progress: slot0.flatten(),
-                    result: slot1.flatten(),
+                    progress: crate::runtime::optional_field(slot0),
+                    result: crate::runtime::optional_field(slot1),
                     description: crate::runtime::required_field(slot2, "description")?,
                     service: crate::runtime::required_field(slot3, "service")?,
                     operation: crate::runtime::required_field(slot4, "operation")?,
-                    parent: slot5.flatten(),
-                    target: slot6.flatten(),
+                    parent: crate::runtime::optional_field(slot5),
+                    target: crate::runtime::optional_field(slot6),
                     status: crate::runtime::required_field(slot7, "status")?,
                     cancelable: crate::runtime::required_field(slot8, "cancelable")?,
-                    error: slot9.flatten(),
-                    start_time: slot10.flatten(),
-                    end_time: slot11.flatten(),
-                    user: slot12.flatten(),
+                    error: crate::runtime::optional_field(slot9),
+                    start_time: crate::runtime::optional_field(slot10),
+                    end_time: crate::runtime::optional_field(slot11),
+                    user: crate::runtime::optional_field(slot12),
                 })
             }
         }
@@ -291,11 +273,9 @@ impl<'de> ::serde::Deserialize<'de> for Progress {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    crate::vapi::std::LocalizableMessage,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {

@@ -103,49 +103,21 @@ impl<'de> ::serde::Deserialize<'de> for LibraryModel {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    ::std::option::Option<crate::ids::ContentLibraryId>,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot6: ::std::option::Option<
-                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-                > = ::std::option::Option::None;
-                let mut slot7: ::std::option::Option<
-                    ::std::option::Option<crate::content::library_model::LibraryType>,
-                > = ::std::option::Option::None;
-                let mut slot8: ::std::option::Option<
-                    ::std::option::Option<::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut slot9: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot10: ::std::option::Option<
-                    ::std::option::Option<::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut slot11: ::std::option::Option<
-                    ::std::option::Option<::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut slot12: ::std::option::Option<
-                    ::std::option::Option<crate::ids::VcenterVCenterId>,
-                > = ::std::option::Option::None;
-                let mut slot13: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot14: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
+                let mut slot6 = ::std::option::Option::None;
+                let mut slot7 = ::std::option::Option::None;
+                let mut slot8 = ::std::option::Option::None;
+                let mut slot9 = ::std::option::Option::None;
+                let mut slot10 = ::std::option::Option::None;
+                let mut slot11 = ::std::option::Option::None;
+                let mut slot12 = ::std::option::Option::None;
+                let mut slot13 = ::std::option::Option::None;
+                let mut slot14 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -241,21 +213,21 @@ impl<'de> ::serde::Deserialize<'de> for LibraryModel {
                     }
                 }
                 ::std::result::Result::Ok(crate::content::LibraryModel {
-                    id: slot0.flatten(),
-                    creation_time: slot1.flatten(),
-                    description: slot2.flatten(),
-                    last_modified_time: slot3.flatten(),
-                    last_sync_time: slot4.flatten(),
-                    name: slot5.flatten(),
-                    storage_backings: slot6.flatten(),
-                    r#type: slot7.flatten(),
-                    optimization_info: slot8.flatten(),
-                    version: slot9.flatten(),
-                    publish_info: slot10.flatten(),
-                    subscription_info: slot11.flatten(),
-                    server_guid: slot12.flatten(),
-                    security_policy_id: slot13.flatten(),
-                    unset_security_policy_id: slot14.flatten(),
+                    id: crate::runtime::optional_field(slot0),
+                    creation_time: crate::runtime::optional_field(slot1),
+                    description: crate::runtime::optional_field(slot2),
+                    last_modified_time: crate::runtime::optional_field(slot3),
+                    last_sync_time: crate::runtime::optional_field(slot4),
+                    name: crate::runtime::optional_field(slot5),
+                    storage_backings: crate::runtime::optional_field(slot6),
+                    r#type: crate::runtime::optional_field(slot7),
+                    optimization_info: crate::runtime::optional_field(slot8),
+                    version: crate::runtime::optional_field(slot9),
+                    publish_info: crate::runtime::optional_field(slot10),
+                    subscription_info: crate::runtime::optional_field(slot11),
+                    server_guid: crate::runtime::optional_field(slot12),
+                    security_policy_id: crate::runtime::optional_field(slot13),
+                    unset_security_policy_id: crate::runtime::optional_field(slot14),
                 })
             }
         }

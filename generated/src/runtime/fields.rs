@@ -87,6 +87,12 @@ pub fn required_field<T, E: de::Error>(slot: Option<T>, name: &'static str) -> R
     slot.ok_or_else(|| E::missing_field(name))
 }
 
+/// The value of optional member `name`: `None` when absent or `null`, as with serde's derive.
+#[doc(hidden)]
+pub fn optional_field<T>(slot: Option<Option<T>>) -> Option<T> {
+    slot.flatten()
+}
+
 /// What a structure's decoder says it expected when the input is not a map.
 #[doc(hidden)]
 pub fn expecting_structure(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {

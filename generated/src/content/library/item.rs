@@ -55,19 +55,11 @@ impl<'de> ::serde::Deserialize<'de> for FindSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<crate::ids::ContentLibraryId>,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<crate::ids::LibraryItemId>,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -99,11 +91,11 @@ impl<'de> ::serde::Deserialize<'de> for FindSpec {
                     }
                 }
                 ::std::result::Result::Ok(crate::content::library::item::FindSpec {
-                    name: slot0.flatten(),
-                    library_id: slot1.flatten(),
-                    source_id: slot2.flatten(),
-                    r#type: slot3.flatten(),
-                    cached: slot4.flatten(),
+                    name: crate::runtime::optional_field(slot0),
+                    library_id: crate::runtime::optional_field(slot1),
+                    source_id: crate::runtime::optional_field(slot2),
+                    r#type: crate::runtime::optional_field(slot3),
+                    cached: crate::runtime::optional_field(slot4),
                 })
             }
         }

@@ -45,12 +45,8 @@ impl<'de> ::serde::Deserialize<'de> for FindSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<crate::content::library_model::LibraryType>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -65,8 +61,8 @@ impl<'de> ::serde::Deserialize<'de> for FindSpec {
                     }
                 }
                 ::std::result::Result::Ok(crate::content::library::FindSpec {
-                    name: slot0.flatten(),
-                    r#type: slot1.flatten(),
+                    name: crate::runtime::optional_field(slot0),
+                    r#type: crate::runtime::optional_field(slot1),
                 })
             }
         }
@@ -183,48 +179,22 @@ impl<'de> ::serde::Deserialize<'de> for ItemModel {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    ::std::option::Option<crate::ids::LibraryItemId>,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<crate::ids::ContentLibraryId>,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<crate::ids::ItemVersionId>,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot6: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot7: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot8: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot9: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut slot10: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-                let mut slot11: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot12: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot13: ::std::option::Option<
-                    ::std::option::Option<crate::ids::LibraryItemId>,
-                > = ::std::option::Option::None;
-                let mut slot14: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut slot15: ::std::option::Option<
-                    ::std::option::Option<::serde_json::Value>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
+                let mut slot6 = ::std::option::Option::None;
+                let mut slot7 = ::std::option::Option::None;
+                let mut slot8 = ::std::option::Option::None;
+                let mut slot9 = ::std::option::Option::None;
+                let mut slot10 = ::std::option::Option::None;
+                let mut slot11 = ::std::option::Option::None;
+                let mut slot12 = ::std::option::Option::None;
+                let mut slot13 = ::std::option::Option::None;
+                let mut slot14 = ::std::option::Option::None;
+                let mut slot15 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -323,22 +293,22 @@ impl<'de> ::serde::Deserialize<'de> for ItemModel {
                     }
                 }
                 ::std::result::Result::Ok(crate::content::library::ItemModel {
-                    id: slot0.flatten(),
-                    library_id: slot1.flatten(),
-                    content_version: slot2.flatten(),
-                    creation_time: slot3.flatten(),
-                    description: slot4.flatten(),
-                    last_modified_time: slot5.flatten(),
-                    last_sync_time: slot6.flatten(),
-                    metadata_version: slot7.flatten(),
-                    name: slot8.flatten(),
-                    cached: slot9.flatten(),
-                    size: slot10.flatten(),
-                    r#type: slot11.flatten(),
-                    version: slot12.flatten(),
-                    source_id: slot13.flatten(),
-                    security_compliance: slot14.flatten(),
-                    certificate_verification_info: slot15.flatten(),
+                    id: crate::runtime::optional_field(slot0),
+                    library_id: crate::runtime::optional_field(slot1),
+                    content_version: crate::runtime::optional_field(slot2),
+                    creation_time: crate::runtime::optional_field(slot3),
+                    description: crate::runtime::optional_field(slot4),
+                    last_modified_time: crate::runtime::optional_field(slot5),
+                    last_sync_time: crate::runtime::optional_field(slot6),
+                    metadata_version: crate::runtime::optional_field(slot7),
+                    name: crate::runtime::optional_field(slot8),
+                    cached: crate::runtime::optional_field(slot9),
+                    size: crate::runtime::optional_field(slot10),
+                    r#type: crate::runtime::optional_field(slot11),
+                    version: crate::runtime::optional_field(slot12),
+                    source_id: crate::runtime::optional_field(slot13),
+                    security_compliance: crate::runtime::optional_field(slot14),
+                    certificate_verification_info: crate::runtime::optional_field(slot15),
                 })
             }
         }

@@ -63,22 +63,11 @@ impl<'de> ::serde::Deserialize<'de> for LocalizableMessage {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<
-                    ::std::option::Option<
-                        ::std::collections::BTreeMap<
-                            ::std::string::String,
-                            crate::vapi::std::LocalizationParam,
-                        >,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -114,8 +103,8 @@ impl<'de> ::serde::Deserialize<'de> for LocalizableMessage {
                         "default_message",
                     )?,
                     args: crate::runtime::required_field(slot2, "args")?,
-                    params: slot3.flatten(),
-                    localized: slot4.flatten(),
+                    params: crate::runtime::optional_field(slot3),
+                    localized: crate::runtime::optional_field(slot4),
                 })
             }
         }
@@ -215,23 +204,13 @@ impl<'de> ::serde::Deserialize<'de> for LocalizationParam {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<::std::option::Option<f64>> = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<
-                    ::std::option::Option<crate::vapi::std::NestedLocalizableMessage>,
-                > = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<
-                    ::std::option::Option<
-                        crate::vapi::std::localization_param::DateTimeFormat,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot6: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
+                let mut slot6 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -255,13 +234,13 @@ impl<'de> ::serde::Deserialize<'de> for LocalizationParam {
                     }
                 }
                 ::std::result::Result::Ok(crate::vapi::std::LocalizationParam {
-                    s: slot0.flatten(),
-                    dt: slot1.flatten(),
-                    i: slot2.flatten(),
-                    d: slot3.flatten(),
-                    l: slot4.flatten(),
-                    format: slot5.flatten(),
-                    precision: slot6.flatten(),
+                    s: crate::runtime::optional_field(slot0),
+                    dt: crate::runtime::optional_field(slot1),
+                    i: crate::runtime::optional_field(slot2),
+                    d: crate::runtime::optional_field(slot3),
+                    l: crate::runtime::optional_field(slot4),
+                    format: crate::runtime::optional_field(slot5),
+                    precision: crate::runtime::optional_field(slot6),
                 })
             }
         }
@@ -333,15 +312,8 @@ impl<'de> ::serde::Deserialize<'de> for NestedLocalizableMessage {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<
-                        ::std::collections::BTreeMap<
-                            ::std::string::String,
-                            crate::vapi::std::LocalizationParam,
-                        >,
-                    >,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -355,7 +327,7 @@ impl<'de> ::serde::Deserialize<'de> for NestedLocalizableMessage {
                 }
                 ::std::result::Result::Ok(crate::vapi::std::NestedLocalizableMessage {
                     id: crate::runtime::required_field(slot0, "id")?,
-                    params: slot1.flatten(),
+                    params: crate::runtime::optional_field(slot1),
                 })
             }
         }

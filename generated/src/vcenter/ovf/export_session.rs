@@ -64,29 +64,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    crate::vcenter::ovf::export_session::TargetType,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<
-                        crate::vcenter::ovf::export_session::TargetContentType,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<
-                    ::std::option::Option<crate::ids::ContentLibraryId>,
-                > = ::std::option::Option::None;
-                let mut slot6: ::std::option::Option<
-                    ::std::option::Option<crate::ids::LibraryItemId>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
+                let mut slot6 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -141,12 +125,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateSpec {
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::export_session::CreateSpec {
                     target_type: crate::runtime::required_field(slot0, "target_type")?,
-                    target_content_type: slot1.flatten(),
-                    export_flags: slot2.flatten(),
-                    name: slot3.flatten(),
-                    description: slot4.flatten(),
-                    content_library: slot5.flatten(),
-                    content_library_item: slot6.flatten(),
+                    target_content_type: crate::runtime::optional_field(slot1),
+                    export_flags: crate::runtime::optional_field(slot2),
+                    name: crate::runtime::optional_field(slot3),
+                    description: crate::runtime::optional_field(slot4),
+                    content_library: crate::runtime::optional_field(slot5),
+                    content_library_item: crate::runtime::optional_field(slot6),
                 })
             }
         }
@@ -247,25 +231,13 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    crate::vcenter::ovf::export_session::State,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::vec::Vec<crate::vcenter::ovf::OvfFileInfo>,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<
-                    ::std::vec::Vec<crate::vcenter::ovf::OvfError>,
-                > = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<
-                    ::std::vec::Vec<crate::vcenter::ovf::OvfWarning>,
-                > = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<
-                    ::std::vec::Vec<crate::vcenter::ovf::OvfInfo>,
-                > = ::std::option::Option::None;
-                let mut slot6: ::std::option::Option<
-                    ::std::option::Option<crate::ids::LibraryItemId>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
+                let mut slot6 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -312,12 +284,12 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::export_session::Info {
                     state: crate::runtime::required_field(slot0, "state")?,
-                    progress: slot1.flatten(),
+                    progress: crate::runtime::optional_field(slot1),
                     files: crate::runtime::required_field(slot2, "files")?,
                     errors: crate::runtime::required_field(slot3, "errors")?,
                     warnings: crate::runtime::required_field(slot4, "warnings")?,
                     information: crate::runtime::required_field(slot5, "information")?,
-                    library_item_id: slot6.flatten(),
+                    library_item_id: crate::runtime::optional_field(slot6),
                 })
             }
         }
@@ -419,12 +391,8 @@ impl<'de> ::serde::Deserialize<'de> for SourceInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    ::std::option::Option<crate::ids::VirtualMachineId>,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<crate::ids::VirtualAppId>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -439,8 +407,8 @@ impl<'de> ::serde::Deserialize<'de> for SourceInfo {
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::export_session::SourceInfo {
-                    vm_id: slot0.flatten(),
-                    vapp_id: slot1.flatten(),
+                    vm_id: crate::runtime::optional_field(slot0),
+                    vapp_id: crate::runtime::optional_field(slot1),
                 })
             }
         }

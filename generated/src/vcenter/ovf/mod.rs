@@ -76,26 +76,12 @@ impl<'de> ::serde::Deserialize<'de> for OvfError {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    crate::vcenter::ovf::ovf_message::Category,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<
-                        ::std::vec::Vec<crate::vcenter::ovf::ParseIssue>,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<
-                    ::std::option::Option<crate::vapi::std::LocalizableMessage>,
-                > = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<
-                    ::std::option::Option<::serde_json::Value>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -127,11 +113,11 @@ impl<'de> ::serde::Deserialize<'de> for OvfError {
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::OvfError {
                     category: crate::runtime::required_field(slot0, "category")?,
-                    issues: slot1.flatten(),
-                    name: slot2.flatten(),
-                    value: slot3.flatten(),
-                    message: slot4.flatten(),
-                    error: slot5.flatten(),
+                    issues: crate::runtime::optional_field(slot1),
+                    name: crate::runtime::optional_field(slot2),
+                    value: crate::runtime::optional_field(slot3),
+                    message: crate::runtime::optional_field(slot4),
+                    error: crate::runtime::optional_field(slot5),
                 })
             }
         }
@@ -347,25 +333,15 @@ impl<'de> ::serde::Deserialize<'de> for OvfFileInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    crate::vcenter::ovf::ovf_file_info::FileType,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<
-                    ::std::option::Option<
-                        crate::vcenter::ovf::ovf_file_info::HttpUploadMethod,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot6: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut slot7: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut slot8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
+                let mut slot6 = ::std::option::Option::None;
+                let mut slot7 = ::std::option::Option::None;
+                let mut slot8 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -431,9 +407,9 @@ impl<'de> ::serde::Deserialize<'de> for OvfFileInfo {
                         slot2,
                         "optional_upload",
                     )?,
-                    file_url: slot3.flatten(),
-                    ssl_thumb_print: slot4.flatten(),
-                    upload_method: slot5.flatten(),
+                    file_url: crate::runtime::optional_field(slot3),
+                    ssl_thumb_print: crate::runtime::optional_field(slot4),
+                    upload_method: crate::runtime::optional_field(slot5),
                     size: crate::runtime::required_field(slot6, "size")?,
                     bytes_transferred: crate::runtime::required_field(
                         slot7,
@@ -499,9 +475,7 @@ impl<'de> ::serde::Deserialize<'de> for OvfInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    ::std::vec::Vec<crate::vapi::std::LocalizableMessage>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -610,26 +584,12 @@ impl<'de> ::serde::Deserialize<'de> for OvfWarning {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    crate::vcenter::ovf::ovf_message::Category,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<
-                        ::std::vec::Vec<crate::vcenter::ovf::ParseIssue>,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<
-                    ::std::option::Option<crate::vapi::std::LocalizableMessage>,
-                > = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<
-                    ::std::option::Option<::serde_json::Value>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -661,11 +621,11 @@ impl<'de> ::serde::Deserialize<'de> for OvfWarning {
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::OvfWarning {
                     category: crate::runtime::required_field(slot0, "category")?,
-                    issues: slot1.flatten(),
-                    name: slot2.flatten(),
-                    value: slot3.flatten(),
-                    message: slot4.flatten(),
-                    error: slot5.flatten(),
+                    issues: crate::runtime::optional_field(slot1),
+                    name: crate::runtime::optional_field(slot2),
+                    value: crate::runtime::optional_field(slot3),
+                    message: crate::runtime::optional_field(slot4),
+                    error: crate::runtime::optional_field(slot5),
                 })
             }
         }
@@ -863,15 +823,11 @@ impl<'de> ::serde::Deserialize<'de> for ParseIssue {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    crate::vcenter::ovf::parse_issue::Category,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<
-                    crate::vapi::std::LocalizableMessage,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {

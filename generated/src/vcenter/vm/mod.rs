@@ -58,9 +58,9 @@ impl<'de> ::serde::Deserialize<'de> for IdentityInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -271,80 +271,25 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<crate::vcenter::vm::IdentityInfo>,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<crate::vcenter::vm::power::State> = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut slot6: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut slot7: ::std::option::Option<
-                    ::std::vec::Vec<::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut slot8: ::std::option::Option<
-                    crate::vcenter::vm::hardware::cpu::Info,
-                > = ::std::option::Option::None;
-                let mut slot9: ::std::option::Option<
-                    crate::vcenter::vm::hardware::memory::Info,
-                > = ::std::option::Option::None;
-                let mut slot10: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        crate::ids::HardwareDiskId,
-                        crate::vcenter::vm::hardware::disk::Info,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot11: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        crate::ids::HardwareEthernetId,
-                        crate::vcenter::vm::hardware::ethernet::Info,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot12: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        crate::ids::HardwareCdromId,
-                        ::serde_json::Value,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot13: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        crate::ids::HardwareFloppyId,
-                        ::serde_json::Value,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot14: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        crate::ids::HardwareParallelPortId,
-                        ::serde_json::Value,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot15: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        crate::ids::HardwareSerialPortId,
-                        ::serde_json::Value,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot16: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        crate::ids::HardwareSataAdapterId,
-                        ::serde_json::Value,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot17: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        crate::ids::HardwareScsiAdapterId,
-                        ::serde_json::Value,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot18: ::std::option::Option<
-                    ::std::option::Option<
-                        ::std::collections::BTreeMap<
-                            crate::ids::HardwareNvmeAdapterId,
-                            ::serde_json::Value,
-                        >,
-                    >,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
+                let mut slot6 = ::std::option::Option::None;
+                let mut slot7 = ::std::option::Option::None;
+                let mut slot8 = ::std::option::Option::None;
+                let mut slot9 = ::std::option::Option::None;
+                let mut slot10 = ::std::option::Option::None;
+                let mut slot11 = ::std::option::Option::None;
+                let mut slot12 = ::std::option::Option::None;
+                let mut slot13 = ::std::option::Option::None;
+                let mut slot14 = ::std::option::Option::None;
+                let mut slot15 = ::std::option::Option::None;
+                let mut slot16 = ::std::option::Option::None;
+                let mut slot17 = ::std::option::Option::None;
+                let mut slot18 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -460,9 +405,9 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 ::std::result::Result::Ok(crate::vcenter::vm::Info {
                     guest_os: crate::runtime::required_field(slot0, "guest_OS")?,
                     name: crate::runtime::required_field(slot1, "name")?,
-                    identity: slot2.flatten(),
+                    identity: crate::runtime::optional_field(slot2),
                     power_state: crate::runtime::required_field(slot3, "power_state")?,
-                    instant_clone_frozen: slot4.flatten(),
+                    instant_clone_frozen: crate::runtime::optional_field(slot4),
                     hardware: crate::runtime::required_field(slot5, "hardware")?,
                     boot: crate::runtime::required_field(slot6, "boot")?,
                     boot_devices: crate::runtime::required_field(slot7, "boot_devices")?,
@@ -488,7 +433,7 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                         slot17,
                         "scsi_adapters",
                     )?,
-                    nvme_adapters: slot18.flatten(),
+                    nvme_adapters: crate::runtime::optional_field(slot18),
                 })
             }
         }
@@ -688,15 +633,9 @@ impl<'de> ::serde::Deserialize<'de> for InstantClonePlacementSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    ::std::option::Option<crate::ids::FolderId>,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<crate::ids::ResourcePoolId>,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<crate::ids::DatastoreId>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -722,9 +661,9 @@ impl<'de> ::serde::Deserialize<'de> for InstantClonePlacementSpec {
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::InstantClonePlacementSpec {
-                    folder: slot0.flatten(),
-                    resource_pool: slot1.flatten(),
-                    datastore: slot2.flatten(),
+                    folder: crate::runtime::optional_field(slot0),
+                    resource_pool: crate::runtime::optional_field(slot1),
+                    datastore: crate::runtime::optional_field(slot2),
                 })
             }
         }
@@ -823,39 +762,14 @@ impl<'de> ::serde::Deserialize<'de> for InstantCloneSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<crate::ids::VirtualMachineId> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<crate::vcenter::vm::InstantClonePlacementSpec>,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<
-                    ::std::option::Option<
-                        ::std::collections::BTreeMap<
-                            crate::ids::HardwareEthernetId,
-                            crate::vcenter::vm::hardware::ethernet::UpdateSpec,
-                        >,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<
-                    ::std::option::Option<
-                        ::std::collections::BTreeMap<
-                            crate::ids::HardwareParallelPortId,
-                            crate::vcenter::vm::hardware::parallel::UpdateSpec,
-                        >,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot6: ::std::option::Option<
-                    ::std::option::Option<
-                        ::std::collections::BTreeMap<
-                            crate::ids::HardwareSerialPortId,
-                            crate::vcenter::vm::hardware::serial::UpdateSpec,
-                        >,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot7: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
+                let mut slot6 = ::std::option::Option::None;
+                let mut slot7 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -914,12 +828,12 @@ impl<'de> ::serde::Deserialize<'de> for InstantCloneSpec {
                 ::std::result::Result::Ok(crate::vcenter::vm::InstantCloneSpec {
                     source: crate::runtime::required_field(slot0, "source")?,
                     name: crate::runtime::required_field(slot1, "name")?,
-                    placement: slot2.flatten(),
-                    nics_to_update: slot3.flatten(),
-                    disconnect_all_nics: slot4.flatten(),
-                    parallel_ports_to_update: slot5.flatten(),
-                    serial_ports_to_update: slot6.flatten(),
-                    bios_uuid: slot7.flatten(),
+                    placement: crate::runtime::optional_field(slot2),
+                    nics_to_update: crate::runtime::optional_field(slot3),
+                    disconnect_all_nics: crate::runtime::optional_field(slot4),
+                    parallel_ports_to_update: crate::runtime::optional_field(slot5),
+                    serial_ports_to_update: crate::runtime::optional_field(slot6),
+                    bios_uuid: crate::runtime::optional_field(slot7),
                 })
             }
         }
@@ -1070,11 +984,11 @@ impl<'de> ::serde::Deserialize<'de> for Summary {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<crate::ids::VirtualMachineId> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<crate::vcenter::vm::power::State> = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -1111,8 +1025,8 @@ impl<'de> ::serde::Deserialize<'de> for Summary {
                     vm: crate::runtime::required_field(slot0, "vm")?,
                     name: crate::runtime::required_field(slot1, "name")?,
                     power_state: crate::runtime::required_field(slot2, "power_state")?,
-                    cpu_count: slot3.flatten(),
-                    memory_size_mib: slot4.flatten(),
+                    cpu_count: crate::runtime::optional_field(slot3),
+                    memory_size_mib: crate::runtime::optional_field(slot4),
                 })
             }
         }

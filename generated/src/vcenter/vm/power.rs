@@ -44,8 +44,8 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<crate::vcenter::vm::power::State> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -65,7 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::power::Info {
                     state: crate::runtime::required_field(slot0, "state")?,
-                    clean_power_off: slot1.flatten(),
+                    clean_power_off: crate::runtime::optional_field(slot1),
                 })
             }
         }

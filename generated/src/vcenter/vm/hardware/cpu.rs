@@ -52,10 +52,10 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {

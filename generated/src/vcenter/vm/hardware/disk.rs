@@ -42,12 +42,8 @@ impl<'de> ::serde::Deserialize<'de> for BackingInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    crate::vcenter::vm::hardware::disk::BackingType,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -67,7 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for BackingInfo {
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::disk::BackingInfo {
                     r#type: crate::runtime::required_field(slot0, "type")?,
-                    vmdk_file: slot1.flatten(),
+                    vmdk_file: crate::runtime::optional_field(slot1),
                 })
             }
         }
@@ -281,26 +277,14 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    crate::vcenter::vm::hardware::disk::HostBusAdapterType,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<crate::vcenter::vm::hardware::IdeAddressInfo>,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<
-                    ::std::option::Option<crate::vcenter::vm::hardware::ScsiAddressInfo>,
-                > = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<
-                    ::std::option::Option<crate::vcenter::vm::hardware::SataAddressInfo>,
-                > = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<
-                    ::std::option::Option<crate::vcenter::vm::hardware::NvmeAddressInfo>,
-                > = ::std::option::Option::None;
-                let mut slot6: ::std::option::Option<
-                    crate::vcenter::vm::hardware::disk::BackingInfo,
-                > = ::std::option::Option::None;
-                let mut slot7: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
+                let mut slot6 = ::std::option::Option::None;
+                let mut slot7 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -339,12 +323,12 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::disk::Info {
                     label: crate::runtime::required_field(slot0, "label")?,
                     r#type: crate::runtime::required_field(slot1, "type")?,
-                    ide: slot2.flatten(),
-                    scsi: slot3.flatten(),
-                    sata: slot4.flatten(),
-                    nvme: slot5.flatten(),
+                    ide: crate::runtime::optional_field(slot2),
+                    scsi: crate::runtime::optional_field(slot3),
+                    sata: crate::runtime::optional_field(slot4),
+                    nvme: crate::runtime::optional_field(slot5),
                     backing: crate::runtime::required_field(slot6, "backing")?,
-                    capacity: slot7.flatten(),
+                    capacity: crate::runtime::optional_field(slot7),
                 })
             }
         }

@@ -70,31 +70,15 @@ impl<'de> ::serde::Deserialize<'de> for BackingInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    crate::vcenter::vm::hardware::ethernet::BackingType,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<crate::ids::NetworkId>,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot6: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-                let mut slot7: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot8: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
+                let mut slot6 = ::std::option::Option::None;
+                let mut slot7 = ::std::option::Option::None;
+                let mut slot8 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -159,14 +143,14 @@ impl<'de> ::serde::Deserialize<'de> for BackingInfo {
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::BackingInfo {
                     r#type: crate::runtime::required_field(slot0, "type")?,
-                    network: slot1.flatten(),
-                    network_name: slot2.flatten(),
-                    host_device: slot3.flatten(),
-                    distributed_switch_uuid: slot4.flatten(),
-                    distributed_port: slot5.flatten(),
-                    connection_cookie: slot6.flatten(),
-                    opaque_network_type: slot7.flatten(),
-                    opaque_network_id: slot8.flatten(),
+                    network: crate::runtime::optional_field(slot1),
+                    network_name: crate::runtime::optional_field(slot2),
+                    host_device: crate::runtime::optional_field(slot3),
+                    distributed_switch_uuid: crate::runtime::optional_field(slot4),
+                    distributed_port: crate::runtime::optional_field(slot5),
+                    connection_cookie: crate::runtime::optional_field(slot6),
+                    opaque_network_type: crate::runtime::optional_field(slot7),
+                    opaque_network_id: crate::runtime::optional_field(slot8),
                 })
             }
         }
@@ -240,15 +224,9 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    crate::vcenter::vm::hardware::ethernet::BackingType,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<crate::ids::NetworkId>,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -271,8 +249,8 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::BackingSpec {
                     r#type: crate::runtime::required_field(slot0, "type")?,
-                    network: slot1.flatten(),
-                    distributed_port: slot2.flatten(),
+                    network: crate::runtime::optional_field(slot1),
+                    distributed_port: crate::runtime::optional_field(slot2),
                 })
             }
         }
@@ -559,27 +537,17 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    crate::vcenter::vm::hardware::ethernet::EmulationType,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<
-                    crate::vcenter::vm::hardware::ethernet::MacAddressType,
-                > = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<::std::option::Option<i64>> = ::std::option::Option::None;
-                let mut slot6: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut slot7: ::std::option::Option<
-                    crate::vcenter::vm::hardware::ethernet::BackingInfo,
-                > = ::std::option::Option::None;
-                let mut slot8: ::std::option::Option<
-                    crate::vcenter::vm::hardware::ConnectionState,
-                > = ::std::option::Option::None;
-                let mut slot9: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut slot10: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
+                let mut slot6 = ::std::option::Option::None;
+                let mut slot7 = ::std::option::Option::None;
+                let mut slot8 = ::std::option::Option::None;
+                let mut slot9 = ::std::option::Option::None;
+                let mut slot10 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -651,10 +619,10 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::Info {
                     label: crate::runtime::required_field(slot0, "label")?,
                     r#type: crate::runtime::required_field(slot1, "type")?,
-                    upt_compatibility_enabled: slot2.flatten(),
+                    upt_compatibility_enabled: crate::runtime::optional_field(slot2),
                     mac_type: crate::runtime::required_field(slot3, "mac_type")?,
-                    mac_address: slot4.flatten(),
-                    pci_slot_number: slot5.flatten(),
+                    mac_address: crate::runtime::optional_field(slot4),
+                    pci_slot_number: crate::runtime::optional_field(slot5),
                     wake_on_lan_enabled: crate::runtime::required_field(
                         slot6,
                         "wake_on_lan_enabled",
@@ -831,23 +799,13 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<
-                        crate::vcenter::vm::hardware::ethernet::MacAddressType,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<
-                    ::std::option::Option<
-                        crate::vcenter::vm::hardware::ethernet::BackingSpec,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut slot6: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
+                let mut slot6 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -901,13 +859,13 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::UpdateSpec {
-                    upt_compatibility_enabled: slot0.flatten(),
-                    mac_type: slot1.flatten(),
-                    mac_address: slot2.flatten(),
-                    wake_on_lan_enabled: slot3.flatten(),
-                    backing: slot4.flatten(),
-                    start_connected: slot5.flatten(),
-                    allow_guest_control: slot6.flatten(),
+                    upt_compatibility_enabled: crate::runtime::optional_field(slot0),
+                    mac_type: crate::runtime::optional_field(slot1),
+                    mac_address: crate::runtime::optional_field(slot2),
+                    wake_on_lan_enabled: crate::runtime::optional_field(slot3),
+                    backing: crate::runtime::optional_field(slot4),
+                    start_connected: crate::runtime::optional_field(slot5),
+                    allow_guest_control: crate::runtime::optional_field(slot6),
                 })
             }
         }

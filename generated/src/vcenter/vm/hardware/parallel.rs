@@ -50,15 +50,9 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    crate::vcenter::vm::hardware::parallel::BackingType,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -81,8 +75,8 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::parallel::BackingSpec {
                     r#type: crate::runtime::required_field(slot0, "type")?,
-                    file: slot1.flatten(),
-                    host_device: slot2.flatten(),
+                    file: crate::runtime::optional_field(slot1),
+                    host_device: crate::runtime::optional_field(slot2),
                 })
             }
         }
@@ -246,13 +240,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    ::std::option::Option<
-                        crate::vcenter::vm::hardware::parallel::BackingSpec,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -278,9 +268,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::parallel::UpdateSpec {
-                    backing: slot0.flatten(),
-                    start_connected: slot1.flatten(),
-                    allow_guest_control: slot2.flatten(),
+                    backing: crate::runtime::optional_field(slot0),
+                    start_connected: crate::runtime::optional_field(slot1),
+                    allow_guest_control: crate::runtime::optional_field(slot2),
                 })
             }
         }

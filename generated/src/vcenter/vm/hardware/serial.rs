@@ -74,25 +74,13 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    crate::vcenter::vm::hardware::serial::BackingType,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot4: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut slot5: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot6: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
+                let mut slot4 = ::std::option::Option::None;
+                let mut slot5 = ::std::option::Option::None;
+                let mut slot6 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -135,12 +123,12 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::serial::BackingSpec {
                     r#type: crate::runtime::required_field(slot0, "type")?,
-                    file: slot1.flatten(),
-                    host_device: slot2.flatten(),
-                    pipe: slot3.flatten(),
-                    no_rx_loss: slot4.flatten(),
-                    network_location: slot5.flatten(),
-                    proxy: slot6.flatten(),
+                    file: crate::runtime::optional_field(slot1),
+                    host_device: crate::runtime::optional_field(slot2),
+                    pipe: crate::runtime::optional_field(slot3),
+                    no_rx_loss: crate::runtime::optional_field(slot4),
+                    network_location: crate::runtime::optional_field(slot5),
+                    proxy: crate::runtime::optional_field(slot6),
                 })
             }
         }
@@ -410,14 +398,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<
-                        crate::vcenter::vm::hardware::serial::BackingSpec,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -450,10 +434,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::serial::UpdateSpec {
-                    yield_on_poll: slot0.flatten(),
-                    backing: slot1.flatten(),
-                    start_connected: slot2.flatten(),
-                    allow_guest_control: slot3.flatten(),
+                    yield_on_poll: crate::runtime::optional_field(slot0),
+                    backing: crate::runtime::optional_field(slot1),
+                    start_connected: crate::runtime::optional_field(slot2),
+                    allow_guest_control: crate::runtime::optional_field(slot3),
                 })
             }
         }

@@ -36,7 +36,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckInSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -111,15 +111,9 @@ impl<'de> ::serde::Deserialize<'de> for CheckOutSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<
-                        crate::vcenter::vm_template::library_items::check_outs::PlacementSpec,
-                    >,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<::std::option::Option<bool>> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -145,9 +139,9 @@ impl<'de> ::serde::Deserialize<'de> for CheckOutSpec {
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::CheckOutSpec {
-                    name: slot0.flatten(),
-                    placement: slot1.flatten(),
-                    powered_on: slot2.flatten(),
+                    name: crate::runtime::optional_field(slot0),
+                    placement: crate::runtime::optional_field(slot1),
+                    powered_on: crate::runtime::optional_field(slot2),
                 })
             }
         }
@@ -205,8 +199,8 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -295,18 +289,10 @@ impl<'de> ::serde::Deserialize<'de> for PlacementSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<
-                    ::std::option::Option<crate::ids::FolderId>,
-                > = ::std::option::Option::None;
-                let mut slot1: ::std::option::Option<
-                    ::std::option::Option<crate::ids::ResourcePoolId>,
-                > = ::std::option::Option::None;
-                let mut slot2: ::std::option::Option<
-                    ::std::option::Option<crate::ids::HostSystemId>,
-                > = ::std::option::Option::None;
-                let mut slot3: ::std::option::Option<
-                    ::std::option::Option<crate::ids::ClusterComputeResourceId>,
-                > = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                let mut slot2 = ::std::option::Option::None;
+                let mut slot3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
@@ -331,10 +317,10 @@ impl<'de> ::serde::Deserialize<'de> for PlacementSpec {
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::PlacementSpec {
-                    folder: slot0.flatten(),
-                    resource_pool: slot1.flatten(),
-                    host: slot2.flatten(),
-                    cluster: slot3.flatten(),
+                    folder: crate::runtime::optional_field(slot0),
+                    resource_pool: crate::runtime::optional_field(slot1),
+                    host: crate::runtime::optional_field(slot2),
+                    cluster: crate::runtime::optional_field(slot3),
                 })
             }
         }
@@ -384,7 +370,7 @@ impl<'de> ::serde::Deserialize<'de> for Summary {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: ::std::option::Option<crate::ids::VirtualMachineId> = ::std::option::Option::None;
+                let mut slot0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
                     crate::runtime::FieldName<'de>,
                 >(&mut map)? {
