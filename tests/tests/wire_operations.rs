@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use vsphere_client::cis::task::Status as TaskStatus;
-use vsphere_client::cis::tasks::{GetQuery as TaskGetQuery, GetRestQuery as TaskGetRestQuery};
+use vsphere_client::cis::tasks::GetQuery as TaskGetQuery;
 use vsphere_client::content::library::FindSpec as LibraryFindSpec;
 use vsphere_client::content::library::item::FindSpec as ItemFindSpec;
 use vsphere_client::content::library_model::LibraryType;
@@ -820,20 +820,23 @@ async fn task_get_api_sends_the_get_spec_as_query_and_decodes_the_info() {
 }
 
 #[tokio::test]
-async fn task_get_rest_names_the_get_spec_members_spec_dot_and_unwraps_the_value() {
+async fn task_get_under_rest_sends_the_same_query_as_spec_dot_members_and_unwraps_the_value() {
     let standin = StandIn::start().await;
     standin.push(Reply::json(
         200,
         &fixture("cis.tasks.get.rest.response.json"),
     ));
-    let mut query = TaskGetRestQuery::default();
-    query.spec_return_all = Some(false);
+    // The same method and query structure as under /api: `/rest`'s `spec.return_all` is the
+    // `return_all` member of the GetSpec parameter `spec`.
+    let mut query = TaskGetQuery::default();
+    query.return_all = Some(false);
+    query.exclude_result = Some(true);
     let info = within(
         LIMIT,
         client(&standin, Style::Rest)
             .cis()
             .tasks()
-            .get_rest(&CisTaskId::new(ODD_TASK.0), &query),
+            .get(&CisTaskId::new(ODD_TASK.0), &query),
     )
     .await
     .expect("task get (rest)");
@@ -844,7 +847,7 @@ async fn task_get_rest_names_the_get_spec_members_spec_dot_and_unwraps_the_value
     request.assert_target(
         "GET",
         &format!("/rest/cis/tasks/{}", ODD_TASK.1),
-        Some("spec.return_all=false"),
+        Some("spec.return_all=false&spec.exclude_result=true"),
     );
     assert_call_headers(&request);
 }

@@ -70,6 +70,7 @@ impl TasksApi<'_> {
     /// | Style | Request |
     /// |---|---|
     /// | `/api` | `GET /api/cis/tasks/{task}` |
+    /// | `/rest` | `GET /rest/cis/tasks/{task}` |
     ///
     /// # Parameters
     /// - `task`: Identifier of the task.
@@ -99,53 +100,6 @@ impl TasksApi<'_> {
                 action: ::std::option::Option::None,
                 body: crate::runtime::BodyKind::None,
             }),
-            rest: ::std::option::Option::None,
-        };
-        let mut call = self.client.call(&OPERATION);
-        call.path_param("task", task.as_str());
-        if let ::std::option::Option::Some(return_all) = &query.return_all {
-            call.query_param("return_all", &return_all.to_string());
-        }
-        if let ::std::option::Option::Some(exclude_result) = &query.exclude_result {
-            call.query_param("exclude_result", &exclude_result.to_string());
-        }
-        call.send::<crate::cis::task::Info>().await
-    }
-    /// Returns information about a task.
-    ///
-    /// Returns the status of the task, its progress and, once it ended, its result or error. The query parameters choose what the answer carries.
-    ///
-    /// Added in vSphere API 6.7.1.
-    ///
-    /// vAPI operation `cis.tasks.get`.
-    ///
-    /// | Style | Request |
-    /// |---|---|
-    /// | `/rest` | `GET /rest/cis/tasks/{task}` |
-    ///
-    /// # Parameters
-    /// - `task`: Identifier of the task.
-    /// - `query.spec_return_all`: If true, the answer carries all data of the task, operation-specific data included; if false or unset, only the members of Info.
-    /// - `query.spec_exclude_result`: If true, the answer leaves out the result of the operation; if false or unset, it includes it.
-    ///
-    /// # Errors
-    ///
-    /// | Status | Error | When |
-    /// |---|---|---|
-    /// | 500 | `ERROR` | if the system reports an error while responding to the request. |
-    /// | 404 | `NOT_FOUND` | if the task is not found. |
-    /// | 500 | `RESOURCE_INACCESSIBLE` | if the task's state cannot be accessed. |
-    /// | 503 | `SERVICE_UNAVAILABLE` | if the system is unable to communicate with a service to complete the request. |
-    /// | 401 | `UNAUTHENTICATED` | if the user can not be authenticated. |
-    /// | 403 | `UNAUTHORIZED` | if the user doesn't have the required privileges. |
-    pub async fn get_rest(
-        self,
-        task: &crate::ids::CisTaskId,
-        query: &GetRestQuery,
-    ) -> ::std::result::Result<crate::cis::task::Info, crate::runtime::Error> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
-            name: "cis.tasks.get",
-            api: ::std::option::Option::None,
             rest: ::std::option::Option::Some(crate::runtime::Endpoint {
                 method: crate::runtime::Method::Get,
                 path: "/rest/cis/tasks/{task}",
@@ -155,13 +109,21 @@ impl TasksApi<'_> {
         };
         let mut call = self.client.call(&OPERATION);
         call.path_param("task", task.as_str());
-        if let ::std::option::Option::Some(spec_return_all) = &query.spec_return_all {
-            call.query_param("spec.return_all", &spec_return_all.to_string());
+        if let ::std::option::Option::Some(return_all) = &query.return_all {
+            let key = if call.style() == crate::runtime::Style::Rest {
+                "spec.return_all"
+            } else {
+                "return_all"
+            };
+            call.query_param(key, &return_all.to_string());
         }
-        if let ::std::option::Option::Some(spec_exclude_result) = &query
-            .spec_exclude_result
-        {
-            call.query_param("spec.exclude_result", &spec_exclude_result.to_string());
+        if let ::std::option::Option::Some(exclude_result) = &query.exclude_result {
+            let key = if call.style() == crate::runtime::Style::Rest {
+                "spec.exclude_result"
+            } else {
+                "exclude_result"
+            };
+            call.query_param(key, &exclude_result.to_string());
         }
         call.send::<crate::cis::task::Info>().await
     }
@@ -178,23 +140,6 @@ pub struct GetQuery {
 }
 #[cfg(feature = "cis-tasks")]
 impl GetQuery {
-    /// No parameters set, the same as `default()`.
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
-/// Optional query parameters of [`TasksApi::get_rest`]; each one left `None` is not sent.
-#[cfg(feature = "cis-tasks")]
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct GetRestQuery {
-    /// If true, the answer carries all data of the task, operation-specific data included; if false or unset, only the members of Info.
-    pub spec_return_all: ::std::option::Option<bool>,
-    /// If true, the answer leaves out the result of the operation; if false or unset, it includes it.
-    pub spec_exclude_result: ::std::option::Option<bool>,
-}
-#[cfg(feature = "cis-tasks")]
-impl GetRestQuery {
     /// No parameters set, the same as `default()`.
     pub fn new() -> Self {
         Self::default()
