@@ -109,10 +109,24 @@ fn client(standin: &StandIn, style: Style, operation: &str) -> Client {
     builder.build().expect("client")
 }
 
-/// As [`invoke`], for operations whose two URL forms are generated as two methods; none are
-/// today (`cis.tasks.get`'s `/rest` `spec.*` query pairs with its `/api` names).
-async fn invoke_in(client: &Client, operation: &str, _style: Style) -> Result<(), Error> {
-    invoke(client, operation).await
+/// As [`invoke`], for operations whose two URL forms are generated as two methods
+/// (`cis.tasks.list`: its `/api` body carries the two structures, its `/rest` query their members).
+async fn invoke_in(client: &Client, operation: &str, style: Style) -> Result<(), Error> {
+    match (operation, style) {
+        ("cis.tasks.list", Style::Api) => client
+            .cis()
+            .tasks()
+            .list(Some(&vsphere_client::cis::tasks::FilterSpec::new()), None)
+            .await
+            .map(drop),
+        ("cis.tasks.list", _) => client
+            .cis()
+            .tasks()
+            .list_rest(&vsphere_client::cis::tasks::ListRestQuery::new())
+            .await
+            .map(drop),
+        _ => invoke(client, operation).await,
+    }
 }
 
 /// Calls the generated method of an operation with small valid arguments.

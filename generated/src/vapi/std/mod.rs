@@ -2,6 +2,34 @@
 //! Structures of the `vapi.std` namespace.
 /// The `vapi.std.localization_param` namespace.
 pub mod localization_param;
+/// Identifies a resource whose type is known only at run time: its resource type and its identifier (VMware's vapi.std.DynamicID, as VMware's captured 7.0.3 cis spec publishes it).
+///
+/// Schema `Vapi.Std.DynamicID`.
+#[cfg(feature = "vapi-std")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct DynamicId {
+    /// The resource type of the resource (for example VirtualMachine).
+    pub r#type: ::std::string::String,
+    /// The identifier of the resource, of the resource type in type.
+    pub id: ::std::string::String,
+}
+#[cfg(feature = "vapi-std")]
+impl DynamicId {
+    /// A `DynamicId` from its required fields; optional fields start unset.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        r#type: impl ::std::convert::Into<::std::string::String>,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            id: id.into(),
+        }
+    }
+}
+#[cfg(feature = "vapi-std")]
+impl crate::runtime::RestForm for DynamicId {}
 /// A localizable string or message template. Errors carry a stack of these so that clients can show diagnostics in the user's language; `default_message` is the en_US text.
 ///
 /// Schema `Vapi.Std.LocalizableMessage`.
