@@ -1365,7 +1365,8 @@ async fn task_list_api_without_specs_sends_an_empty_object() {
 }
 
 /// `/rest` sends each member of the two structures as query parameters of their own (as
-/// VMware's files publish them): lists one pair per item, the targets' members per target, and
+/// VMware's files publish them): scalar lists one pair per item, the targets numbered from 1 as
+/// VMware's `/rest` server reads a list of structures (`filter_spec.targets.1.type`), and
 /// decodes the `{key, value}` list into the same map.
 #[tokio::test]
 async fn task_list_rest_gets_with_the_specs_members_in_the_query_and_decodes_the_key_value_list() {
@@ -1402,8 +1403,8 @@ async fn task_list_rest_gets_with_the_specs_members_in_the_query_and_decodes_the
              &filter_spec.services=com.vmware.vcenter.vm\
              &filter_spec.services=com.vmware.vcenter.vm.power\
              &filter_spec.status=RUNNING&filter_spec.status=SUCCEEDED\
-             &filter_spec.targets.type=VirtualMachine&filter_spec.targets.id=vm-42\
-             &filter_spec.targets.type=VirtualMachine&filter_spec.targets.id=vm-43\
+             &filter_spec.targets.1.type=VirtualMachine&filter_spec.targets.1.id=vm-42\
+             &filter_spec.targets.2.type=VirtualMachine&filter_spec.targets.2.id=vm-43\
              &filter_spec.users=VSPHERE.LOCAL%5CAdministrator\
              &result_spec.exclude_result=true",
         ),
