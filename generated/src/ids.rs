@@ -134,12 +134,12 @@ crate::id_type! {
     #[doc = " An identifier of a vSphere resource of type `ResourcePool`."]
     ResourcePoolId
 }
-#[cfg(feature = "cis-task")]
+#[cfg(any(feature = "cis-task", feature = "cis-tasks"))]
 crate::id_type! {
     #[doc = " An identifier of a vSphere resource of type `com.vmware.vapi.operation`."]
     VapiOperationId
 }
-#[cfg(feature = "cis-task")]
+#[cfg(any(feature = "cis-task", feature = "cis-tasks"))]
 crate::id_type! {
     #[doc = " An identifier of a vSphere resource of type `com.vmware.vapi.service`."]
     VapiServiceId

@@ -3,7 +3,7 @@
 //!
 //! The vSphere Automation REST operations this project generates a typed Rust client for. Each operation that exists in both URL styles appears twice: once under /api (vSphere 7.0U2 and later: bare bodies) and once under /rest (vSphere 6.5 and later, deprecated from 7.0U2: request bodies wrapped in an object keyed by parameter name, results wrapped in {"value": ...}). The twins share x-vsphere-operation and all structures.
 //!
-//! Generated from `spec/openapi.yaml` (API version 0.1.0): 24 operations, 64 structures and enums, 26 id types.
+//! Generated from `spec/openapi.yaml` (API version 0.1.0): 25 operations, 67 structures and enums, 26 id types.
 //! Start with [`Client::builder`], then reach an operation through the namespace tree, e.g. `client.cis()`.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]

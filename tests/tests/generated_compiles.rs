@@ -258,6 +258,32 @@ fn cases() -> Vec<Case> {
                 has(g, "call.query_value(\"filter\", filter)?")
             },
         },
+        // `/rest` query members (`<prefix>.<member>`) pair with `/api`'s `<member>`; a member
+        // name another parameter has keeps the whole name, and keys that still meet leave the
+        // forms two methods whose arguments the naming pass numbers.
+        Case {
+            name: "rest query members that meet other parameters",
+            text: spec(
+                "  /api/things:\n    get:\n      operationId: list\n      x-vsphere-operation: things.list\n      parameters:\n        - {name: names, in: query, schema: {type: array, items: {type: string}}}\n        - {name: b, in: query, schema: {type: string}}\n      responses:\n        '200':\n          description: OK.\n        '404':\n          description: Not found.\n  /rest/things:\n    get:\n      operationId: rest.list\n      x-vsphere-operation: things.list\n      parameters:\n        - {name: spec.names, in: query, schema: {type: array, items: {type: string}}}\n        - {name: b, in: query, schema: {type: string}}\n        - {name: a.b, in: query, schema: {type: string}}\n        - {name: a_b, in: query, schema: {type: string}}\n      responses:\n        '200':\n          description: OK.\n        '404':\n          description: Not found.\n  /api/pairs:\n    get:\n      operationId: list\n      x-vsphere-operation: pairs.list\n      parameters:\n        - {name: return_all, in: query, schema: {type: boolean}}\n      responses:\n        '200':\n          description: OK.\n        '404':\n          description: Not found.\n  /rest/pairs:\n    get:\n      operationId: rest.list\n      x-vsphere-operation: pairs.list\n      parameters:\n        - {name: result_spec.return_all, in: query, schema: {type: boolean}}\n      responses:\n        '200':\n          description: OK.\n        '404':\n          description: Not found.\n",
+                THING,
+            ),
+            check: |g| {
+                if g.operations != 3 {
+                    return Err(format!("{} operations, expected 3", g.operations));
+                }
+                warned(
+                    g,
+                    Finding::Renamed,
+                    "query parameter `a.b` keeps its whole name `a_b`",
+                )?;
+                warned(g, Finding::Degraded, "are both `a_b`")?;
+                warned(g, Finding::Renamed, "parameter `a_b` of `things.list`")?;
+                has(g, "pub async fn list_rest(")?;
+                has(g, "pub a_b_2: ::std::option::Option<::std::string::String>")?;
+                has(g, "call.query_param(\"a.b\", ")?;
+                has(g, "\"result_spec.return_all\" } else { \"return_all\" }")
+            },
+        },
     ]
 }
 

@@ -39,6 +39,7 @@ const IG: &str = "content.library.item.get";
 const LIBRARY: &str = "com.vmware.content.Library";
 const TG: &str = "cis.tasks.get";
 const TC: &str = "cis.tasks.cancel";
+const TL: &str = "cis.tasks.list";
 const TASK: &str = "com.vmware.cis.task";
 const ITEM: &str = "com.vmware.content.library.Item";
 const EXPORT_SESSION: &str = "com.vmware.vcenter.OvfExportSession";
@@ -336,10 +337,30 @@ const FIELDS: &[FieldRow] = &[
     (TG, "@response.end_time", false, None, None),
     (TG, "@response.user", false, None, None),
     (TC, "task", true, Some(TASK), None),
+    // list: /api carries the two parameters as body members, /rest each member of them as a
+    // query parameter (`filter_spec.tasks`); a path names the member in both.
+    (TL, "filter_spec.tasks", false, None, Some("6.7.1")),
+    (TL, "filter_spec.tasks[]", true, Some(TASK), None),
+    (TL, "filter_spec.services", false, None, Some("6.7.1")),
+    (TL, "filter_spec.services[]", true, Some("com.vmware.vapi.service"), None),
+    (TL, "filter_spec.operations", false, None, Some("7.0.0.0")),
+    (TL, "filter_spec.operations[]", true, Some("com.vmware.vapi.operation"), None),
+    (TL, "filter_spec.status", false, None, Some("6.7.1")),
+    (TL, "filter_spec.targets", false, None, Some("6.7.1")),
+    (TL, "filter_spec.targets[].type", true, None, None),
+    (TL, "filter_spec.targets[].id", true, None, None),
+    (TL, "filter_spec.users", false, None, Some("6.7.1")),
+    (TL, "result_spec.return_all", false, None, Some("6.7.1")),
+    (TL, "result_spec.exclude_result", false, None, Some("6.7.1")),
+    (TL, "@response", true, None, None),
+    (TL, "@response.*.status", true, None, None),
+    (TL, "@response.*.operation", true, Some("com.vmware.vapi.operation"), None),
+    (TL, "@response.*.progress.completed", true, None, None),
 ];
 
 /// Maps whose keys are identifiers: (operation, path, key resource type).
 const MAP_KEYS: &[(&str, &str, &str)] = &[
+    (TL, "@response", TASK),
     (
         IC,
         "spec.nics_to_update",
@@ -411,6 +432,8 @@ const ENUMS: &[(&str, &str, &[&str])] = &[
     (LF, "spec.type", &["LOCAL", "SUBSCRIBED"]),
     (LG, "@response.type", &["LOCAL", "SUBSCRIBED"]),
     (TG, "@response.status", &["PENDING", "RUNNING", "BLOCKED", "SUCCEEDED", "FAILED"]),
+    (TL, "filter_spec.status[]", &["PENDING", "RUNNING", "BLOCKED", "SUCCEEDED", "FAILED"]),
+    (TL, "@response.*.status", &["PENDING", "RUNNING", "BLOCKED", "SUCCEEDED", "FAILED"]),
     (VG, "@response.disks.*.type", &["IDE", "SCSI", "SATA", "NVME"]),
     (VG, "@response.disks.*.backing.type", &["VMDK_FILE"]),
     (VG, "@response.nics.*.type", &["E1000", "E1000E", "PCNET32", "VMXNET", "VMXNET2", "VMXNET3"]),
@@ -547,6 +570,10 @@ fn operations() -> Vec<OperationRow> {
             (500, "RESOURCE_INACCESSIBLE"), (503, "SERVICE_UNAVAILABLE"), (401, "UNAUTHENTICATED"),
             (403, "UNAUTHORIZED"), (400, "UNSUPPORTED"),
         ]),
+        (TL, vec![Api, Rest], Some("6.7.1"), vec![
+            (400, "INVALID_ARGUMENT"), (500, "RESOURCE_INACCESSIBLE"), (503, "SERVICE_UNAVAILABLE"),
+            (401, "UNAUTHENTICATED"), (403, "UNAUTHORIZED"),
+        ]),
     ]
 }
 
@@ -623,7 +650,21 @@ fn styles_of(spec: &Spec, op: &str) -> Vec<Style> {
 fn resolve_field(spec: &Spec, op_name: &str, style: Style, path: &str) -> Result<Resolved, String> {
     let op = spec.operation(op_name, style)?;
     let mut segments: Vec<&str> = path.split('.').collect();
-    let first = segments.remove(0);
+    // `/rest` sends each member of a structure parameter as a query parameter of its own
+    // (`filter_spec.tasks`): the first two segments then name one parameter.
+    let flattened = segments.len() > 1
+        && has_parameter(
+            &op,
+            &format!("{}.{}", segments[0], segments[1].trim_end_matches("[]")),
+        );
+    let joined;
+    let first = if flattened {
+        joined = format!("{}.{}", segments[0], segments[1]);
+        segments.drain(..2);
+        joined.as_str()
+    } else {
+        segments.remove(0)
+    };
     // `@response[]`: the items of a list result (the only top-level array used).
     let (first, first_items) = match first.strip_suffix("[]") {
         Some(name) => (name, true),
@@ -637,7 +678,10 @@ fn resolve_field(spec: &Spec, op_name: &str, style: Style, path: &str) -> Result
             .map_err(|_| format!("{op_name} /rest: the result has no `value` member"))?;
     }
     if first_items {
-        assert_eq!(first, "@response", "array parameters are not used");
+        assert!(
+            first == "@response" || flattened,
+            "array parameters are only used flattened"
+        );
         let (target, _) = spec.resolve(&loc)?;
         loc = target.child("items");
         spec.node(&loc)
@@ -713,20 +757,10 @@ fn start(spec: &Spec, op: &Operation, op_name: &str, first: &str) -> Result<(Loc
     let body = op
         .request_schema()
         .ok_or_else(|| format!("{} has no parameter `{name}`", op.path))?;
+    // `/api` carries several body parameters as an envelope of its own (cis.tasks.list).
+    let api_envelope = op.value["requestBody"]["x-vsphere-envelope"].is_array();
     match op.style {
-        Style::Rest => {
-            let (target, _) = spec.resolve(&body)?;
-            let node = spec.node(&target)?;
-            if node.get("properties").and_then(|p| p.get(name)).is_none() {
-                return Err(format!("{} envelope has no parameter `{name}`", op.path));
-            }
-            let required = node
-                .get("required")
-                .and_then(Value::as_array)
-                .is_some_and(|r| r.iter().any(|n| n == name));
-            Ok((target.child("properties").child(name), required))
-        }
-        Style::Api => {
+        Style::Api if !api_envelope => {
             // The bare body is the one parameter the /rest twin's envelope names.
             let twin = spec.operation(op_name, Style::Rest)?;
             let envelope = twin.value["requestBody"]["x-vsphere-envelope"].clone();
@@ -738,7 +772,27 @@ fn start(spec: &Spec, op: &Operation, op_name: &str, first: &str) -> Result<(Loc
             let required = op.value["requestBody"]["required"] == json!(true);
             Ok((body, required))
         }
+        Style::Rest | Style::Api => {
+            let (target, _) = spec.resolve(&body)?;
+            let node = spec.node(&target)?;
+            if node.get("properties").and_then(|p| p.get(name)).is_none() {
+                return Err(format!("{} envelope has no parameter `{name}`", op.path));
+            }
+            let required = node
+                .get("required")
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|n| n == name));
+            Ok((target.child("properties").child(name), required))
+        }
     }
+}
+
+/// Whether the operation declares a parameter of this name.
+fn has_parameter(op: &Operation, name: &str) -> bool {
+    op.value
+        .get("parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|params| params.iter().any(|p| p["name"] == name))
 }
 
 fn description(spec: &Spec, chain: &[Loc]) -> Option<String> {

@@ -110,20 +110,19 @@ fn client(standin: &StandIn, style: Style, operation: &str) -> Client {
 }
 
 /// As [`invoke`], for operations whose two URL forms are generated as two methods
-/// (`cis.tasks.get`: its `/rest` form names the GetSpec query parameters `spec.*`).
+/// (`cis.tasks.list`: its `/api` body carries the two structures, its `/rest` query their members).
 async fn invoke_in(client: &Client, operation: &str, style: Style) -> Result<(), Error> {
-    let task = vsphere_client::ids::CisTaskId::new("task 3");
     match (operation, style) {
-        ("cis.tasks.get", Style::Api) => client
+        ("cis.tasks.list", Style::Api) => client
             .cis()
             .tasks()
-            .get(&task, &vsphere_client::cis::tasks::GetQuery::default())
+            .list(Some(&vsphere_client::cis::tasks::FilterSpec::new()), None)
             .await
             .map(drop),
-        ("cis.tasks.get", _) => client
+        ("cis.tasks.list", _) => client
             .cis()
             .tasks()
-            .get_rest(&task, &vsphere_client::cis::tasks::GetRestQuery::default())
+            .list_rest(&vsphere_client::cis::tasks::ListRestQuery::new())
             .await
             .map(drop),
         _ => invoke(client, operation).await,
@@ -275,6 +274,15 @@ async fn invoke(client: &Client, operation: &str) -> Result<(), Error> {
             .library()
             .item()
             .get(&LibraryItemId::new(ITEM))
+            .await
+            .map(drop),
+        "cis.tasks.get" => client
+            .cis()
+            .tasks()
+            .get(
+                &vsphere_client::ids::CisTaskId::new("task 3"),
+                &vsphere_client::cis::tasks::GetQuery::default(),
+            )
             .await
             .map(drop),
         "cis.tasks.cancel" => {

@@ -236,6 +236,182 @@ async fn check_out_and_in_example() {
     assert_logout(&requests[3], "/api/session");
 }
 
+/// The environment of the find_and_check_out runs.
+const FIND_ENV: [(&str, &str); 4] = [
+    ("VSPHERE_LIBRARY", "Templates"),
+    ("VSPHERE_TEMPLATE", "web server"),
+    ("VSPHERE_VM_NAME", "from-template"),
+    ("VSPHERE_CHECK_IN_MESSAGE", "tested"),
+];
+
+/// Finds the library and the item by name, checks out, powers on and off (asserting each state),
+/// checks in and logs out, in this order, in each URL style.
+#[tokio::test]
+async fn find_and_check_out_example_in_both_styles() {
+    for style in ["api", "rest"] {
+        let standin = StandIn::start().await;
+        // /rest wraps each result in {"value": ...} and answers a void operation with 200.
+        let ok = |value: Value| {
+            if style == "api" {
+                Reply::api_ok(&value)
+            } else {
+                Reply::rest_ok(&value)
+            }
+        };
+        let void = || Reply::empty(if style == "api" { 204 } else { 200 });
+        standin.push(if style == "api" {
+            Reply::json(201, &json!(TOKEN))
+        } else {
+            Reply::rest_ok(&json!(TOKEN))
+        });
+        standin.push(ok(json!(["lib-1"])));
+        standin.push(ok(json!(["item-5"])));
+        standin.push(ok(json!("vm-77")));
+        standin.push(void());
+        standin.push(ok(json!({"state": "POWERED_ON"})));
+        standin.push(void());
+        standin.push(ok(json!({"state": "POWERED_OFF", "clean_power_off": true})));
+        standin.push(ok(json!("3")));
+        standin.push(void());
+        let mut env = FIND_ENV.to_vec();
+        env.push(("VSPHERE_STYLE", style));
+        let output = run("find_and_check_out", &standin, &env).await;
+        assert_eq!(
+            assert_success(&output),
+            "found web server in Templates: library item item-5\n\
+             checked out vm-77\n\
+             powered on vm-77\n\
+             powered off vm-77\n\
+             checked in vm-77 as version 3 of item-5\n",
+            "{style}"
+        );
+
+        let requests = standin.take();
+        let lines: Vec<String> = requests.iter().map(Recorded::line).collect();
+        let (session, library, item, power, check_outs) = if style == "api" {
+            (
+                "/api/session",
+                "/api/content/library",
+                "/api/content/library/item",
+                "/api/vcenter/vm/vm-77/power",
+                "/api/vcenter/vm-template/library-items/item-5/check-outs",
+            )
+        } else {
+            (
+                "/rest/com/vmware/cis/session",
+                "/rest/com/vmware/content/library",
+                "/rest/com/vmware/content/library/item",
+                "/rest/vcenter/vm/vm-77/power",
+                "/rest/vcenter/vm-template/library-items/item-5/check-outs",
+            )
+        };
+        assert_eq!(requests.len(), 10, "{style}: {lines:#?}");
+        assert_login(&requests[0], session);
+        let find = if style == "api" {
+            "action=find"
+        } else {
+            "~action=find"
+        };
+        requests[1].assert_target("POST", library, Some(find));
+        requests[2].assert_target("POST", item, Some(find));
+        requests[3].assert_target("POST", check_outs, Some("action=check-out"));
+        if style == "api" {
+            requests[4].assert_target("POST", power, Some("action=start"));
+        } else {
+            requests[4].assert_target("POST", &format!("{power}/start"), None);
+        }
+        requests[5].assert_target("GET", power, None);
+        if style == "api" {
+            requests[6].assert_target("POST", power, Some("action=stop"));
+        } else {
+            requests[6].assert_target("POST", &format!("{power}/stop"), None);
+        }
+        requests[7].assert_target("GET", power, None);
+        requests[8].assert_target(
+            "POST",
+            &format!("{check_outs}/vm-77"),
+            Some("action=check-in"),
+        );
+        assert_logout(&requests[9], session);
+
+        // The bodies: bare under /api, in their {"spec": ...} envelope under /rest.
+        let wrap = |spec: Value| {
+            if style == "api" {
+                spec
+            } else {
+                json!({ "spec": spec })
+            }
+        };
+        requests[1].assert_json(&wrap(json!({"name": "Templates"})));
+        requests[2].assert_json(&wrap(json!({"name": "web server", "library_id": "lib-1"})));
+        requests[3].assert_json(&wrap(json!({"name": "from-template", "powered_on": false})));
+        requests[8].assert_json(&wrap(json!({"message": "tested"})));
+        for request in [&requests[4], &requests[5], &requests[6], &requests[7]] {
+            assert!(
+                request.body.is_empty() || request.json() == json!({}),
+                "{style}: {}: no body",
+                request.line()
+            );
+        }
+        for request in &requests[1..9] {
+            assert_eq!(
+                request.session_id(),
+                Some(TOKEN),
+                "{style}: {}",
+                request.line()
+            );
+        }
+    }
+}
+
+/// A library that does not exist: exit 1 naming it, nothing checked out, the session still
+/// ended. A virtual machine that does not power on: exit 1 naming the checked-out virtual machine
+/// left behind, the session still ended.
+#[tokio::test]
+async fn find_and_check_out_example_fails_clearly_and_still_logs_out() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::json(201, &json!(TOKEN)));
+    standin.push(Reply::api_ok(&json!([])));
+    standin.push(Reply::empty(204));
+    let output = run("find_and_check_out", &standin, &FIND_ENV).await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.trim(),
+        "error: found no content library named \"Templates\"",
+        "stderr: {stderr}"
+    );
+    assert!(output.stdout.is_empty(), "{output:?}");
+    let requests = standin.take();
+    let lines: Vec<String> = requests.iter().map(Recorded::line).collect();
+    assert_eq!(requests.len(), 3, "{lines:#?}");
+    requests[1].assert_target("POST", "/api/content/library", Some("action=find"));
+    assert_logout(&requests[2], "/api/session");
+
+    let standin = StandIn::start().await;
+    standin.push(Reply::json(201, &json!(TOKEN)));
+    standin.push(Reply::api_ok(&json!(["lib-1"])));
+    standin.push(Reply::api_ok(&json!(["item-5"])));
+    standin.push(Reply::api_ok(&json!("vm-77")));
+    standin.push(Reply::empty(204));
+    standin.push(Reply::api_ok(&json!({"state": "SUSPENDED"})));
+    standin.push(Reply::empty(204));
+    let output = run("find_and_check_out", &standin, &FIND_ENV).await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.trim(),
+        "error: vm-77 stays checked out of item-5: vm-77 is SUSPENDED after the power \
+         operation, not POWERED_ON",
+        "stderr: {stderr}"
+    );
+    let requests = standin.take();
+    let lines: Vec<String> = requests.iter().map(Recorded::line).collect();
+    assert_eq!(requests.len(), 7, "{lines:#?}");
+    requests[5].assert_target("GET", "/api/vcenter/vm/vm-77/power", None);
+    assert_logout(&requests[6], "/api/session");
+}
+
 #[tokio::test]
 async fn export_session_example() {
     let standin = StandIn::start().await;
@@ -437,6 +613,7 @@ fn every_example_in_spec_is_built_and_tested_here() {
             "check_out_and_in",
             "export_ovf",
             "export_session",
+            "find_and_check_out",
             "instant_clone",
             "wait_on_task"
         ],

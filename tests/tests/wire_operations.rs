@@ -7,16 +7,20 @@ use std::time::Duration;
 
 use serde_json::json;
 use vsphere_client::cis::task::Status as TaskStatus;
-use vsphere_client::cis::tasks::{GetQuery as TaskGetQuery, GetRestQuery as TaskGetRestQuery};
+use vsphere_client::cis::tasks::{
+    FilterSpec as TaskFilterSpec, GetQuery as TaskGetQuery, GetSpec as TaskGetSpec,
+    ListRestQuery as TaskListRestQuery,
+};
 use vsphere_client::content::library::FindSpec as LibraryFindSpec;
 use vsphere_client::content::library::item::FindSpec as ItemFindSpec;
 use vsphere_client::content::library_model::LibraryType;
-use vsphere_client::ids::CisTaskId;
+use vsphere_client::ids::{CisTaskId, VapiServiceId};
 use vsphere_client::ids::{
     ClusterComputeResourceId, ContentLibraryId, DatastoreId, FolderId, HardwareEthernetId,
     HardwareParallelPortId, HardwareSerialPortId, HostSystemId, ItemVersionId, LibraryItemId,
     NetworkId, ResourcePoolId, VcenterOvfExportSessionId, VirtualAppId, VirtualMachineId,
 };
+use vsphere_client::vapi::std::DynamicId;
 use vsphere_client::vcenter::ovf::export_session::{
     CreateSpec, SourceInfo, TargetContentType, TargetType,
 };
@@ -820,20 +824,23 @@ async fn task_get_api_sends_the_get_spec_as_query_and_decodes_the_info() {
 }
 
 #[tokio::test]
-async fn task_get_rest_names_the_get_spec_members_spec_dot_and_unwraps_the_value() {
+async fn task_get_under_rest_sends_the_same_query_as_spec_dot_members_and_unwraps_the_value() {
     let standin = StandIn::start().await;
     standin.push(Reply::json(
         200,
         &fixture("cis.tasks.get.rest.response.json"),
     ));
-    let mut query = TaskGetRestQuery::default();
-    query.spec_return_all = Some(false);
+    // The same method and query structure as under /api: `/rest`'s `spec.return_all` is the
+    // `return_all` member of the GetSpec parameter `spec`.
+    let mut query = TaskGetQuery::default();
+    query.return_all = Some(false);
+    query.exclude_result = Some(true);
     let info = within(
         LIMIT,
         client(&standin, Style::Rest)
             .cis()
             .tasks()
-            .get_rest(&CisTaskId::new(ODD_TASK.0), &query),
+            .get(&CisTaskId::new(ODD_TASK.0), &query),
     )
     .await
     .expect("task get (rest)");
@@ -844,7 +851,7 @@ async fn task_get_rest_names_the_get_spec_members_spec_dot_and_unwraps_the_value
     request.assert_target(
         "GET",
         &format!("/rest/cis/tasks/{}", ODD_TASK.1),
-        Some("spec.return_all=false"),
+        Some("spec.return_all=false&spec.exclude_result=true"),
     );
     assert_call_headers(&request);
 }
@@ -1270,4 +1277,174 @@ async fn each_kind_of_request_sends_exactly_these_headers() {
         assert_eq!(got, want, "{}", request.line());
     }
     assert_eq!(requests.len(), 5);
+}
+
+/// The filter of the list fixtures: services, statuses, two targets, a user.
+fn task_filter() -> TaskFilterSpec {
+    let mut filter = TaskFilterSpec::new();
+    filter.services = Some(vec![
+        VapiServiceId::new("com.vmware.vcenter.vm"),
+        VapiServiceId::new("com.vmware.vcenter.vm.power"),
+    ]);
+    filter.status = Some(vec![TaskStatus::Running, TaskStatus::Succeeded]);
+    filter.targets = Some(vec![
+        DynamicId::new("VirtualMachine", "vm-42"),
+        DynamicId::new("VirtualMachine", "vm-43"),
+    ]);
+    filter.users = Some(vec!["VSPHERE.LOCAL\\Administrator".to_owned()]);
+    filter
+}
+
+/// The two decoded tasks of the list fixtures, keyed by their ids.
+fn assert_listed_tasks(
+    tasks: &std::collections::BTreeMap<CisTaskId, vsphere_client::cis::task::Info>,
+    style: &str,
+) {
+    let ids: Vec<&str> = tasks.keys().map(CisTaskId::as_str).collect();
+    assert_eq!(
+        ids,
+        [
+            "task-7:com.vmware.vcenter.vm",
+            "task-8:com.vmware.vcenter.vm.power"
+        ],
+        "{style}"
+    );
+    let clone = &tasks[&CisTaskId::new("task-7:com.vmware.vcenter.vm")];
+    assert_eq!(clone.status, TaskStatus::Running, "{style}");
+    assert_eq!(
+        clone.progress.as_ref().map(|p| p.completed),
+        Some(40),
+        "{style}"
+    );
+    let stop = &tasks[&CisTaskId::new("task-8:com.vmware.vcenter.vm.power")];
+    assert_eq!(stop.status, TaskStatus::Succeeded, "{style}");
+    assert_eq!(stop.operation.as_str(), "stop", "{style}");
+    assert!(!stop.cancelable, "{style}");
+}
+
+#[tokio::test]
+async fn task_list_api_posts_both_specs_in_one_body_and_decodes_the_map() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::json(
+        200,
+        &fixture("cis.tasks.list.api.response.json"),
+    ));
+    let mut result_spec = TaskGetSpec::new();
+    result_spec.exclude_result = Some(true);
+    let tasks = within(
+        LIMIT,
+        client(&standin, Style::Api)
+            .cis()
+            .tasks()
+            .list(Some(&task_filter()), Some(&result_spec)),
+    )
+    .await
+    .expect("task list");
+    assert_listed_tasks(&tasks, "api");
+
+    let request = standin.only_request();
+    request.assert_target("POST", "/api/cis/tasks", Some("action=list"));
+    assert_call_headers(&request);
+    request.assert_json(&fixture("cis.tasks.list.api.request.json"));
+}
+
+#[tokio::test]
+async fn task_list_api_without_specs_sends_an_empty_object() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::json(200, &json!({})));
+    let tasks = within(
+        LIMIT,
+        client(&standin, Style::Api).cis().tasks().list(None, None),
+    )
+    .await
+    .expect("task list");
+    assert!(tasks.is_empty());
+    let request = standin.only_request();
+    request.assert_target("POST", "/api/cis/tasks", Some("action=list"));
+    assert_eq!(request.json(), json!({}), "{}", request.line());
+}
+
+/// `/rest` sends each member of the two structures as query parameters of their own (as
+/// VMware's files publish them): scalar lists one pair per item, the targets numbered from 1 as
+/// VMware's `/rest` server reads a list of structures (`filter_spec.targets.1.type`), and
+/// decodes the `{key, value}` list into the same map.
+#[tokio::test]
+async fn task_list_rest_gets_with_the_specs_members_in_the_query_and_decodes_the_key_value_list() {
+    let standin = StandIn::start().await;
+    standin.push(Reply::json(
+        200,
+        &fixture("cis.tasks.list.rest.response.json"),
+    ));
+    let filter = task_filter();
+    let mut query = TaskListRestQuery::new();
+    query.tasks = Some(vec![CisTaskId::new("task-7:com.vmware.vcenter.vm")]);
+    query.services = filter.services;
+    query.status = filter.status;
+    query.targets = filter.targets;
+    query.users = filter.users;
+    query.exclude_result = Some(true);
+    let tasks = within(
+        LIMIT,
+        client(&standin, Style::Rest)
+            .cis()
+            .tasks()
+            .list_rest(&query),
+    )
+    .await
+    .expect("task list (rest)");
+    assert_listed_tasks(&tasks, "rest");
+
+    let request = standin.only_request();
+    request.assert_target(
+        "GET",
+        "/rest/cis/tasks",
+        Some(
+            "filter_spec.tasks=task-7%3Acom.vmware.vcenter.vm\
+             &filter_spec.services=com.vmware.vcenter.vm\
+             &filter_spec.services=com.vmware.vcenter.vm.power\
+             &filter_spec.status=RUNNING&filter_spec.status=SUCCEEDED\
+             &filter_spec.targets.1.type=VirtualMachine&filter_spec.targets.1.id=vm-42\
+             &filter_spec.targets.2.type=VirtualMachine&filter_spec.targets.2.id=vm-43\
+             &filter_spec.users=VSPHERE.LOCAL%5CAdministrator\
+             &result_spec.exclude_result=true",
+        ),
+    );
+    assert_call_headers(&request);
+    assert!(request.body.is_empty(), "{}: no body", request.line());
+}
+
+#[tokio::test]
+async fn task_list_errors_decode_in_both_styles() {
+    for style in [Style::Api, Style::Rest] {
+        let standin = StandIn::start().await;
+        standin.push(Reply::json(
+            500,
+            &fixture(&format!("cis.tasks.list.{style}.error-500.json")),
+        ));
+        let tasks = client(&standin, style);
+        let tasks = tasks.cis().tasks();
+        let result = match style {
+            Style::Api => within(LIMIT, tasks.list(Some(&task_filter()), None)).await,
+            Style::Rest => within(LIMIT, tasks.list_rest(&TaskListRestQuery::new())).await,
+        };
+        let err = result.expect_err("over 1000 tasks");
+        let api = err
+            .api()
+            .unwrap_or_else(|| panic!("{style}: not a vAPI error: {err:?}"));
+        assert_eq!(
+            api.kind,
+            vsphere_client::ErrorKind::ResourceInaccessible,
+            "{style}"
+        );
+        assert_eq!(api.status, 500, "{style}");
+        assert_eq!(
+            api.messages[0].default_message, "More than 1000 tasks match the filter.",
+            "{style}"
+        );
+        assert_eq!(
+            err.call().map(|c| c.operation),
+            Some("cis.tasks.list"),
+            "{style}"
+        );
+    }
 }

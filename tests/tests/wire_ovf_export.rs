@@ -9,12 +9,14 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use vsphere_client::ids::VirtualMachineId;
-use vsphere_client::runtime::ovf_export::{ExportOptions, ExportProgress, export_to_directory};
+use vsphere_client::runtime::ovf_export::{
+    ExportOptions, ExportProgress, OvfFile, download_files, export_to_directory,
+};
 use vsphere_client::vcenter::ovf::export_session::{
     CreateSpec, SourceInfo, TargetContentType, TargetType,
 };
 use vsphere_client::{Client, Error};
-use vsphere_tests::standin::{Recorded, Reply, StandIn, within};
+use vsphere_tests::standin::{Recorded, Reply, StandIn, basic_auth, within};
 
 const LIMIT: Duration = Duration::from_secs(30);
 const SESSION_PATH: &str = "/rest/com/vmware/vcenter/ovf/export-session";
@@ -274,7 +276,14 @@ async fn a_stalled_download_times_out_and_leaves_nothing() {
     .await
     .expect_err("stalled");
     assert!(error.is_timeout(), "{error:?}");
-    assert!(error.to_string().contains("vm-disk1.vmdk"), "{error}");
+    let display = error.to_string();
+    assert!(
+        display.contains("vm-disk1.vmdk: no data for 300ms after")
+            && display
+                .contains("(ExportOptions::stall_timeout); raise ExportOptions::stall_timeout")
+            && !display.contains("ClientBuilder"),
+        "{display}"
+    );
     // Neither the partial disk nor the complete descriptor of the failed export is kept.
     assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
 }
@@ -319,6 +328,213 @@ async fn a_session_never_ready_ends_at_the_prepare_deadline() {
     .await
     .expect_err("not ready");
     assert!(error.is_timeout(), "{error:?}");
-    assert!(error.to_string().contains("EXPORT_PREPARING"), "{error}");
+    let display = error.to_string();
+    assert!(
+        display.contains("was not ready within 300ms (ExportOptions::prepare_deadline; last state EXPORT_PREPARING)")
+            && display.contains("raise ExportOptions::prepare_deadline")
+            && !display.contains("ClientBuilder"),
+        "{display}"
+    );
     assert!(started.elapsed() < Duration::from_millis(300) + Duration::from_millis(200));
+}
+
+fn client_with_credentials(standin: &StandIn) -> Client {
+    Client::builder(&standin.url())
+        .credentials("administrator@vsphere.local", "pw")
+        .session_token("token-1")
+        .build()
+        .expect("client")
+}
+
+/// The export's requests as lines, the session polls left out.
+fn lines_after_polls(requests: &[Recorded]) -> Vec<String> {
+    requests
+        .iter()
+        .filter(|r| !r.path.starts_with(SESSION_PATH))
+        .map(|r| format!("{} {:?}", r.line(), r.session_id()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_401_on_a_vcenter_file_logs_in_again_once_and_retries_the_file() {
+    let standin = StandIn::start().await;
+    let files = vec![file(&standin, "vm.ovf", 5)];
+    // vCenter dropped the session: the old token is refused on the file (the session polls
+    // before it went through), a login gives a new one.
+    serve(&standin, 0, files, |request| match request.session_id() {
+        Some("token-2") => Reply::raw(200, "text/xml", b"<a/>\n".to_vec()),
+        _ => Reply::empty(401),
+    });
+    let dir = tempfile::tempdir().expect("dir");
+    let (source, spec) = spec();
+    let client = client_with_credentials(&standin);
+    // The stand-in's handler answers the export; the login is scripted.
+    standin.push(Reply::json(201, &json!("token-2")));
+    let exported = within(
+        LIMIT,
+        export_to_directory(&client, None, &source, &spec, dir.path(), quick()),
+    )
+    .await
+    .expect("exported after one re-login");
+    assert_eq!(exported.files, [dir.path().join("vm.ovf")]);
+    assert_eq!(entries(dir.path()), ["vm.ovf"]);
+    let requests = standin.take();
+    assert_eq!(
+        lines_after_polls(&requests),
+        [
+            "GET /nfc/52c1/vm.ovf Some(\"token-1\")",
+            "POST /api/session None",
+            "GET /nfc/52c1/vm.ovf Some(\"token-2\")",
+        ]
+    );
+    let login = requests
+        .iter()
+        .find(|r| r.path == "/api/session")
+        .expect("a login");
+    assert_eq!(
+        login.header("authorization"),
+        Some(basic_auth("administrator@vsphere.local", "pw").as_str())
+    );
+    assert_eq!(client.session_token().as_deref(), Some("token-2"));
+}
+
+#[tokio::test]
+async fn a_vcenter_file_refused_again_after_the_login_is_not_retried_twice() {
+    let standin = StandIn::start().await;
+    let files = vec![file(&standin, "vm.ovf", 5)];
+    serve(&standin, 0, files, |_| Reply::empty(401));
+    standin.push(Reply::json(201, &json!("token-2")));
+    let dir = tempfile::tempdir().expect("dir");
+    let (source, spec) = spec();
+    let client = client_with_credentials(&standin);
+    let error = within(
+        LIMIT,
+        export_to_directory(&client, None, &source, &spec, dir.path(), quick()),
+    )
+    .await
+    .expect_err("refused twice");
+    assert!(
+        matches!(error, Error::Http { status: 401, .. }),
+        "{error:?}"
+    );
+    assert!(error.call().expect("a call").host.is_none(), "{error:?}");
+    assert_eq!(
+        lines_after_polls(&standin.take()),
+        [
+            "GET /nfc/52c1/vm.ovf Some(\"token-1\")",
+            "POST /api/session None",
+            "GET /nfc/52c1/vm.ovf Some(\"token-2\")",
+        ]
+    );
+    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+}
+
+#[tokio::test]
+async fn a_vcenter_file_refused_after_logout_or_without_credentials_logs_in_nowhere() {
+    let standin = StandIn::start().await;
+    let files = vec![file(&standin, "vm.ovf", 5)];
+    serve(&standin, 0, files, |_| Reply::empty(401));
+    let dir = tempfile::tempdir().expect("dir");
+    let (source, spec) = spec();
+    // Without credentials there is nothing to log in with.
+    let error = within(
+        LIMIT,
+        export_to_directory(&client(&standin), None, &source, &spec, dir.path(), quick()),
+    )
+    .await
+    .expect_err("refused");
+    assert!(
+        matches!(error, Error::Http { status: 401, .. }),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("log in (Client::login)"),
+        "{error}"
+    );
+    assert_eq!(
+        lines_after_polls(&standin.take()),
+        ["GET /nfc/52c1/vm.ovf Some(\"token-1\")"]
+    );
+
+    // After logout() no session is opened behind the user's back; the logout's own DELETE is
+    // scripted.
+    let client = client_with_credentials(&standin);
+    standin.push(Reply::empty(204));
+    client.logout().await.expect("logged out");
+    standin.take();
+    let files = vec![file(&standin, "vm.ovf", 5)];
+    let error = within(LIMIT, ovf_download(&client, &files, dir.path()))
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(error, Error::Http { status: 401, .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        lines_after_polls(&standin.take()),
+        ["GET /nfc/52c1/vm.ovf None"]
+    );
+    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+}
+
+/// The session's files (as the stand-in's session Info lists them) downloaded on their own.
+async fn ovf_download(
+    client: &Client,
+    files: &[Value],
+    dir: &std::path::Path,
+) -> Result<(), Error> {
+    let files: Vec<OvfFile> = files
+        .iter()
+        .map(|f| {
+            OvfFile::new(
+                f["name"].as_str().expect("name"),
+                f["file_url"].as_str().expect("url"),
+            )
+        })
+        .collect();
+    download_files(client, &files, dir, quick()).await.map(drop)
+}
+
+#[tokio::test]
+async fn a_401_from_another_host_names_it_and_does_not_log_in() {
+    let standin = StandIn::start().await;
+    // The same stand-in under another name is another server, as an ESXi host is.
+    let other = standin.url().replace("127.0.0.1", "localhost");
+    let mut esx_file = file(&standin, "vm-disk1.vmdk", 5);
+    esx_file["file_url"] = json!(format!("{other}/nfc/52c1/vm-disk1.vmdk?ticket=t-7"));
+    serve(&standin, 0, vec![esx_file], |_| Reply::empty(401));
+    standin.push(Reply::json(201, &json!("token-2")));
+    let dir = tempfile::tempdir().expect("dir");
+    let (source, spec) = spec();
+    let client = client_with_credentials(&standin);
+    let error = within(
+        LIMIT,
+        export_to_directory(&client, None, &source, &spec, dir.path(), quick()),
+    )
+    .await
+    .expect_err("refused");
+    assert!(
+        matches!(error, Error::Http { status: 401, .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.call().expect("a call").host.as_deref(),
+        Some(other.as_str())
+    );
+    let display = error.to_string();
+    assert!(
+        display.starts_with(&format!(
+            "vcenter.ovf.export_session.download (GET /nfc/52c1/vm-disk1.vmdk) on {other}: HTTP 401"
+        )) && display.contains("that server is not the client's vCenter")
+            && !display.contains("t-7"),
+        "{display}"
+    );
+    // One download, without the session; no login; the login script is still unused.
+    assert_eq!(
+        lines_after_polls(&standin.take()),
+        ["GET /nfc/52c1/vm-disk1.vmdk?ticket=t-7 None"]
+    );
+    assert_eq!(standin.unused_replies(), 1);
+    assert_eq!(client.session_token().as_deref(), Some("token-1"));
+    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
 }

@@ -354,7 +354,15 @@ async fn the_deadline_ends_the_wait_within_one_interval_and_polls_are_paced() {
     .expect_err("the deadline");
     let elapsed = started.elapsed();
     assert!(error.is_timeout(), "{error:?}");
-    assert!(error.to_string().contains("RUNNING at 50%"), "{error}");
+    let display = error.to_string();
+    assert!(display.contains("RUNNING at 50%"), "{display}");
+    // The wait's own limit is named, not the client's request timeout.
+    assert!(
+        display.contains("did not end within 1.45s (WaitOptions::deadline;")
+            && display.contains("later WaitOptions::deadline, or stop it with Task::cancel")
+            && !display.contains("ClientBuilder"),
+        "{display}"
+    );
 
     let polls = polls(&standin.take(), "/api/cis/tasks/task-1");
     // Polls at 0, 100, 300, 700, 1100 ms; the next would come after 1500 ms, past the deadline.

@@ -304,6 +304,7 @@ impl Lowering<'_> {
         else {
             return Ok(None);
         };
+        self.keep_member_keys_apart(&mut params);
         let (result, result_media) = self.result(&loc, &op, style, &ctx)?;
         let mut docs = docs_of(Some(&op));
         if docs.description.is_none() {
@@ -406,14 +407,15 @@ impl Lowering<'_> {
                     .and_then(|c| c.keys().next())
                     .map(|media| param_loc.child("content").child(media).child("schema"))
             };
+            // The name the parameter has as one Rust parameter of both URL styles.
+            let member = match (style, place) {
+                (Style::Rest, Place::Query) => rest_member(name).unwrap_or(name),
+                _ => name,
+            };
             let ctx = Context {
                 module: ctx.module.clone(),
                 // Named like the Rust parameter, so both URL styles' inline enums are one type.
-                name: format!(
-                    "{}{}",
-                    ctx.name,
-                    naming::camel(name.strip_prefix("filter.").unwrap_or(name))
-                ),
+                name: format!("{}{}", ctx.name, naming::camel(member)),
             };
             let mut ty = match schema_loc {
                 // A `content` parameter is serialized text of its media type: the caller gives
@@ -480,11 +482,8 @@ impl Lowering<'_> {
                     .get("required")
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
-            // `/rest` list filters are `filter.<name>` where `/api` says `<name>`: one parameter.
-            let key = match (style, place, name.strip_prefix("filter.")) {
-                (Style::Rest, Place::Query, Some(bare)) => naming::snake(bare),
-                _ => naming::snake(name),
-            };
+            // `/rest` sends `<prefix>.<member>` where `/api` says `<member>`: one parameter.
+            let key = naming::snake(member);
             params.retain(|p| p.wire != name);
             params.push(Param {
                 key,
@@ -510,6 +509,37 @@ impl Lowering<'_> {
         }
         params.sort_by_key(|p| p.place);
         Ok(params)
+    }
+
+    /// A `/rest` member name that is also another parameter's key (`spec.names` beside
+    /// `names`, or `filter_spec.targets` beside `result_spec.targets`) would make two
+    /// parameters one: each parameter sharing it keeps its whole wire name as its key instead,
+    /// with a warning, and so stays a parameter of its own.
+    fn keep_member_keys_apart(&mut self, params: &mut [Param]) {
+        let mut holders: BTreeMap<String, usize> = BTreeMap::new();
+        for param in params.iter() {
+            *holders.entry(param.key.clone()).or_default() += 1;
+        }
+        for param in params.iter_mut() {
+            let whole = naming::snake(&param.wire);
+            if param.key == whole || holders.get(&param.key).copied().unwrap_or(0) < 2 {
+                continue;
+            }
+            let files = self.files;
+            self.warn(
+                files
+                    .warning(
+                        &param.origin,
+                        format!(
+                            "query parameter `{}` keeps its whole name `{whole}`: its member name `{}` is taken by another parameter of this operation",
+                            param.wire, param.key
+                        ),
+                    )
+                    .kind(Finding::Renamed)
+                    .help("it does not pair with an `/api` parameter of the member name; rename one of the parameters to pair them"),
+            );
+            param.key = whole;
+        }
     }
 
     fn request_body(
@@ -966,4 +996,14 @@ fn privileges(op: &Value) -> Vec<Privilege> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The member a `/rest` query name stands for: `/rest` flattens a structure parameter `prefix`
+/// into `prefix.member` pairs (VMware's `/rest` server reads the first dotted segment as the
+/// operation's parameter and the rest as the path inside it), where `/api` names the member
+/// itself (`filter.names` is `names`, `spec.return_all` is `return_all`).
+fn rest_member(name: &str) -> Option<&str> {
+    name.split_once('.')
+        .filter(|(prefix, member)| !prefix.is_empty() && !member.is_empty())
+        .map(|(_, member)| member)
 }

@@ -167,6 +167,26 @@ impl<'a> Lowering<'a> {
     }
 }
 
+/// A key two parameters have (their wire names differ only in punctuation: `a.b` and `a_b`).
+fn shared_key(params: &[Param]) -> Option<&str> {
+    let mut seen = BTreeSet::new();
+    params
+        .iter()
+        .map(|p| p.key.as_str())
+        .find(|key| !seen.insert(*key))
+}
+
+/// How a diagnostic names where a parameter travels.
+fn place_name(place: Place) -> &'static str {
+    match place {
+        Place::Path => "path",
+        Place::Query => "query",
+        Place::Header => "headers",
+        Place::Cookie => "cookies",
+        Place::Body => "body",
+    }
+}
+
 /// The property names of a schema.
 fn property_names(schema: &Value) -> BTreeSet<&str> {
     schema
@@ -293,6 +313,20 @@ fn pair(
     rest: &Draft,
     wraps: bool,
 ) -> Result<Operation, Diagnostic> {
+    for draft in [api, rest] {
+        if let Some(shared) = shared_key(&draft.params) {
+            // Pairing goes by key; a key two parameters share could pair either of them.
+            return Err(files
+                .diagnostic(
+                    &draft.loc,
+                    format!(
+                        "two parameters of `{}` are both `{shared}`, so neither can be paired with the other form's",
+                        draft.endpoint.spec_path
+                    ),
+                )
+                .help("give the parameters names that differ in more than punctuation"));
+        }
+    }
     let mut api = api.clone();
     let rest_body: Vec<&Param> = rest
         .params
@@ -357,6 +391,36 @@ fn pair(
         let twin = api.params.iter_mut().find(|p| p.key == param.key);
         let unified = twin.as_ref().and_then(|t| unify(&t.ty, &param.ty));
         match (twin, unified) {
+            // The same argument travels elsewhere under `/rest` (`/api`'s query parameter is an
+            // envelope member of VMware's `?~action=get` forms, `/api`'s path id a `/rest` query
+            // parameter): one argument, placed per style.
+            (Some(twin), Some(ty)) if twin.place != param.place => {
+                let placeable = twin.rest_place.is_none_or(|p| p == param.place)
+                    && (param.place != Place::Body || rest.endpoint.body == BodyKind::Envelope)
+                    && (param.place == Place::Query || twin.wire == param.wire)
+                    && (twin.place != Place::Path && param.place != Place::Path
+                        || twin.required && param.required);
+                if !placeable {
+                    return Err(files
+                        .diagnostic(
+                            &rest.loc,
+                            format!(
+                                "parameter `{}` travels in the {} here but in the {} of the `/api` form `{}`",
+                                param.key,
+                                place_name(param.place),
+                                place_name(twin.place),
+                                api.endpoint.spec_path
+                            ),
+                        )
+                        .help("twins must carry each parameter the same way"));
+                }
+                twin.ty = ty;
+                twin.required &= param.required;
+                twin.rest_place = Some(param.place);
+                if param.place == Place::Query && twin.wire != param.wire {
+                    twin.rest_wire = Some(param.wire.clone());
+                }
+            }
             (Some(twin), Some(ty)) => {
                 twin.ty = ty;
                 twin.required &= param.required;

@@ -250,7 +250,9 @@ impl RestForm for LocalizationParam {
 
 /// The call an error belongs to: the operation's vAPI name, the HTTP method and the path sent.
 ///
-/// It never holds the scheme, host or any credentials: only what follows the host.
+/// `path` never holds the scheme, host or any credentials: only what follows the host. A
+/// request to another server than the client's (an OVF file on an ESXi host) names that server
+/// in `host`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CallInfo {
@@ -267,6 +269,9 @@ pub struct CallInfo {
     /// sent in the other style instead (a server that speaks only the preferred style will not
     /// know the path).
     pub missing_style: Option<Style>,
+    /// The server the request went to, as `scheme://host[:port]`, when it is not the client's
+    /// own (an OVF file URL on an ESXi host); `None` for the client's server.
+    pub host: Option<String>,
 }
 
 impl CallInfo {
@@ -277,6 +282,7 @@ impl CallInfo {
             method,
             path: path.into(),
             missing_style: None,
+            host: None,
         }
     }
 
@@ -293,7 +299,11 @@ impl CallInfo {
 
 impl fmt::Display for CallInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({} {})", self.operation, self.method, self.path)
+        write!(f, "{} ({} {})", self.operation, self.method, self.path)?;
+        if let Some(host) = &self.host {
+            write!(f, " on {host}")?;
+        }
+        Ok(())
     }
 }
 
@@ -366,11 +376,13 @@ pub enum Error {
         /// The underlying error.
         source: Option<BoxError>,
     },
-    /// The connect timeout or the request timeout ran out.
+    /// A time limit ran out: the connect timeout, the request timeout, a task wait's deadline or
+    /// one of an OVF export's limits.
     Timeout {
         /// The call.
         call: CallInfo,
-        /// Which step timed out.
+        /// What did not finish in time, the setting that limits it (e.g.
+        /// `ClientBuilder::connect_timeout`, `WaitOptions::deadline`) and what to do.
         message: String,
     },
     /// A successful response's body could not be decoded into the expected type.
@@ -656,6 +668,11 @@ fn http_advice(call: &CallInfo, status: u16) -> String {
         300..=399 => "; the client does not follow redirects (they would carry the session \
                       token elsewhere): use the redirect's target as the base URL"
             .to_owned(),
+        401 if call.host.is_some() => "; that server is not the client's vCenter: it was sent \
+                                       no session and the client does not log in again for it, \
+                                       so the URL was refused as it is (a new export session \
+                                       gives new file URLs)"
+            .to_owned(),
         401 => "; log in (Client::login) or give valid credentials".to_owned(),
         404 | 405 => "; the server does not have this endpoint: check the base URL and the \
                       URL style (Style::Api needs vSphere 7.0 U2 or later)"
@@ -695,11 +712,7 @@ impl fmt::Display for Error {
             ),
             Error::Tls { message, .. } => write!(f, "TLS handshake failed: {message}"),
             Error::Transport { message, .. } => write!(f, "transport failure: {message}"),
-            Error::Timeout { message, .. } => write!(
-                f,
-                "timed out: {message}; raise ClientBuilder::timeout or connect_timeout if the \
-                 server is just slow"
-            ),
+            Error::Timeout { message, .. } => write!(f, "timed out: {message}"),
             Error::Decode {
                 status, message, ..
             } => write!(
@@ -760,16 +773,28 @@ pub(crate) fn chain_message(error: &(dyn std::error::Error + 'static)) -> String
     parts.join(": ")
 }
 
-/// A URL without its user information (`https://user:pw@host` → `https://host`).
+/// A URL as errors and `Debug` show it: scheme, host, port and path, with the user information
+/// replaced by `<redacted>` and the query by `?…` (`https://u:pw@esx:443/nfc/d.vmdk?ticket=t` →
+/// `https://<redacted>@esx:443/nfc/d.vmdk?…`); the fragment is dropped.
+///
+/// Done on the text rather than a parsed URL so that a URL that does not parse is hidden the
+/// same way: download URLs and redirect targets come from the server and may carry a ticket or
+/// token in either place.
 pub(crate) fn redact_url(text: &str) -> String {
-    let Some((scheme, rest)) = text.split_once("://") else {
-        return text.to_owned();
+    let (prefix, rest) = match text.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), text),
     };
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://<redacted>@{}", &rest[at + 1..]),
-        None => text.to_owned(),
-    }
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rfind('@') {
+        Some(at) => format!("<redacted>@{}", &authority[at + 1..]),
+        None => authority.to_owned(),
+    };
+    let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
+    let (path, after) = tail.split_at(path_end);
+    let query = if after.starts_with('?') { "?…" } else { "" };
+    format!("{prefix}{authority}{path}{query}")
 }
 
 // Written by hand so that sources print as one line each (a reqwest error's `Debug` repeats

@@ -406,7 +406,9 @@ impl<T: DeserializeOwned + RestForm> Task<T> {
         Error::Timeout {
             call: task_call(&self.id),
             message: format!(
-                "task {} did not end within {deadline:?} (last seen {state}); it keeps running on the server",
+                "task {} did not end within {deadline:?} (WaitOptions::deadline; last seen \
+                 {state}); it keeps running on the server: wait again or with a later \
+                 WaitOptions::deadline, or stop it with Task::cancel",
                 self.id
             ),
         }

@@ -2,6 +2,8 @@
 // Copied from codegen/runtime/src/runtime/transport.rs; edit it there.
 //! The HTTP exchange: sending a request, reading a bounded body, classifying failures.
 
+use std::time::Duration;
+
 use crate::runtime::Error;
 use crate::runtime::error::{BoxError, CallInfo, chain_message, excerpt};
 use crate::runtime::tls::{tls_advice, tls_failure};
@@ -32,13 +34,48 @@ impl Answer {
     }
 }
 
+/// The time limits a request was sent with, each with the name of the setting that sets it, so
+/// that a timeout error can say which one ran out and what to raise.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// The limit on establishing the connection (TCP and TLS).
+    pub(crate) connect: (&'static str, Duration),
+    /// The limit on the whole exchange, from sending to the last body byte.
+    pub(crate) request: (&'static str, Duration),
+}
+
+impl Limits {
+    /// The message of a timeout that reqwest reported: the connect limit when it ran out while
+    /// connecting, else the request limit.
+    fn timeout_message(&self, connecting: bool) -> String {
+        if connecting {
+            let (setting, limit) = self.connect;
+            format!(
+                "no connection within {limit:?} ({setting}); raise {setting} if the server is \
+                 just slow to accept connections, else check that it is reachable from here"
+            )
+        } else {
+            let (setting, limit) = self.request;
+            format!(
+                "the exchange did not finish within {limit:?} ({setting}, the limit from sending \
+                 the request to the last byte of the answer); raise {setting} if the server is \
+                 just slow"
+            )
+        }
+    }
+}
+
 /// Sends a request and reads its status and body, reading at most `limit` body bytes.
 pub(crate) async fn exchange(
     request: reqwest::RequestBuilder,
     limit: usize,
+    limits: &Limits,
     call: &CallInfo,
 ) -> Result<Answer, Error> {
-    let mut response = request.send().await.map_err(|e| classify(e, call))?;
+    let mut response = request
+        .send()
+        .await
+        .map_err(|e| classify(e, limits, call))?;
     let status = response.status().as_u16();
     let location = response
         .headers()
@@ -54,7 +91,11 @@ pub(crate) async fn exchange(
         limit,
         excerpt: excerpt(body),
     };
-    while let Some(chunk) = response.chunk().await.map_err(|e| classify(e, call))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| classify(e, limits, call))?
+    {
         let room = limit - body.len();
         if chunk.len() > room || (over_limit && body.len() + chunk.len() >= EXCERPT_READ) {
             body.extend_from_slice(&chunk[..chunk.len().min(room)]);
@@ -73,13 +114,16 @@ pub(crate) async fn exchange(
     })
 }
 
-/// Turns a reqwest failure into the runtime's error: timeout, TLS, connect or transport.
-pub(crate) fn classify(error: reqwest::Error, call: &CallInfo) -> Error {
+/// Turns a reqwest failure into the runtime's error: timeout (naming the limit of `limits` that
+/// ran out), TLS, connect or transport.
+pub(crate) fn classify(error: reqwest::Error, limits: &Limits, call: &CallInfo) -> Error {
     let call = call.clone();
     if error.is_timeout() {
+        // reqwest marks a connect timeout as both a connect error and a timeout; the overall
+        // request timeout, even when it runs out while connecting, is not a connect error.
         return Error::Timeout {
             call,
-            message: chain_message(&error),
+            message: limits.timeout_message(error.is_connect()),
         };
     }
     if let Some(tls) = tls_failure(&error) {

@@ -81,7 +81,12 @@ impl<'a> Call<'a> {
     /// Adds a query parameter whose value is a structure, a map, a list of those or any JSON:
     /// flattened into one pair per scalar, `name[field]=value` under `/api` (the deepObject
     /// style VMware's own REST runtime uses) and `name.field=value` under `/rest` (its
-    /// `filter.names` style). A list repeats its items' pairs in order; `null` sends nothing.
+    /// `filter.names` style); `null` sends nothing.
+    ///
+    /// Under `/api` a list repeats its items' pairs in order. Under `/rest` a list is numbered
+    /// from 1, as VMware's `/rest` server reads it (`name.1.field=v&name.2.field=w`, and
+    /// `name.field.1=v` for a list inside a structure), except a list of scalars given as the
+    /// whole value, which repeats `name=v` as VMware's `/rest` files spell list parameters.
     pub fn query_value<T: Serialize + ?Sized>(
         &mut self,
         name: &str,
@@ -336,14 +341,51 @@ impl<'a> Call<'a> {
 /// Appends the pairs of a JSON value sent in the query under `name` (see
 /// [`Call::query_value`]).
 fn flatten_query(name: &str, value: &Value, style: Style, out: &mut Vec<(String, String)>) {
+    // VMware's `/rest` server (vmware-vapi-runtime 9.1.1.0, `URLValueDeserializer.deserialize`)
+    // reads a list only from numbered segments once it is below the top (`a.1.b`, from 1, no
+    // gaps): unnumbered pairs of a list of structures arrive as one structure of lists, and a
+    // lone unnumbered scalar as a scalar, both refused where a list is expected. A list of
+    // scalars that is the whole value stays repeated, as VMware's `/rest` files declare such
+    // parameters and as the generated `query_param` sends them.
+    let top_scalars = matches!(value, Value::Array(items) if items.iter().all(is_scalar));
+    flatten_value(name, value, style, top_scalars, out);
+}
+
+fn is_scalar(value: &Value) -> bool {
+    !matches!(value, Value::Array(_) | Value::Object(_))
+}
+
+fn flatten_value(
+    name: &str,
+    value: &Value,
+    style: Style,
+    repeat_list: bool,
+    out: &mut Vec<(String, String)>,
+) {
     match value {
         Value::Null => {}
         Value::Bool(b) => out.push((name.to_owned(), b.to_string())),
         Value::Number(n) => out.push((name.to_owned(), n.to_string())),
         Value::String(s) => out.push((name.to_owned(), s.clone())),
         Value::Array(items) => {
+            let numbered = match style {
+                Style::Api => false,
+                Style::Rest => !repeat_list,
+            };
+            // Numbers count only the items that send a pair (not `null`, not `{}`): the
+            // server refuses a gap.
+            let mut sent = 0;
             for item in items {
-                flatten_query(name, item, style, out);
+                let key = if numbered {
+                    format!("{name}.{}", sent + 1)
+                } else {
+                    name.to_owned()
+                };
+                let before = out.len();
+                flatten_value(&key, item, style, false, out);
+                if out.len() > before {
+                    sent += 1;
+                }
             }
         }
         Value::Object(fields) => {
@@ -352,7 +394,7 @@ fn flatten_query(name: &str, value: &Value, style: Style, out: &mut Vec<(String,
                     Style::Api => format!("{name}[{field}]"),
                     Style::Rest => format!("{name}.{field}"),
                 };
-                flatten_query(&key, value, style, out);
+                flatten_value(&key, value, style, false, out);
             }
         }
     }

@@ -13,7 +13,7 @@ use crate::runtime::error::CallInfo;
 use crate::runtime::session::{
     Credentials, Entry, LoginGate, Outcome, SESSION_HEADER, Secret, decode_token, session_path,
 };
-use crate::runtime::transport::{Answer, exchange};
+use crate::runtime::transport::{Answer, Limits, exchange};
 use crate::runtime::{Error, Method, Operation, Style};
 
 /// The default time allowed to establish a connection (TCP and TLS).
@@ -44,6 +44,7 @@ struct Inner {
     /// answered by logging in again (that would open a session nothing ends).
     logged_out: AtomicBool,
     max_response_bytes: usize,
+    limits: Limits,
 }
 
 /// Configures and builds a [`Client`]; see [`Client::builder`].
@@ -132,7 +133,13 @@ impl Client {
                 // RFC 9110 asks for a length on a POST; proxies may answer 411 without one.
                 .header(CONTENT_LENGTH, "0")
                 .basic_auth(&credentials.username, Some(credentials.password.expose()));
-            let answer = exchange(request, self.inner.max_response_bytes, &call).await?;
+            let answer = exchange(
+                request,
+                self.inner.max_response_bytes,
+                &self.inner.limits,
+                &call,
+            )
+            .await?;
             span.record("status", answer.status);
             let Answer { status, body, .. } = answer.success(&call)?;
             let token = decode_token(&body).ok_or_else(|| Error::Decode {
@@ -178,7 +185,13 @@ impl Client {
                 .delete(format!("{}{path}", self.inner.base_url))
                 .header(ACCEPT, JSON)
                 .header(SESSION_HEADER, token_header(&token, &call)?);
-            let outcome = exchange(request, self.inner.max_response_bytes, &call).await;
+            let outcome = exchange(
+                request,
+                self.inner.max_response_bytes,
+                &self.inner.limits,
+                &call,
+            )
+            .await;
             self.clear_token_if(&token);
             let answer = outcome?;
             span.record("status", answer.status);
@@ -200,6 +213,18 @@ impl Client {
     /// The HTTP connection pool, for requests that are not calls (OVF file downloads).
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+
+    /// The connect limit the connection pool was built with, for requests that are not calls
+    /// but use the pool (OVF file downloads).
+    pub(crate) fn connect_limit(&self) -> (&'static str, Duration) {
+        self.inner.limits.connect
+    }
+
+    /// Whether a 401 may be answered by logging in again: the client has credentials and was
+    /// not logged out.
+    pub(crate) fn may_relogin(&self) -> bool {
+        self.inner.credentials.is_some() && !self.inner.logged_out.load(Ordering::SeqCst)
     }
 
     pub(crate) fn token(&self) -> Option<Secret> {
@@ -268,12 +293,14 @@ impl Client {
             } else if wants_length {
                 request = request.header(CONTENT_LENGTH, "0");
             }
-            let answer = exchange(request, self.inner.max_response_bytes, call).await?;
-            if answer.status != 401
-                || retried
-                || self.inner.credentials.is_none()
-                || self.inner.logged_out.load(Ordering::SeqCst)
-            {
+            let answer = exchange(
+                request,
+                self.inner.max_response_bytes,
+                &self.inner.limits,
+                call,
+            )
+            .await?;
+            if answer.status != 401 || retried || !self.may_relogin() {
                 return Ok(answer);
             }
             retried = true;
@@ -293,7 +320,7 @@ impl Client {
     /// changed since it was sent, another call already logged in: retries with the new one.
     /// Otherwise logs in itself (a failed login is the call's error). A waiter whose leader was
     /// dropped mid-login decides again.
-    async fn relogin(&self, sent: Option<&Secret>) -> Result<bool, Error> {
+    pub(crate) async fn relogin(&self, sent: Option<&Secret>) -> Result<bool, Error> {
         loop {
             let entry = self.inner.relogin.enter(|| self.token().as_ref() == sent);
             match entry {
@@ -325,7 +352,8 @@ impl Client {
     }
 }
 
-fn token_header(token: &Secret, call: &CallInfo) -> Result<HeaderValue, Error> {
+/// The session header's value for `token`, marked sensitive so that no debug output shows it.
+pub(crate) fn token_header(token: &Secret, call: &CallInfo) -> Result<HeaderValue, Error> {
     let mut value = HeaderValue::from_str(token.expose())
         .map_err(|_| Error::usage(call, "the session token is not a valid header value"))?;
     value.set_sensitive(true);
@@ -461,6 +489,10 @@ impl ClientBuilder {
                 relogin: LoginGate::default(),
                 logged_out: AtomicBool::new(false),
                 max_response_bytes: self.max_response_bytes,
+                limits: Limits {
+                    connect: ("ClientBuilder::connect_timeout", self.connect_timeout),
+                    request: ("ClientBuilder::timeout", self.timeout),
+                },
             }),
         })
     }

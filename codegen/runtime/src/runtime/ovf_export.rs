@@ -13,12 +13,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, HeaderValue};
+use reqwest::header::ACCEPT;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 
-use crate::runtime::transport::classify;
+use crate::runtime::client::token_header;
+use crate::runtime::error::redact_url;
+use crate::runtime::transport::{Limits, classify};
 use crate::runtime::{
     ApiError, BodyKind, CallInfo, Client, Endpoint, Error, ErrorKind, LocalizableMessage, Method,
     Operation, RestForm, SESSION_HEADER,
@@ -34,10 +36,21 @@ fn session_call(session: &str) -> CallInfo {
 }
 
 /// How errors of one file download name the call. VMware documents no vAPI operation for the
-/// download itself; the name says which step failed.
-fn download_call(url: &str) -> CallInfo {
-    let path = reqwest::Url::parse(url).map_or_else(|_| String::new(), |u| u.path().to_owned());
-    CallInfo::new("vcenter.ovf.export_session.download", Method::Get, path)
+/// download itself; the name says which step failed. The query is left out (it may hold a
+/// ticket); a server other than the client's is named, so that an error says which host failed.
+fn download_call(url: &str, base_url: &str) -> CallInfo {
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return CallInfo::new("vcenter.ovf.export_session.download", Method::Get, "");
+    };
+    let mut call = CallInfo::new(
+        "vcenter.ovf.export_session.download",
+        Method::Get,
+        parsed.path(),
+    );
+    if !same_origin(&parsed, base_url) {
+        call.host = Some(parsed.origin().ascii_serialization());
+    }
+    call
 }
 
 /// `vcenter.ovf.export_session.create` (`/rest` only).
@@ -65,7 +78,10 @@ static GET: Operation = Operation {
 };
 
 /// One file to download: an `OvfFileInfo` of an export session.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Its `Debug` shows the URL without user information or query (`?…` stands for a query): the
+/// server may put a ticket or token there.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct OvfFile {
     /// The file's name, used as its name in the directory (a plain name, no path).
@@ -104,6 +120,18 @@ impl OvfFile {
     pub fn with_ssl_thumbprint(mut self, thumbprint: impl Into<String>) -> OvfFile {
         self.ssl_thumbprint = Some(thumbprint.into());
         self
+    }
+}
+
+impl fmt::Debug for OvfFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OvfFile")
+            .field("name", &self.name)
+            .field("url", &redact_url(&self.url))
+            .field("size", &self.size)
+            .field("ssl_thumbprint", &self.ssl_thumbprint)
+            .field("sha256", &self.sha256)
+            .finish()
     }
 }
 
@@ -331,10 +359,17 @@ async fn wait_ready(
 }
 
 fn not_ready(session: &str, options: &ExportOptions, state: &str) -> Error {
+    let state = if state.is_empty() {
+        "not polled yet"
+    } else {
+        state
+    };
     Error::Timeout {
         call: session_call(session),
         message: format!(
-            "export session {session} was not ready within {:?} (last state {state})",
+            "export session {session} was not ready within {:?} (ExportOptions::prepare_deadline; \
+             last state {state}); raise ExportOptions::prepare_deadline if the server is just \
+             slow to prepare the package (the session is left on the server)",
             options.prepare_deadline
         ),
     }
@@ -402,7 +437,11 @@ impl RestForm for WireInfo {}
 /// the temporary file and the files this call already completed are removed, so nothing of a
 /// failed download stays in `dir`.
 ///
-/// Requests to the client's own server carry the session header; others do not. A file with an
+/// Requests to the client's own server carry the session header; others do not. A 401 from the
+/// client's own server is handled as for any call: when the client has credentials and was not
+/// logged out, it logs in again once (one login shared with concurrent calls) and fetches that
+/// file once more. A 401 from another server (an ESXi host) is an [`Error::Http`] whose call
+/// names that host ([`CallInfo::host`]); nothing is retried for it. A file with an
 /// `ssl_thumbprint` is fetched over a connection trusting exactly the certificate with that
 /// thumbprint (ESXi hosts often have self-signed certificates); other files are fetched with the
 /// client's own trust settings.
@@ -474,29 +513,53 @@ async fn download_one(
     dir: &Path,
     options: &mut ExportOptions,
 ) -> Result<PathBuf, Error> {
-    let call = download_call(&file.url);
+    let call = download_call(&file.url, client.base_url());
     let url = reqwest::Url::parse(&file.url).map_err(|e| {
         Error::usage(
             &call,
             format!("OVF export: {}: bad file_url: {e}", file.name),
         )
     })?;
-    let http = match &file.ssl_thumbprint {
-        Some(thumbprint) => pinned_client(thumbprint, options)?,
-        None => client.http().clone(),
+    let (http, connect) = match &file.ssl_thumbprint {
+        Some(thumbprint) => (
+            pinned_client(thumbprint, options)?,
+            ("ExportOptions::stall_timeout", options.stall_timeout),
+        ),
+        None => (client.http().clone(), client.connect_limit()),
     };
-    let mut request = http
-        .get(url.clone())
-        .header(ACCEPT, "*/*")
-        .timeout(options.file_timeout);
-    if same_origin(&url, client.base_url())
-        && let Some(token) = client.token()
-    {
-        let mut value = HeaderValue::from_str(token.expose())
-            .map_err(|_| Error::usage(&call, "the session token is not a valid header value"))?;
-        value.set_sensitive(true);
-        request = request.header(SESSION_HEADER, value);
-    }
+    let limits = Limits {
+        connect,
+        request: ("ExportOptions::file_timeout", options.file_timeout),
+    };
+    // reqwest's messages repeat the whole URL, query and all; the call already names the file.
+    let failed = |e: reqwest::Error| classify(e.without_url(), &limits, &call);
+    let own = same_origin(&url, client.base_url());
+    let mut retried = false;
+    let mut response = loop {
+        let sent = if own { client.token() } else { None };
+        let mut request = http
+            .get(url.clone())
+            .header(ACCEPT, "*/*")
+            .timeout(options.file_timeout);
+        if let Some(token) = &sent {
+            request = request.header(SESSION_HEADER, token_header(token, &call)?);
+        }
+        let response = request.send().await.map_err(failed)?;
+        // vCenter refusing its own session on a file is the same as on any call: one re-login
+        // shared with the client's other calls, then this file once more. Another server was
+        // sent no session, so logging in cannot change its answer.
+        if response.status() == reqwest::StatusCode::UNAUTHORIZED
+            && own
+            && !retried
+            && client.may_relogin()
+        {
+            retried = true;
+            if client.relogin(sent.as_ref()).await? {
+                continue;
+            }
+        }
+        break response;
+    };
 
     let final_path = dir.join(&file.name);
     let temp_path = dir.join(format!(
@@ -505,7 +568,6 @@ async fn download_one(
         crate::runtime::new_client_token()
     ));
     let mut partial = Partial { path: None };
-    let mut response = request.send().await.map_err(|e| classify(e, &call))?;
     let status = response.status().as_u16();
     if !(200..300).contains(&status) {
         let mut body = Vec::new();
@@ -530,6 +592,7 @@ async fn download_one(
     {
         return Err(size_error(
             file,
+            &call,
             &format!("the server announces {declared} bytes"),
         ));
     }
@@ -558,18 +621,21 @@ async fn download_one(
                 return Err(Error::Timeout {
                     call: call.clone(),
                     message: format!(
-                        "OVF export: {}: no data for {:?} after {written} bytes",
+                        "OVF export: {}: no data for {:?} after {written} bytes \
+                         (ExportOptions::stall_timeout); raise ExportOptions::stall_timeout if \
+                         the server is just slow to send",
                         file.name, options.stall_timeout
                     ),
                 });
             }
-            Ok(chunk) => chunk.map_err(|e| classify(e, &call))?,
+            Ok(chunk) => chunk.map_err(failed)?,
         };
         let Some(chunk) = chunk else { break };
         written += chunk.len() as u64;
         if expected.is_some_and(|size| written > size) {
             return Err(size_error(
                 file,
+                &call,
                 &format!("more than {written} bytes arrived"),
             ));
         }
@@ -591,7 +657,11 @@ async fn download_one(
     if let Some(size) = expected
         && written != size
     {
-        return Err(size_error(file, &format!("only {written} bytes arrived")));
+        return Err(size_error(
+            file,
+            &call,
+            &format!("only {written} bytes arrived"),
+        ));
     }
     if let Some(announced) = file.sha256.as_deref().and_then(hex_digest) {
         let actual = digest.finish();
@@ -620,9 +690,9 @@ async fn download_one(
     Ok(final_path)
 }
 
-fn size_error(file: &OvfFile, what: &str) -> Error {
+fn size_error(file: &OvfFile, call: &CallInfo, what: &str) -> Error {
     Error::Transport {
-        call: download_call(&file.url),
+        call: call.clone(),
         message: format!(
             "OVF export: {}: expected {} bytes, {what}; the file was not kept",
             file.name,

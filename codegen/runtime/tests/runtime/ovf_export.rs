@@ -2,6 +2,7 @@
 //! session header only towards the client's own server, size checks, and no file left behind.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use rcgen::{CertificateParams, DnType, KeyPair};
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
@@ -185,5 +186,223 @@ async fn a_name_that_is_a_path_is_refused_before_any_download() {
         assert!(matches!(error, Error::Usage { .. }), "{name}: {error:?}");
     }
     assert!(server.requests().is_empty());
+    assert!(entries(dir.path()).is_empty());
+}
+
+/// A ticket the server put in a file URL's query, and a password in its user information.
+const TICKET: &str = "ticket-s3cret-5";
+const URL_PASSWORD: &str = "url-pw-s3cret-3";
+
+#[test]
+fn an_ovf_files_debug_shows_its_url_without_query_or_user_information() {
+    let file = OvfFile::new(
+        "disk-0.vmdk",
+        format!(
+            "https://nfc:{URL_PASSWORD}@esx-1.test:8443/nfc/52c1/disk-0.vmdk?ticket={TICKET}#part"
+        ),
+    )
+    .with_size(10);
+    let debug = format!("{file:?}");
+    assert!(
+        debug.contains(r#"url: "https://<redacted>@esx-1.test:8443/nfc/52c1/disk-0.vmdk?…""#),
+        "{debug}"
+    );
+    assert!(!debug.contains(TICKET) && !debug.contains(URL_PASSWORD) && !debug.contains("part"));
+    assert!(debug.contains("size: Some(10)"), "{debug}");
+
+    // No query, nothing stands for one; the rest of the URL is shown as it is.
+    let plain = format!("{:?}", OvfFile::new("vm.ovf", "https://vc.test/nfc/vm.ovf"));
+    assert!(
+        plain.contains(r#"url: "https://vc.test/nfc/vm.ovf""#),
+        "{plain}"
+    );
+    // A URL that does not parse is hidden the same way.
+    let odd = format!(
+        "{:?}",
+        OvfFile::new("vm.ovf", format!("nfc/vm.ovf?ticket={TICKET}"))
+    );
+    assert!(odd.contains(r#"url: "nfc/vm.ovf?…""#), "{odd}");
+}
+
+#[tokio::test]
+async fn a_download_error_never_shows_the_urls_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |error: &Error| {
+        for text in [error.to_string(), format!("{error:?}")] {
+            assert!(!text.contains(TICKET), "{text}");
+        }
+    };
+    // An error status, from another host than the client's.
+    let server = Server::start(|_| Reply::typed(404, "text/plain", "gone")).await;
+    let file = OvfFile::new(
+        "vm.ovf",
+        format!("{}/nfc/vm.ovf?ticket={TICKET}", server.url()),
+    );
+    let error = download_files(
+        &vcenter("https://vcenter.invalid"),
+        &[file],
+        dir.path(),
+        ExportOptions::new(),
+    )
+    .await
+    .expect_err("not found");
+    check(&error);
+    assert_eq!(error.call().unwrap().path, "/nfc/vm.ovf");
+    assert_eq!(
+        error.call().unwrap().host.as_deref(),
+        Some(server.url().as_str())
+    );
+
+    // A transport failure: reqwest's own message carries the whole URL.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let file = OvfFile::new(
+        "vm.ovf",
+        format!("http://127.0.0.1:{port}/nfc/vm.ovf?ticket={TICKET}"),
+    );
+    let error = download_files(
+        &vcenter("https://vcenter.invalid"),
+        &[file],
+        dir.path(),
+        ExportOptions::new(),
+    )
+    .await
+    .expect_err("refused");
+    assert!(matches!(error, Error::Connect { .. }), "{error:?}");
+    check(&error);
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("on http://127.0.0.1:{port}")),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn each_download_timeout_names_the_setting_that_ran_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let quick = Duration::from_millis(200);
+
+    // The whole download of one file: ExportOptions::file_timeout.
+    let server = Server::start(|_| {
+        Reply::Stall(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nabc".to_vec())
+    })
+    .await;
+    let file = OvfFile::new("disk.vmdk", format!("{}/disk.vmdk", server.url()));
+    let error = download_files(
+        &vcenter(&server.url()),
+        &[file],
+        dir.path(),
+        ExportOptions::new().file_timeout(quick),
+    )
+    .await
+    .expect_err("too slow");
+    let display = error.to_string();
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(
+        display.contains("within 200ms (ExportOptions::file_timeout")
+            && display.contains("raise ExportOptions::file_timeout")
+            && !display.contains("ClientBuilder"),
+        "{display}"
+    );
+
+    // No byte for a while: ExportOptions::stall_timeout.
+    let file = OvfFile::new("disk.vmdk", format!("{}/disk.vmdk", server.url()));
+    let error = download_files(
+        &vcenter(&server.url()),
+        &[file],
+        dir.path(),
+        ExportOptions::new().stall_timeout(quick),
+    )
+    .await
+    .expect_err("stalled");
+    let display = error.to_string();
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(
+        display.contains("no data for 200ms after 3 bytes (ExportOptions::stall_timeout)")
+            && display.contains("raise ExportOptions::stall_timeout")
+            && !display.contains("file_timeout"),
+        "{display}"
+    );
+
+    // Connecting to a pinned host (its own connection, limited by the stall timeout) that never
+    // answers the TLS handshake.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let (_, sha1, _) = self_signed();
+    let file = OvfFile::new(
+        "disk.vmdk",
+        format!("https://{}/disk.vmdk", silent.local_addr().unwrap()),
+    )
+    .with_ssl_thumbprint(sha1);
+    let error = download_files(
+        &vcenter("https://vcenter.invalid"),
+        &[file],
+        dir.path(),
+        ExportOptions::new().stall_timeout(quick),
+    )
+    .await
+    .expect_err("no handshake");
+    let display = error.to_string();
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(
+        display.contains("no connection within 200ms (ExportOptions::stall_timeout)"),
+        "{display}"
+    );
+
+    // Connecting to the client's own server: the client's connection pool and its limit.
+    let base = format!("https://{}", silent.local_addr().unwrap());
+    let client = Client::builder(&base)
+        .session_token("vc-token")
+        .connect_timeout(quick)
+        .build()
+        .unwrap();
+    let file = OvfFile::new("vm.ovf", format!("{base}/nfc/vm.ovf"));
+    let error = download_files(&client, &[file], dir.path(), ExportOptions::new())
+        .await
+        .expect_err("no handshake");
+    let display = error.to_string();
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(
+        display.contains("no connection within 200ms (ClientBuilder::connect_timeout)"),
+        "{display}"
+    );
+    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+    drop(silent);
+}
+
+#[tokio::test]
+async fn a_401_from_a_pinned_host_names_it_and_logs_in_nowhere() {
+    let (config, sha1, _) = self_signed();
+    let esx = Server::start_tls(config, |_| Reply::typed(401, "text/plain", "no ticket")).await;
+    // vCenter would accept a login; it must not be asked.
+    let vcenter_server = Server::start(|_| Reply::json(200, r#""new-token""#)).await;
+    let client = Client::builder(&vcenter_server.url())
+        .credentials("administrator@vsphere.local", "pw")
+        .session_token("vc-token")
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = OvfFile::new("disk-0.vmdk", format!("{}/nfc/disk-0.vmdk", esx.url()))
+        .with_ssl_thumbprint(sha1);
+    let error = download_files(&client, &[file], dir.path(), ExportOptions::new())
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(error, Error::Http { status: 401, .. }),
+        "{error:?}"
+    );
+    let display = error.to_string();
+    assert!(
+        display.starts_with(&format!(
+            "vcenter.ovf.export_session.download (GET /nfc/disk-0.vmdk) on {}: HTTP 401",
+            esx.url()
+        )) && display.contains("that server is not the client's vCenter"),
+        "{display}"
+    );
+    assert_eq!(esx.requests().len(), 1);
+    assert!(vcenter_server.requests().is_empty());
+    assert_eq!(client.session_token().as_deref(), Some("vc-token"));
     assert!(entries(dir.path()).is_empty());
 }

@@ -1,7 +1,9 @@
 //! Request building and response unwrapping in both styles.
 
 use serde_json::json;
-use vsphere_runtime::runtime::{Error, Style, new_client_token};
+use vsphere_runtime::runtime::{
+    BodyKind, Call, Endpoint, Error, Method, Operation, Style, new_client_token,
+};
 
 use crate::fixtures::*;
 use crate::server::{Reply, Server};
@@ -384,4 +386,104 @@ async fn a_token_travels_in_the_api_query_and_the_rest_envelope() {
             }
         }
     }
+}
+
+/// An operation of both styles whose structure arguments travel in the query, as
+/// `cis.tasks.list`'s `filter_spec` does under `/rest`.
+static LIST_TASKS: Operation = Operation {
+    name: "cis.tasks.list",
+    api: Some(Endpoint {
+        method: Method::Get,
+        path: "/api/cis/tasks",
+        action: None,
+        body: BodyKind::None,
+    }),
+    rest: Some(Endpoint {
+        method: Method::Get,
+        path: "/rest/cis/tasks",
+        action: None,
+        body: BodyKind::None,
+    }),
+};
+
+/// A filter with a list of lists, a list of scalars, an empty list, a list of structures (a
+/// `null` and an empty one among them, which send nothing) and an unset member. Members are in
+/// name order, so the pairs' order is the same whether or not serde_json keeps insertion order
+/// (a feature another workspace member may turn on).
+fn task_filter() -> serde_json::Value {
+    json!({
+        "grid": [[1, 2], [3]],
+        "services": ["com.vmware.vcenter.vm"],
+        "status": [],
+        "targets": [
+            {"id": "vm-1", "type": "VirtualMachine"},
+            null,
+            {},
+            {"id": "group-v3", "type": "Folder"}
+        ],
+        "users": null
+    })
+}
+
+/// The query the server received for `query_value` calls made in `style`.
+async fn query_of(style: Style, fill: fn(&mut Call<'_>)) -> String {
+    let server = Server::start(|_| Reply::json(200, r#"{"value": []}"#)).await;
+    let client = plain_client(&server.url(), style);
+    let mut call = client.call(&LIST_TASKS);
+    fill(&mut call);
+    call.send_empty().await.unwrap();
+    let target = server.request(0).target;
+    target
+        .split_once('?')
+        .map(|(_, q)| q.to_owned())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn rest_query_lists_below_the_top_are_numbered_from_one_without_gaps() {
+    let query = query_of(Style::Rest, |call| {
+        call.query_value("filter_spec", &task_filter()).unwrap();
+    })
+    .await;
+    assert_eq!(
+        query,
+        "filter_spec.grid.1.1=1&filter_spec.grid.1.2=2&filter_spec.grid.2.1=3\
+         &filter_spec.services.1=com.vmware.vcenter.vm\
+         &filter_spec.targets.1.id=vm-1&filter_spec.targets.1.type=VirtualMachine\
+         &filter_spec.targets.2.id=group-v3&filter_spec.targets.2.type=Folder"
+    );
+
+    // A list of structures given as the whole value, as generated code sends
+    // `filter_spec.targets`, is numbered too; a list of scalars given so repeats its name.
+    let query = query_of(Style::Rest, |call| {
+        call.query_value("filter_spec.targets", &task_filter()["targets"])
+            .unwrap();
+        call.query_value("filter_spec.services", &["a", "b c"])
+            .unwrap();
+        call.query_value("filter_spec.users", &[] as &[&str])
+            .unwrap();
+    })
+    .await;
+    assert_eq!(
+        query,
+        "filter_spec.targets.1.id=vm-1&filter_spec.targets.1.type=VirtualMachine\
+         &filter_spec.targets.2.id=group-v3&filter_spec.targets.2.type=Folder\
+         &filter_spec.services=a&filter_spec.services=b+c"
+    );
+}
+
+#[tokio::test]
+async fn api_query_structures_are_deep_objects_whose_lists_repeat() {
+    let query = query_of(Style::Api, |call| {
+        call.query_value("filter_spec", &task_filter()).unwrap();
+    })
+    .await;
+    let query = query.replace("%5B", "[").replace("%5D", "]");
+    assert_eq!(
+        query,
+        "filter_spec[grid]=1&filter_spec[grid]=2&filter_spec[grid]=3\
+         &filter_spec[services]=com.vmware.vcenter.vm\
+         &filter_spec[targets][id]=vm-1&filter_spec[targets][type]=VirtualMachine\
+         &filter_spec[targets][id]=group-v3&filter_spec[targets][type]=Folder"
+    );
 }

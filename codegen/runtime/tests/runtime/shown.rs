@@ -203,7 +203,7 @@ async fn every_error_variant_names_its_call_says_what_to_do_and_hides_secrets() 
     names_get(&error, &display);
     assert!(error.source().is_some());
 
-    // Timeout.
+    // Timeout of the whole request: it names ClientBuilder::timeout, and only that.
     let error = served(
         || Reply::json(200, r#""vm-1""#).after(2_000),
         |b| b.timeout(Duration::from_millis(200)),
@@ -212,9 +212,29 @@ async fn every_error_variant_names_its_call_says_what_to_do_and_hides_secrets() 
     let display = shown(&error, "Timeout");
     names_get(&error, &display);
     assert!(
-        display.contains("raise ClientBuilder::timeout"),
+        display.contains("within 200ms (ClientBuilder::timeout")
+            && display.contains("raise ClientBuilder::timeout if the server is just slow")
+            && !display.contains("connect_timeout"),
         "{display}"
     );
+
+    // Timeout of the connection: a listener that takes the TCP connection but never answers the
+    // TLS handshake. It names ClientBuilder::connect_timeout, not the request timeout.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let client = builder(&format!("https://{}", silent.local_addr().unwrap()))
+        .connect_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let error = get_vm(&client).await;
+    let display = shown(&error, "Timeout");
+    names_get(&error, &display);
+    assert!(
+        display.contains("no connection within 200ms (ClientBuilder::connect_timeout)")
+            && display.contains("raise ClientBuilder::connect_timeout")
+            && !display.contains("ClientBuilder::timeout"),
+        "{display}"
+    );
+    drop(silent);
 
     // Decode: a success that is not the expected type.
     let error = served(|| Reply::json(200, r#"{"not": "a string"}"#), |b| b).await;

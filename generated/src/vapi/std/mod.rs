@@ -2,6 +2,79 @@
 //! Structures of the `vapi.std` namespace.
 /// The `vapi.std.localization_param` namespace.
 pub mod localization_param;
+/// Identifies a resource whose type is known only at run time: its resource type and its identifier (VMware's vapi.std.DynamicID, as VMware's captured 7.0.3 cis spec publishes it).
+///
+/// Schema `Vapi.Std.DynamicID`.
+#[cfg(feature = "vapi-std")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct DynamicId {
+    /// The resource type of the resource (for example VirtualMachine).
+    pub r#type: ::std::string::String,
+    /// The identifier of the resource, of the resource type in type.
+    pub id: ::std::string::String,
+}
+#[cfg(feature = "vapi-std")]
+impl DynamicId {
+    /// A `DynamicId` from its required fields; optional fields start unset.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        r#type: impl ::std::convert::Into<::std::string::String>,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            id: id.into(),
+        }
+    }
+}
+#[cfg(feature = "vapi-std")]
+impl<'de> ::serde::Deserialize<'de> for DynamicId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = crate::vapi::std::DynamicId;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                crate::runtime::expecting_structure(f, "DynamicId")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                let mut slot0 = ::std::option::Option::None;
+                let mut slot1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
+                    crate::runtime::FieldName<'de>,
+                >(&mut map)? {
+                    match key.as_str() {
+                        "type" => {
+                            crate::runtime::field_value(&mut map, &mut slot0, "type")?
+                        }
+                        "id" => crate::runtime::field_value(&mut map, &mut slot1, "id")?,
+                        _ => crate::runtime::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(crate::vapi::std::DynamicId {
+                    r#type: crate::runtime::required_field(slot0, "type")?,
+                    id: crate::runtime::required_field(slot1, "id")?,
+                })
+            }
+        }
+        ::serde::Deserializer::deserialize_struct(
+            deserializer,
+            "DynamicId",
+            &["type", "id"],
+            Visitor,
+        )
+    }
+}
+#[cfg(feature = "vapi-std")]
+impl crate::runtime::RestForm for DynamicId {}
 /// A localizable string or message template. Errors carry a stack of these so that clients can show diagnostics in the user's language; `default_message` is the en_US text.
 ///
 /// Schema `Vapi.Std.LocalizableMessage`.
