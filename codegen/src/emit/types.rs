@@ -209,23 +209,21 @@ fn deserialize(
     let slots: Vec<proc_macro2::Ident> = (0..fields.len())
         .map(|i| quote::format_ident!("slot{i}"))
         .collect();
-    // The slots' types are inferred from the structure's fields, which keeps each declaration
-    // one short line.
-    let declarations = slots
-        .iter()
-        .map(|slot| quote!(let mut #slot = ::std::option::Option::None;));
+    // The slots' types are inferred from the structure's fields, which keeps each line short.
+    let declarations = fields.iter().zip(&slots).map(|(f, slot)| {
+        let json = &f.json;
+        quote!(let mut #slot = crate::runtime::Slot::new(#json);)
+    });
     let arms = fields.iter().zip(&slots).map(|(f, slot)| {
         let json = &f.json;
-        quote!(#json => crate::runtime::field_value(&mut map, &mut #slot, #json)?,)
+        quote!(#json => #slot.fill(&mut map)?,)
     });
     let inits = fields.iter().zip(&slots).map(|(f, slot)| {
         let member = naming::ident(&f.ident);
-        let json = &f.json;
         if f.required {
-            quote!(#member: crate::runtime::required_field(#slot, #json)?)
+            quote!(#member: #slot.required()?)
         } else {
-            // Absent and `null` are both `None`, as with serde's derive.
-            quote!(#member: crate::runtime::optional_field(#slot))
+            quote!(#member: #slot.optional())
         }
     });
     let members = fields.iter().map(|f| f.json.as_str());
@@ -251,7 +249,7 @@ fn deserialize(
                     }
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<Self::Value, A::Error> {
                         #(#declarations)*
-                        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<crate::runtime::FieldName<'de>>(&mut map)? {
+                        while let ::std::option::Option::Some(key) = crate::runtime::next_member(&mut map)? {
                             #visit
                         }
                         ::std::result::Result::Ok(#path { #(#inits),* })

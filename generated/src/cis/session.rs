@@ -48,40 +48,23 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("user");
+                let mut slot1 = crate::runtime::Slot::new("created_time");
+                let mut slot2 = crate::runtime::Slot::new("last_accessed_time");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "user" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "user")?
-                        }
-                        "created_time" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "created_time",
-                            )?
-                        }
-                        "last_accessed_time" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "last_accessed_time",
-                            )?
-                        }
+                        "user" => slot0.fill(&mut map)?,
+                        "created_time" => slot1.fill(&mut map)?,
+                        "last_accessed_time" => slot2.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::cis::session::Info {
-                    user: crate::runtime::required_field(slot0, "user")?,
-                    created_time: crate::runtime::required_field(slot1, "created_time")?,
-                    last_accessed_time: crate::runtime::required_field(
-                        slot2,
-                        "last_accessed_time",
-                    )?,
+                    user: slot0.required()?,
+                    created_time: slot1.required()?,
+                    last_accessed_time: slot2.required()?,
                 })
             }
         }

@@ -88,103 +88,53 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                let mut slot6 = ::std::option::Option::None;
-                let mut slot7 = ::std::option::Option::None;
-                let mut slot8 = ::std::option::Option::None;
-                let mut slot9 = ::std::option::Option::None;
-                let mut slot10 = ::std::option::Option::None;
-                let mut slot11 = ::std::option::Option::None;
-                let mut slot12 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("progress");
+                let mut slot1 = crate::runtime::Slot::new("result");
+                let mut slot2 = crate::runtime::Slot::new("description");
+                let mut slot3 = crate::runtime::Slot::new("service");
+                let mut slot4 = crate::runtime::Slot::new("operation");
+                let mut slot5 = crate::runtime::Slot::new("parent");
+                let mut slot6 = crate::runtime::Slot::new("target");
+                let mut slot7 = crate::runtime::Slot::new("status");
+                let mut slot8 = crate::runtime::Slot::new("cancelable");
+                let mut slot9 = crate::runtime::Slot::new("error");
+                let mut slot10 = crate::runtime::Slot::new("start_time");
+                let mut slot11 = crate::runtime::Slot::new("end_time");
+                let mut slot12 = crate::runtime::Slot::new("user");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "progress" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot0,
-                                "progress",
-                            )?
-                        }
-                        "result" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "result")?
-                        }
-                        "description" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "description",
-                            )?
-                        }
-                        "service" => {
-                            crate::runtime::field_value(&mut map, &mut slot3, "service")?
-                        }
-                        "operation" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot4,
-                                "operation",
-                            )?
-                        }
-                        "parent" => {
-                            crate::runtime::field_value(&mut map, &mut slot5, "parent")?
-                        }
-                        "target" => {
-                            crate::runtime::field_value(&mut map, &mut slot6, "target")?
-                        }
-                        "status" => {
-                            crate::runtime::field_value(&mut map, &mut slot7, "status")?
-                        }
-                        "cancelable" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot8,
-                                "cancelable",
-                            )?
-                        }
-                        "error" => {
-                            crate::runtime::field_value(&mut map, &mut slot9, "error")?
-                        }
-                        "start_time" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot10,
-                                "start_time",
-                            )?
-                        }
-                        "end_time" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot11,
-                                "end_time",
-                            )?
-                        }
-                        "user" => {
-                            crate::runtime::field_value(&mut map, &mut slot12, "user")?
-                        }
+                        "progress" => slot0.fill(&mut map)?,
+                        "result" => slot1.fill(&mut map)?,
+                        "description" => slot2.fill(&mut map)?,
+                        "service" => slot3.fill(&mut map)?,
+                        "operation" => slot4.fill(&mut map)?,
+                        "parent" => slot5.fill(&mut map)?,
+                        "target" => slot6.fill(&mut map)?,
+                        "status" => slot7.fill(&mut map)?,
+                        "cancelable" => slot8.fill(&mut map)?,
+                        "error" => slot9.fill(&mut map)?,
+                        "start_time" => slot10.fill(&mut map)?,
+                        "end_time" => slot11.fill(&mut map)?,
+                        "user" => slot12.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::cis::task::Info {
-                    progress: crate::runtime::optional_field(slot0),
-                    result: crate::runtime::optional_field(slot1),
-                    description: crate::runtime::required_field(slot2, "description")?,
-                    service: crate::runtime::required_field(slot3, "service")?,
-                    operation: crate::runtime::required_field(slot4, "operation")?,
-                    parent: crate::runtime::optional_field(slot5),
-                    target: crate::runtime::optional_field(slot6),
-                    status: crate::runtime::required_field(slot7, "status")?,
-                    cancelable: crate::runtime::required_field(slot8, "cancelable")?,
-                    error: crate::runtime::optional_field(slot9),
-                    start_time: crate::runtime::optional_field(slot10),
-                    end_time: crate::runtime::optional_field(slot11),
-                    user: crate::runtime::optional_field(slot12),
+                    progress: slot0.optional(),
+                    result: slot1.optional(),
+                    description: slot2.required()?,
+                    service: slot3.required()?,
+                    operation: slot4.required()?,
+                    parent: slot5.optional(),
+                    target: slot6.optional(),
+                    status: slot7.required()?,
+                    cancelable: slot8.required()?,
+                    error: slot9.optional(),
+                    start_time: slot10.optional(),
+                    end_time: slot11.optional(),
+                    user: slot12.optional(),
                 })
             }
         }
@@ -273,33 +223,23 @@ impl<'de> ::serde::Deserialize<'de> for Progress {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("total");
+                let mut slot1 = crate::runtime::Slot::new("completed");
+                let mut slot2 = crate::runtime::Slot::new("message");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "total" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "total")?
-                        }
-                        "completed" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "completed",
-                            )?
-                        }
-                        "message" => {
-                            crate::runtime::field_value(&mut map, &mut slot2, "message")?
-                        }
+                        "total" => slot0.fill(&mut map)?,
+                        "completed" => slot1.fill(&mut map)?,
+                        "message" => slot2.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::cis::task::Progress {
-                    total: crate::runtime::required_field(slot0, "total")?,
-                    completed: crate::runtime::required_field(slot1, "completed")?,
-                    message: crate::runtime::required_field(slot2, "message")?,
+                    total: slot0.required()?,
+                    completed: slot1.required()?,
+                    message: slot2.required()?,
                 })
             }
         }

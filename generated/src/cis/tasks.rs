@@ -73,52 +73,32 @@ impl<'de> ::serde::Deserialize<'de> for FilterSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("tasks");
+                let mut slot1 = crate::runtime::Slot::new("services");
+                let mut slot2 = crate::runtime::Slot::new("operations");
+                let mut slot3 = crate::runtime::Slot::new("status");
+                let mut slot4 = crate::runtime::Slot::new("targets");
+                let mut slot5 = crate::runtime::Slot::new("users");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "tasks" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "tasks")?
-                        }
-                        "services" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "services",
-                            )?
-                        }
-                        "operations" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "operations",
-                            )?
-                        }
-                        "status" => {
-                            crate::runtime::field_value(&mut map, &mut slot3, "status")?
-                        }
-                        "targets" => {
-                            crate::runtime::field_value(&mut map, &mut slot4, "targets")?
-                        }
-                        "users" => {
-                            crate::runtime::field_value(&mut map, &mut slot5, "users")?
-                        }
+                        "tasks" => slot0.fill(&mut map)?,
+                        "services" => slot1.fill(&mut map)?,
+                        "operations" => slot2.fill(&mut map)?,
+                        "status" => slot3.fill(&mut map)?,
+                        "targets" => slot4.fill(&mut map)?,
+                        "users" => slot5.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::cis::tasks::FilterSpec {
-                    tasks: crate::runtime::optional_field(slot0),
-                    services: crate::runtime::optional_field(slot1),
-                    operations: crate::runtime::optional_field(slot2),
-                    status: crate::runtime::optional_field(slot3),
-                    targets: crate::runtime::optional_field(slot4),
-                    users: crate::runtime::optional_field(slot5),
+                    tasks: slot0.optional(),
+                    services: slot1.optional(),
+                    operations: slot2.optional(),
+                    status: slot3.optional(),
+                    targets: slot4.optional(),
+                    users: slot5.optional(),
                 })
             }
         }
@@ -181,32 +161,20 @@ impl<'de> ::serde::Deserialize<'de> for GetSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("return_all");
+                let mut slot1 = crate::runtime::Slot::new("exclude_result");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "return_all" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot0,
-                                "return_all",
-                            )?
-                        }
-                        "exclude_result" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "exclude_result",
-                            )?
-                        }
+                        "return_all" => slot0.fill(&mut map)?,
+                        "exclude_result" => slot1.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::cis::tasks::GetSpec {
-                    return_all: crate::runtime::optional_field(slot0),
-                    exclude_result: crate::runtime::optional_field(slot1),
+                    return_all: slot0.optional(),
+                    exclude_result: slot1.optional(),
                 })
             }
         }

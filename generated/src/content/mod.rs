@@ -103,131 +103,59 @@ impl<'de> ::serde::Deserialize<'de> for LibraryModel {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                let mut slot6 = ::std::option::Option::None;
-                let mut slot7 = ::std::option::Option::None;
-                let mut slot8 = ::std::option::Option::None;
-                let mut slot9 = ::std::option::Option::None;
-                let mut slot10 = ::std::option::Option::None;
-                let mut slot11 = ::std::option::Option::None;
-                let mut slot12 = ::std::option::Option::None;
-                let mut slot13 = ::std::option::Option::None;
-                let mut slot14 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("id");
+                let mut slot1 = crate::runtime::Slot::new("creation_time");
+                let mut slot2 = crate::runtime::Slot::new("description");
+                let mut slot3 = crate::runtime::Slot::new("last_modified_time");
+                let mut slot4 = crate::runtime::Slot::new("last_sync_time");
+                let mut slot5 = crate::runtime::Slot::new("name");
+                let mut slot6 = crate::runtime::Slot::new("storage_backings");
+                let mut slot7 = crate::runtime::Slot::new("type");
+                let mut slot8 = crate::runtime::Slot::new("optimization_info");
+                let mut slot9 = crate::runtime::Slot::new("version");
+                let mut slot10 = crate::runtime::Slot::new("publish_info");
+                let mut slot11 = crate::runtime::Slot::new("subscription_info");
+                let mut slot12 = crate::runtime::Slot::new("server_guid");
+                let mut slot13 = crate::runtime::Slot::new("security_policy_id");
+                let mut slot14 = crate::runtime::Slot::new("unset_security_policy_id");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "id" => crate::runtime::field_value(&mut map, &mut slot0, "id")?,
-                        "creation_time" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "creation_time",
-                            )?
-                        }
-                        "description" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "description",
-                            )?
-                        }
-                        "last_modified_time" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot3,
-                                "last_modified_time",
-                            )?
-                        }
-                        "last_sync_time" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot4,
-                                "last_sync_time",
-                            )?
-                        }
-                        "name" => {
-                            crate::runtime::field_value(&mut map, &mut slot5, "name")?
-                        }
-                        "storage_backings" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot6,
-                                "storage_backings",
-                            )?
-                        }
-                        "type" => {
-                            crate::runtime::field_value(&mut map, &mut slot7, "type")?
-                        }
-                        "optimization_info" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot8,
-                                "optimization_info",
-                            )?
-                        }
-                        "version" => {
-                            crate::runtime::field_value(&mut map, &mut slot9, "version")?
-                        }
-                        "publish_info" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot10,
-                                "publish_info",
-                            )?
-                        }
-                        "subscription_info" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot11,
-                                "subscription_info",
-                            )?
-                        }
-                        "server_guid" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot12,
-                                "server_guid",
-                            )?
-                        }
-                        "security_policy_id" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot13,
-                                "security_policy_id",
-                            )?
-                        }
-                        "unset_security_policy_id" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot14,
-                                "unset_security_policy_id",
-                            )?
-                        }
+                        "id" => slot0.fill(&mut map)?,
+                        "creation_time" => slot1.fill(&mut map)?,
+                        "description" => slot2.fill(&mut map)?,
+                        "last_modified_time" => slot3.fill(&mut map)?,
+                        "last_sync_time" => slot4.fill(&mut map)?,
+                        "name" => slot5.fill(&mut map)?,
+                        "storage_backings" => slot6.fill(&mut map)?,
+                        "type" => slot7.fill(&mut map)?,
+                        "optimization_info" => slot8.fill(&mut map)?,
+                        "version" => slot9.fill(&mut map)?,
+                        "publish_info" => slot10.fill(&mut map)?,
+                        "subscription_info" => slot11.fill(&mut map)?,
+                        "server_guid" => slot12.fill(&mut map)?,
+                        "security_policy_id" => slot13.fill(&mut map)?,
+                        "unset_security_policy_id" => slot14.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::content::LibraryModel {
-                    id: crate::runtime::optional_field(slot0),
-                    creation_time: crate::runtime::optional_field(slot1),
-                    description: crate::runtime::optional_field(slot2),
-                    last_modified_time: crate::runtime::optional_field(slot3),
-                    last_sync_time: crate::runtime::optional_field(slot4),
-                    name: crate::runtime::optional_field(slot5),
-                    storage_backings: crate::runtime::optional_field(slot6),
-                    r#type: crate::runtime::optional_field(slot7),
-                    optimization_info: crate::runtime::optional_field(slot8),
-                    version: crate::runtime::optional_field(slot9),
-                    publish_info: crate::runtime::optional_field(slot10),
-                    subscription_info: crate::runtime::optional_field(slot11),
-                    server_guid: crate::runtime::optional_field(slot12),
-                    security_policy_id: crate::runtime::optional_field(slot13),
-                    unset_security_policy_id: crate::runtime::optional_field(slot14),
+                    id: slot0.optional(),
+                    creation_time: slot1.optional(),
+                    description: slot2.optional(),
+                    last_modified_time: slot3.optional(),
+                    last_sync_time: slot4.optional(),
+                    name: slot5.optional(),
+                    storage_backings: slot6.optional(),
+                    r#type: slot7.optional(),
+                    optimization_info: slot8.optional(),
+                    version: slot9.optional(),
+                    publish_info: slot10.optional(),
+                    subscription_info: slot11.optional(),
+                    server_guid: slot12.optional(),
+                    security_policy_id: slot13.optional(),
+                    unset_security_policy_id: slot14.optional(),
                 })
             }
         }

@@ -38,9 +38,7 @@ pub use call::Call;
 #[doc(hidden)]
 pub use codec::{RestForm, rest_class, rest_field};
 #[doc(hidden)]
-pub use fields::{
-    FieldName, expecting_structure, field_value, optional_field, required_field, skip_value,
-};
+pub use fields::{FieldName, Slot, expecting_structure, next_member, skip_value};
 #[doc(hidden)]
 pub use operation::{BodyKind, Endpoint, Operation};
 #[doc(hidden)]

@@ -53,23 +53,51 @@ impl<'de> Deserialize<'de> for FieldName<'de> {
     }
 }
 
-/// Decodes the value of member `name` into `slot`; a member given twice is an error, as with
-/// serde's derive.
+/// One member's value while its structure is decoded. Its type is inferred from the
+/// structure's field, so generated code never spells it.
 #[doc(hidden)]
-pub fn field_value<'de, A, T>(
-    map: &mut A,
-    slot: &mut Option<T>,
+pub struct Slot<T> {
     name: &'static str,
-) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    T: Deserialize<'de>,
-{
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
+    value: Option<T>,
+}
+
+impl<T> Slot<T> {
+    /// An empty slot for member `name`.
+    pub fn new(name: &'static str) -> Self {
+        Slot { name, value: None }
     }
-    *slot = Some(map.next_value()?);
-    Ok(())
+
+    /// Decodes the member's value; a member given twice is an error, as with serde's derive.
+    pub fn fill<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<(), A::Error>
+    where
+        T: Deserialize<'de>,
+    {
+        if self.value.is_some() {
+            return Err(de::Error::duplicate_field(self.name));
+        }
+        self.value = Some(map.next_value()?);
+        Ok(())
+    }
+
+    /// The value of a required member, or the error serde's derive gives when it is missing.
+    pub fn required<E: de::Error>(self) -> Result<T, E> {
+        self.value.ok_or_else(|| E::missing_field(self.name))
+    }
+}
+
+impl<T> Slot<Option<T>> {
+    /// The value of an optional member: `None` when absent or `null`, as with serde's derive.
+    pub fn optional(self) -> Option<T> {
+        self.value.flatten()
+    }
+}
+
+/// The next member's name, or `None` after the last.
+#[doc(hidden)]
+pub fn next_member<'de, A: MapAccess<'de>>(
+    map: &mut A,
+) -> Result<Option<FieldName<'de>>, A::Error> {
+    map.next_key()
 }
 
 /// Skips the value of a member the structure does not have: servers newer than the spec add
@@ -77,18 +105,6 @@ where
 #[doc(hidden)]
 pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<de::IgnoredAny>().map(|_| ())
-}
-
-/// The value of required member `name`, or the error serde's derive gives when it is missing.
-#[doc(hidden)]
-pub fn required_field<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    slot.ok_or_else(|| E::missing_field(name))
-}
-
-/// The value of optional member `name`: `None` when absent or `null`, as with serde's derive.
-#[doc(hidden)]
-pub fn optional_field<T>(slot: Option<Option<T>>) -> Option<T> {
-    slot.flatten()
 }
 
 /// What a structure's decoder says it expected when the input is not a map.

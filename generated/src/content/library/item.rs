@@ -55,47 +55,29 @@ impl<'de> ::serde::Deserialize<'de> for FindSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("name");
+                let mut slot1 = crate::runtime::Slot::new("library_id");
+                let mut slot2 = crate::runtime::Slot::new("source_id");
+                let mut slot3 = crate::runtime::Slot::new("type");
+                let mut slot4 = crate::runtime::Slot::new("cached");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "name" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "name")?
-                        }
-                        "library_id" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "library_id",
-                            )?
-                        }
-                        "source_id" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "source_id",
-                            )?
-                        }
-                        "type" => {
-                            crate::runtime::field_value(&mut map, &mut slot3, "type")?
-                        }
-                        "cached" => {
-                            crate::runtime::field_value(&mut map, &mut slot4, "cached")?
-                        }
+                        "name" => slot0.fill(&mut map)?,
+                        "library_id" => slot1.fill(&mut map)?,
+                        "source_id" => slot2.fill(&mut map)?,
+                        "type" => slot3.fill(&mut map)?,
+                        "cached" => slot4.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::content::library::item::FindSpec {
-                    name: crate::runtime::optional_field(slot0),
-                    library_id: crate::runtime::optional_field(slot1),
-                    source_id: crate::runtime::optional_field(slot2),
-                    r#type: crate::runtime::optional_field(slot3),
-                    cached: crate::runtime::optional_field(slot4),
+                    name: slot0.optional(),
+                    library_id: slot1.optional(),
+                    source_id: slot2.optional(),
+                    r#type: slot3.optional(),
+                    cached: slot4.optional(),
                 })
             }
         }

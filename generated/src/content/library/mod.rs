@@ -45,24 +45,20 @@ impl<'de> ::serde::Deserialize<'de> for FindSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("name");
+                let mut slot1 = crate::runtime::Slot::new("type");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "name" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "name")?
-                        }
-                        "type" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "type")?
-                        }
+                        "name" => slot0.fill(&mut map)?,
+                        "type" => slot1.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::content::library::FindSpec {
-                    name: crate::runtime::optional_field(slot0),
-                    r#type: crate::runtime::optional_field(slot1),
+                    name: slot0.optional(),
+                    r#type: slot1.optional(),
                 })
             }
         }
@@ -179,136 +175,64 @@ impl<'de> ::serde::Deserialize<'de> for ItemModel {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                let mut slot6 = ::std::option::Option::None;
-                let mut slot7 = ::std::option::Option::None;
-                let mut slot8 = ::std::option::Option::None;
-                let mut slot9 = ::std::option::Option::None;
-                let mut slot10 = ::std::option::Option::None;
-                let mut slot11 = ::std::option::Option::None;
-                let mut slot12 = ::std::option::Option::None;
-                let mut slot13 = ::std::option::Option::None;
-                let mut slot14 = ::std::option::Option::None;
-                let mut slot15 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("id");
+                let mut slot1 = crate::runtime::Slot::new("library_id");
+                let mut slot2 = crate::runtime::Slot::new("content_version");
+                let mut slot3 = crate::runtime::Slot::new("creation_time");
+                let mut slot4 = crate::runtime::Slot::new("description");
+                let mut slot5 = crate::runtime::Slot::new("last_modified_time");
+                let mut slot6 = crate::runtime::Slot::new("last_sync_time");
+                let mut slot7 = crate::runtime::Slot::new("metadata_version");
+                let mut slot8 = crate::runtime::Slot::new("name");
+                let mut slot9 = crate::runtime::Slot::new("cached");
+                let mut slot10 = crate::runtime::Slot::new("size");
+                let mut slot11 = crate::runtime::Slot::new("type");
+                let mut slot12 = crate::runtime::Slot::new("version");
+                let mut slot13 = crate::runtime::Slot::new("source_id");
+                let mut slot14 = crate::runtime::Slot::new("security_compliance");
+                let mut slot15 = crate::runtime::Slot::new(
+                    "certificate_verification_info",
+                );
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "id" => crate::runtime::field_value(&mut map, &mut slot0, "id")?,
-                        "library_id" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "library_id",
-                            )?
-                        }
-                        "content_version" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "content_version",
-                            )?
-                        }
-                        "creation_time" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot3,
-                                "creation_time",
-                            )?
-                        }
-                        "description" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot4,
-                                "description",
-                            )?
-                        }
-                        "last_modified_time" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot5,
-                                "last_modified_time",
-                            )?
-                        }
-                        "last_sync_time" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot6,
-                                "last_sync_time",
-                            )?
-                        }
-                        "metadata_version" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot7,
-                                "metadata_version",
-                            )?
-                        }
-                        "name" => {
-                            crate::runtime::field_value(&mut map, &mut slot8, "name")?
-                        }
-                        "cached" => {
-                            crate::runtime::field_value(&mut map, &mut slot9, "cached")?
-                        }
-                        "size" => {
-                            crate::runtime::field_value(&mut map, &mut slot10, "size")?
-                        }
-                        "type" => {
-                            crate::runtime::field_value(&mut map, &mut slot11, "type")?
-                        }
-                        "version" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot12,
-                                "version",
-                            )?
-                        }
-                        "source_id" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot13,
-                                "source_id",
-                            )?
-                        }
-                        "security_compliance" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot14,
-                                "security_compliance",
-                            )?
-                        }
-                        "certificate_verification_info" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot15,
-                                "certificate_verification_info",
-                            )?
-                        }
+                        "id" => slot0.fill(&mut map)?,
+                        "library_id" => slot1.fill(&mut map)?,
+                        "content_version" => slot2.fill(&mut map)?,
+                        "creation_time" => slot3.fill(&mut map)?,
+                        "description" => slot4.fill(&mut map)?,
+                        "last_modified_time" => slot5.fill(&mut map)?,
+                        "last_sync_time" => slot6.fill(&mut map)?,
+                        "metadata_version" => slot7.fill(&mut map)?,
+                        "name" => slot8.fill(&mut map)?,
+                        "cached" => slot9.fill(&mut map)?,
+                        "size" => slot10.fill(&mut map)?,
+                        "type" => slot11.fill(&mut map)?,
+                        "version" => slot12.fill(&mut map)?,
+                        "source_id" => slot13.fill(&mut map)?,
+                        "security_compliance" => slot14.fill(&mut map)?,
+                        "certificate_verification_info" => slot15.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::content::library::ItemModel {
-                    id: crate::runtime::optional_field(slot0),
-                    library_id: crate::runtime::optional_field(slot1),
-                    content_version: crate::runtime::optional_field(slot2),
-                    creation_time: crate::runtime::optional_field(slot3),
-                    description: crate::runtime::optional_field(slot4),
-                    last_modified_time: crate::runtime::optional_field(slot5),
-                    last_sync_time: crate::runtime::optional_field(slot6),
-                    metadata_version: crate::runtime::optional_field(slot7),
-                    name: crate::runtime::optional_field(slot8),
-                    cached: crate::runtime::optional_field(slot9),
-                    size: crate::runtime::optional_field(slot10),
-                    r#type: crate::runtime::optional_field(slot11),
-                    version: crate::runtime::optional_field(slot12),
-                    source_id: crate::runtime::optional_field(slot13),
-                    security_compliance: crate::runtime::optional_field(slot14),
-                    certificate_verification_info: crate::runtime::optional_field(slot15),
+                    id: slot0.optional(),
+                    library_id: slot1.optional(),
+                    content_version: slot2.optional(),
+                    creation_time: slot3.optional(),
+                    description: slot4.optional(),
+                    last_modified_time: slot5.optional(),
+                    last_sync_time: slot6.optional(),
+                    metadata_version: slot7.optional(),
+                    name: slot8.optional(),
+                    cached: slot9.optional(),
+                    size: slot10.optional(),
+                    r#type: slot11.optional(),
+                    version: slot12.optional(),
+                    source_id: slot13.optional(),
+                    security_compliance: slot14.optional(),
+                    certificate_verification_info: slot15.optional(),
                 })
             }
         }

@@ -46,22 +46,20 @@ impl<'de> ::serde::Deserialize<'de> for DynamicId {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("type");
+                let mut slot1 = crate::runtime::Slot::new("id");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "type" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "type")?
-                        }
-                        "id" => crate::runtime::field_value(&mut map, &mut slot1, "id")?,
+                        "type" => slot0.fill(&mut map)?,
+                        "id" => slot1.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vapi::std::DynamicId {
-                    r#type: crate::runtime::required_field(slot0, "type")?,
-                    id: crate::runtime::required_field(slot1, "id")?,
+                    r#type: slot0.required()?,
+                    id: slot1.required()?,
                 })
             }
         }
@@ -136,48 +134,29 @@ impl<'de> ::serde::Deserialize<'de> for LocalizableMessage {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("id");
+                let mut slot1 = crate::runtime::Slot::new("default_message");
+                let mut slot2 = crate::runtime::Slot::new("args");
+                let mut slot3 = crate::runtime::Slot::new("params");
+                let mut slot4 = crate::runtime::Slot::new("localized");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "id" => crate::runtime::field_value(&mut map, &mut slot0, "id")?,
-                        "default_message" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "default_message",
-                            )?
-                        }
-                        "args" => {
-                            crate::runtime::field_value(&mut map, &mut slot2, "args")?
-                        }
-                        "params" => {
-                            crate::runtime::field_value(&mut map, &mut slot3, "params")?
-                        }
-                        "localized" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot4,
-                                "localized",
-                            )?
-                        }
+                        "id" => slot0.fill(&mut map)?,
+                        "default_message" => slot1.fill(&mut map)?,
+                        "args" => slot2.fill(&mut map)?,
+                        "params" => slot3.fill(&mut map)?,
+                        "localized" => slot4.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vapi::std::LocalizableMessage {
-                    id: crate::runtime::required_field(slot0, "id")?,
-                    default_message: crate::runtime::required_field(
-                        slot1,
-                        "default_message",
-                    )?,
-                    args: crate::runtime::required_field(slot2, "args")?,
-                    params: crate::runtime::optional_field(slot3),
-                    localized: crate::runtime::optional_field(slot4),
+                    id: slot0.required()?,
+                    default_message: slot1.required()?,
+                    args: slot2.required()?,
+                    params: slot3.optional(),
+                    localized: slot4.optional(),
                 })
             }
         }
@@ -277,43 +256,35 @@ impl<'de> ::serde::Deserialize<'de> for LocalizationParam {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                let mut slot6 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("s");
+                let mut slot1 = crate::runtime::Slot::new("dt");
+                let mut slot2 = crate::runtime::Slot::new("i");
+                let mut slot3 = crate::runtime::Slot::new("d");
+                let mut slot4 = crate::runtime::Slot::new("l");
+                let mut slot5 = crate::runtime::Slot::new("format");
+                let mut slot6 = crate::runtime::Slot::new("precision");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "s" => crate::runtime::field_value(&mut map, &mut slot0, "s")?,
-                        "dt" => crate::runtime::field_value(&mut map, &mut slot1, "dt")?,
-                        "i" => crate::runtime::field_value(&mut map, &mut slot2, "i")?,
-                        "d" => crate::runtime::field_value(&mut map, &mut slot3, "d")?,
-                        "l" => crate::runtime::field_value(&mut map, &mut slot4, "l")?,
-                        "format" => {
-                            crate::runtime::field_value(&mut map, &mut slot5, "format")?
-                        }
-                        "precision" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot6,
-                                "precision",
-                            )?
-                        }
+                        "s" => slot0.fill(&mut map)?,
+                        "dt" => slot1.fill(&mut map)?,
+                        "i" => slot2.fill(&mut map)?,
+                        "d" => slot3.fill(&mut map)?,
+                        "l" => slot4.fill(&mut map)?,
+                        "format" => slot5.fill(&mut map)?,
+                        "precision" => slot6.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vapi::std::LocalizationParam {
-                    s: crate::runtime::optional_field(slot0),
-                    dt: crate::runtime::optional_field(slot1),
-                    i: crate::runtime::optional_field(slot2),
-                    d: crate::runtime::optional_field(slot3),
-                    l: crate::runtime::optional_field(slot4),
-                    format: crate::runtime::optional_field(slot5),
-                    precision: crate::runtime::optional_field(slot6),
+                    s: slot0.optional(),
+                    dt: slot1.optional(),
+                    i: slot2.optional(),
+                    d: slot3.optional(),
+                    l: slot4.optional(),
+                    format: slot5.optional(),
+                    precision: slot6.optional(),
                 })
             }
         }
@@ -385,22 +356,20 @@ impl<'de> ::serde::Deserialize<'de> for NestedLocalizableMessage {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("id");
+                let mut slot1 = crate::runtime::Slot::new("params");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "id" => crate::runtime::field_value(&mut map, &mut slot0, "id")?,
-                        "params" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "params")?
-                        }
+                        "id" => slot0.fill(&mut map)?,
+                        "params" => slot1.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vapi::std::NestedLocalizableMessage {
-                    id: crate::runtime::required_field(slot0, "id")?,
-                    params: crate::runtime::optional_field(slot1),
+                    id: slot0.required()?,
+                    params: slot1.optional(),
                 })
             }
         }

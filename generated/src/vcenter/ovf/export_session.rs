@@ -64,73 +64,35 @@ impl<'de> ::serde::Deserialize<'de> for CreateSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                let mut slot6 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("target_type");
+                let mut slot1 = crate::runtime::Slot::new("target_content_type");
+                let mut slot2 = crate::runtime::Slot::new("export_flags");
+                let mut slot3 = crate::runtime::Slot::new("name");
+                let mut slot4 = crate::runtime::Slot::new("description");
+                let mut slot5 = crate::runtime::Slot::new("content_library");
+                let mut slot6 = crate::runtime::Slot::new("content_library_item");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "target_type" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot0,
-                                "target_type",
-                            )?
-                        }
-                        "target_content_type" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "target_content_type",
-                            )?
-                        }
-                        "export_flags" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "export_flags",
-                            )?
-                        }
-                        "name" => {
-                            crate::runtime::field_value(&mut map, &mut slot3, "name")?
-                        }
-                        "description" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot4,
-                                "description",
-                            )?
-                        }
-                        "content_library" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot5,
-                                "content_library",
-                            )?
-                        }
-                        "content_library_item" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot6,
-                                "content_library_item",
-                            )?
-                        }
+                        "target_type" => slot0.fill(&mut map)?,
+                        "target_content_type" => slot1.fill(&mut map)?,
+                        "export_flags" => slot2.fill(&mut map)?,
+                        "name" => slot3.fill(&mut map)?,
+                        "description" => slot4.fill(&mut map)?,
+                        "content_library" => slot5.fill(&mut map)?,
+                        "content_library_item" => slot6.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::export_session::CreateSpec {
-                    target_type: crate::runtime::required_field(slot0, "target_type")?,
-                    target_content_type: crate::runtime::optional_field(slot1),
-                    export_flags: crate::runtime::optional_field(slot2),
-                    name: crate::runtime::optional_field(slot3),
-                    description: crate::runtime::optional_field(slot4),
-                    content_library: crate::runtime::optional_field(slot5),
-                    content_library_item: crate::runtime::optional_field(slot6),
+                    target_type: slot0.required()?,
+                    target_content_type: slot1.optional(),
+                    export_flags: slot2.optional(),
+                    name: slot3.optional(),
+                    description: slot4.optional(),
+                    content_library: slot5.optional(),
+                    content_library_item: slot6.optional(),
                 })
             }
         }
@@ -231,65 +193,35 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                let mut slot6 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("state");
+                let mut slot1 = crate::runtime::Slot::new("progress");
+                let mut slot2 = crate::runtime::Slot::new("files");
+                let mut slot3 = crate::runtime::Slot::new("errors");
+                let mut slot4 = crate::runtime::Slot::new("warnings");
+                let mut slot5 = crate::runtime::Slot::new("information");
+                let mut slot6 = crate::runtime::Slot::new("library_item_id");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "state" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "state")?
-                        }
-                        "progress" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "progress",
-                            )?
-                        }
-                        "files" => {
-                            crate::runtime::field_value(&mut map, &mut slot2, "files")?
-                        }
-                        "errors" => {
-                            crate::runtime::field_value(&mut map, &mut slot3, "errors")?
-                        }
-                        "warnings" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot4,
-                                "warnings",
-                            )?
-                        }
-                        "information" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot5,
-                                "information",
-                            )?
-                        }
-                        "library_item_id" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot6,
-                                "library_item_id",
-                            )?
-                        }
+                        "state" => slot0.fill(&mut map)?,
+                        "progress" => slot1.fill(&mut map)?,
+                        "files" => slot2.fill(&mut map)?,
+                        "errors" => slot3.fill(&mut map)?,
+                        "warnings" => slot4.fill(&mut map)?,
+                        "information" => slot5.fill(&mut map)?,
+                        "library_item_id" => slot6.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::export_session::Info {
-                    state: crate::runtime::required_field(slot0, "state")?,
-                    progress: crate::runtime::optional_field(slot1),
-                    files: crate::runtime::required_field(slot2, "files")?,
-                    errors: crate::runtime::required_field(slot3, "errors")?,
-                    warnings: crate::runtime::required_field(slot4, "warnings")?,
-                    information: crate::runtime::required_field(slot5, "information")?,
-                    library_item_id: crate::runtime::optional_field(slot6),
+                    state: slot0.required()?,
+                    progress: slot1.optional(),
+                    files: slot2.required()?,
+                    errors: slot3.required()?,
+                    warnings: slot4.required()?,
+                    information: slot5.required()?,
+                    library_item_id: slot6.optional(),
                 })
             }
         }
@@ -391,24 +323,20 @@ impl<'de> ::serde::Deserialize<'de> for SourceInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("vm_id");
+                let mut slot1 = crate::runtime::Slot::new("vapp_id");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "vm_id" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "vm_id")?
-                        }
-                        "vapp_id" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "vapp_id")?
-                        }
+                        "vm_id" => slot0.fill(&mut map)?,
+                        "vapp_id" => slot1.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::export_session::SourceInfo {
-                    vm_id: crate::runtime::optional_field(slot0),
-                    vapp_id: crate::runtime::optional_field(slot1),
+                    vm_id: slot0.optional(),
+                    vapp_id: slot1.optional(),
                 })
             }
         }

@@ -76,48 +76,32 @@ impl<'de> ::serde::Deserialize<'de> for OvfError {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("category");
+                let mut slot1 = crate::runtime::Slot::new("issues");
+                let mut slot2 = crate::runtime::Slot::new("name");
+                let mut slot3 = crate::runtime::Slot::new("value");
+                let mut slot4 = crate::runtime::Slot::new("message");
+                let mut slot5 = crate::runtime::Slot::new("error");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "category" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot0,
-                                "category",
-                            )?
-                        }
-                        "issues" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "issues")?
-                        }
-                        "name" => {
-                            crate::runtime::field_value(&mut map, &mut slot2, "name")?
-                        }
-                        "value" => {
-                            crate::runtime::field_value(&mut map, &mut slot3, "value")?
-                        }
-                        "message" => {
-                            crate::runtime::field_value(&mut map, &mut slot4, "message")?
-                        }
-                        "error" => {
-                            crate::runtime::field_value(&mut map, &mut slot5, "error")?
-                        }
+                        "category" => slot0.fill(&mut map)?,
+                        "issues" => slot1.fill(&mut map)?,
+                        "name" => slot2.fill(&mut map)?,
+                        "value" => slot3.fill(&mut map)?,
+                        "message" => slot4.fill(&mut map)?,
+                        "error" => slot5.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::OvfError {
-                    category: crate::runtime::required_field(slot0, "category")?,
-                    issues: crate::runtime::optional_field(slot1),
-                    name: crate::runtime::optional_field(slot2),
-                    value: crate::runtime::optional_field(slot3),
-                    message: crate::runtime::optional_field(slot4),
-                    error: crate::runtime::optional_field(slot5),
+                    category: slot0.required()?,
+                    issues: slot1.optional(),
+                    name: slot2.optional(),
+                    value: slot3.optional(),
+                    message: slot4.optional(),
+                    error: slot5.optional(),
                 })
             }
         }
@@ -333,89 +317,41 @@ impl<'de> ::serde::Deserialize<'de> for OvfFileInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                let mut slot6 = ::std::option::Option::None;
-                let mut slot7 = ::std::option::Option::None;
-                let mut slot8 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("name");
+                let mut slot1 = crate::runtime::Slot::new("file_type");
+                let mut slot2 = crate::runtime::Slot::new("optional_upload");
+                let mut slot3 = crate::runtime::Slot::new("file_url");
+                let mut slot4 = crate::runtime::Slot::new("ssl_thumb_print");
+                let mut slot5 = crate::runtime::Slot::new("upload_method");
+                let mut slot6 = crate::runtime::Slot::new("size");
+                let mut slot7 = crate::runtime::Slot::new("bytes_transferred");
+                let mut slot8 = crate::runtime::Slot::new("sha256");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "name" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "name")?
-                        }
-                        "file_type" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "file_type",
-                            )?
-                        }
-                        "optional_upload" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "optional_upload",
-                            )?
-                        }
-                        "file_url" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot3,
-                                "file_url",
-                            )?
-                        }
-                        "ssl_thumb_print" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot4,
-                                "ssl_thumb_print",
-                            )?
-                        }
-                        "upload_method" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot5,
-                                "upload_method",
-                            )?
-                        }
-                        "size" => {
-                            crate::runtime::field_value(&mut map, &mut slot6, "size")?
-                        }
-                        "bytes_transferred" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot7,
-                                "bytes_transferred",
-                            )?
-                        }
-                        "sha256" => {
-                            crate::runtime::field_value(&mut map, &mut slot8, "sha256")?
-                        }
+                        "name" => slot0.fill(&mut map)?,
+                        "file_type" => slot1.fill(&mut map)?,
+                        "optional_upload" => slot2.fill(&mut map)?,
+                        "file_url" => slot3.fill(&mut map)?,
+                        "ssl_thumb_print" => slot4.fill(&mut map)?,
+                        "upload_method" => slot5.fill(&mut map)?,
+                        "size" => slot6.fill(&mut map)?,
+                        "bytes_transferred" => slot7.fill(&mut map)?,
+                        "sha256" => slot8.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::OvfFileInfo {
-                    name: crate::runtime::required_field(slot0, "name")?,
-                    file_type: crate::runtime::required_field(slot1, "file_type")?,
-                    optional_upload: crate::runtime::required_field(
-                        slot2,
-                        "optional_upload",
-                    )?,
-                    file_url: crate::runtime::optional_field(slot3),
-                    ssl_thumb_print: crate::runtime::optional_field(slot4),
-                    upload_method: crate::runtime::optional_field(slot5),
-                    size: crate::runtime::required_field(slot6, "size")?,
-                    bytes_transferred: crate::runtime::required_field(
-                        slot7,
-                        "bytes_transferred",
-                    )?,
-                    sha256: crate::runtime::required_field(slot8, "sha256")?,
+                    name: slot0.required()?,
+                    file_type: slot1.required()?,
+                    optional_upload: slot2.required()?,
+                    file_url: slot3.optional(),
+                    ssl_thumb_print: slot4.optional(),
+                    upload_method: slot5.optional(),
+                    size: slot6.required()?,
+                    bytes_transferred: slot7.required()?,
+                    sha256: slot8.required()?,
                 })
             }
         }
@@ -475,23 +411,17 @@ impl<'de> ::serde::Deserialize<'de> for OvfInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("messages");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "messages" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot0,
-                                "messages",
-                            )?
-                        }
+                        "messages" => slot0.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::OvfInfo {
-                    messages: crate::runtime::required_field(slot0, "messages")?,
+                    messages: slot0.required()?,
                 })
             }
         }
@@ -584,48 +514,32 @@ impl<'de> ::serde::Deserialize<'de> for OvfWarning {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("category");
+                let mut slot1 = crate::runtime::Slot::new("issues");
+                let mut slot2 = crate::runtime::Slot::new("name");
+                let mut slot3 = crate::runtime::Slot::new("value");
+                let mut slot4 = crate::runtime::Slot::new("message");
+                let mut slot5 = crate::runtime::Slot::new("error");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "category" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot0,
-                                "category",
-                            )?
-                        }
-                        "issues" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "issues")?
-                        }
-                        "name" => {
-                            crate::runtime::field_value(&mut map, &mut slot2, "name")?
-                        }
-                        "value" => {
-                            crate::runtime::field_value(&mut map, &mut slot3, "value")?
-                        }
-                        "message" => {
-                            crate::runtime::field_value(&mut map, &mut slot4, "message")?
-                        }
-                        "error" => {
-                            crate::runtime::field_value(&mut map, &mut slot5, "error")?
-                        }
+                        "category" => slot0.fill(&mut map)?,
+                        "issues" => slot1.fill(&mut map)?,
+                        "name" => slot2.fill(&mut map)?,
+                        "value" => slot3.fill(&mut map)?,
+                        "message" => slot4.fill(&mut map)?,
+                        "error" => slot5.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::OvfWarning {
-                    category: crate::runtime::required_field(slot0, "category")?,
-                    issues: crate::runtime::optional_field(slot1),
-                    name: crate::runtime::optional_field(slot2),
-                    value: crate::runtime::optional_field(slot3),
-                    message: crate::runtime::optional_field(slot4),
-                    error: crate::runtime::optional_field(slot5),
+                    category: slot0.required()?,
+                    issues: slot1.optional(),
+                    name: slot2.optional(),
+                    value: slot3.optional(),
+                    message: slot4.optional(),
+                    error: slot5.optional(),
                 })
             }
         }
@@ -823,54 +737,29 @@ impl<'de> ::serde::Deserialize<'de> for ParseIssue {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("category");
+                let mut slot1 = crate::runtime::Slot::new("file");
+                let mut slot2 = crate::runtime::Slot::new("line_number");
+                let mut slot3 = crate::runtime::Slot::new("column_number");
+                let mut slot4 = crate::runtime::Slot::new("message");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "category" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot0,
-                                "category",
-                            )?
-                        }
-                        "file" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "file")?
-                        }
-                        "line_number" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "line_number",
-                            )?
-                        }
-                        "column_number" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot3,
-                                "column_number",
-                            )?
-                        }
-                        "message" => {
-                            crate::runtime::field_value(&mut map, &mut slot4, "message")?
-                        }
+                        "category" => slot0.fill(&mut map)?,
+                        "file" => slot1.fill(&mut map)?,
+                        "line_number" => slot2.fill(&mut map)?,
+                        "column_number" => slot3.fill(&mut map)?,
+                        "message" => slot4.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::ParseIssue {
-                    category: crate::runtime::required_field(slot0, "category")?,
-                    file: crate::runtime::required_field(slot1, "file")?,
-                    line_number: crate::runtime::required_field(slot2, "line_number")?,
-                    column_number: crate::runtime::required_field(
-                        slot3,
-                        "column_number",
-                    )?,
-                    message: crate::runtime::required_field(slot4, "message")?,
+                    category: slot0.required()?,
+                    file: slot1.required()?,
+                    line_number: slot2.required()?,
+                    column_number: slot3.required()?,
+                    message: slot4.required()?,
                 })
             }
         }

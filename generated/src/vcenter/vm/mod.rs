@@ -58,40 +58,23 @@ impl<'de> ::serde::Deserialize<'de> for IdentityInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("name");
+                let mut slot1 = crate::runtime::Slot::new("bios_uuid");
+                let mut slot2 = crate::runtime::Slot::new("instance_uuid");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "name" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "name")?
-                        }
-                        "bios_uuid" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "bios_uuid",
-                            )?
-                        }
-                        "instance_uuid" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "instance_uuid",
-                            )?
-                        }
+                        "name" => slot0.fill(&mut map)?,
+                        "bios_uuid" => slot1.fill(&mut map)?,
+                        "instance_uuid" => slot2.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::IdentityInfo {
-                    name: crate::runtime::required_field(slot0, "name")?,
-                    bios_uuid: crate::runtime::required_field(slot1, "bios_uuid")?,
-                    instance_uuid: crate::runtime::required_field(
-                        slot2,
-                        "instance_uuid",
-                    )?,
+                    name: slot0.required()?,
+                    bios_uuid: slot1.required()?,
+                    instance_uuid: slot2.required()?,
                 })
             }
         }
@@ -271,169 +254,71 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                let mut slot6 = ::std::option::Option::None;
-                let mut slot7 = ::std::option::Option::None;
-                let mut slot8 = ::std::option::Option::None;
-                let mut slot9 = ::std::option::Option::None;
-                let mut slot10 = ::std::option::Option::None;
-                let mut slot11 = ::std::option::Option::None;
-                let mut slot12 = ::std::option::Option::None;
-                let mut slot13 = ::std::option::Option::None;
-                let mut slot14 = ::std::option::Option::None;
-                let mut slot15 = ::std::option::Option::None;
-                let mut slot16 = ::std::option::Option::None;
-                let mut slot17 = ::std::option::Option::None;
-                let mut slot18 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("guest_OS");
+                let mut slot1 = crate::runtime::Slot::new("name");
+                let mut slot2 = crate::runtime::Slot::new("identity");
+                let mut slot3 = crate::runtime::Slot::new("power_state");
+                let mut slot4 = crate::runtime::Slot::new("instant_clone_frozen");
+                let mut slot5 = crate::runtime::Slot::new("hardware");
+                let mut slot6 = crate::runtime::Slot::new("boot");
+                let mut slot7 = crate::runtime::Slot::new("boot_devices");
+                let mut slot8 = crate::runtime::Slot::new("cpu");
+                let mut slot9 = crate::runtime::Slot::new("memory");
+                let mut slot10 = crate::runtime::Slot::new("disks");
+                let mut slot11 = crate::runtime::Slot::new("nics");
+                let mut slot12 = crate::runtime::Slot::new("cdroms");
+                let mut slot13 = crate::runtime::Slot::new("floppies");
+                let mut slot14 = crate::runtime::Slot::new("parallel_ports");
+                let mut slot15 = crate::runtime::Slot::new("serial_ports");
+                let mut slot16 = crate::runtime::Slot::new("sata_adapters");
+                let mut slot17 = crate::runtime::Slot::new("scsi_adapters");
+                let mut slot18 = crate::runtime::Slot::new("nvme_adapters");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "guest_OS" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot0,
-                                "guest_OS",
-                            )?
-                        }
-                        "name" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "name")?
-                        }
-                        "identity" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "identity",
-                            )?
-                        }
-                        "power_state" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot3,
-                                "power_state",
-                            )?
-                        }
-                        "instant_clone_frozen" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot4,
-                                "instant_clone_frozen",
-                            )?
-                        }
-                        "hardware" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot5,
-                                "hardware",
-                            )?
-                        }
-                        "boot" => {
-                            crate::runtime::field_value(&mut map, &mut slot6, "boot")?
-                        }
-                        "boot_devices" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot7,
-                                "boot_devices",
-                            )?
-                        }
-                        "cpu" => {
-                            crate::runtime::field_value(&mut map, &mut slot8, "cpu")?
-                        }
-                        "memory" => {
-                            crate::runtime::field_value(&mut map, &mut slot9, "memory")?
-                        }
-                        "disks" => {
-                            crate::runtime::field_value(&mut map, &mut slot10, "disks")?
-                        }
-                        "nics" => {
-                            crate::runtime::field_value(&mut map, &mut slot11, "nics")?
-                        }
-                        "cdroms" => {
-                            crate::runtime::field_value(&mut map, &mut slot12, "cdroms")?
-                        }
-                        "floppies" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot13,
-                                "floppies",
-                            )?
-                        }
-                        "parallel_ports" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot14,
-                                "parallel_ports",
-                            )?
-                        }
-                        "serial_ports" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot15,
-                                "serial_ports",
-                            )?
-                        }
-                        "sata_adapters" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot16,
-                                "sata_adapters",
-                            )?
-                        }
-                        "scsi_adapters" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot17,
-                                "scsi_adapters",
-                            )?
-                        }
-                        "nvme_adapters" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot18,
-                                "nvme_adapters",
-                            )?
-                        }
+                        "guest_OS" => slot0.fill(&mut map)?,
+                        "name" => slot1.fill(&mut map)?,
+                        "identity" => slot2.fill(&mut map)?,
+                        "power_state" => slot3.fill(&mut map)?,
+                        "instant_clone_frozen" => slot4.fill(&mut map)?,
+                        "hardware" => slot5.fill(&mut map)?,
+                        "boot" => slot6.fill(&mut map)?,
+                        "boot_devices" => slot7.fill(&mut map)?,
+                        "cpu" => slot8.fill(&mut map)?,
+                        "memory" => slot9.fill(&mut map)?,
+                        "disks" => slot10.fill(&mut map)?,
+                        "nics" => slot11.fill(&mut map)?,
+                        "cdroms" => slot12.fill(&mut map)?,
+                        "floppies" => slot13.fill(&mut map)?,
+                        "parallel_ports" => slot14.fill(&mut map)?,
+                        "serial_ports" => slot15.fill(&mut map)?,
+                        "sata_adapters" => slot16.fill(&mut map)?,
+                        "scsi_adapters" => slot17.fill(&mut map)?,
+                        "nvme_adapters" => slot18.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::Info {
-                    guest_os: crate::runtime::required_field(slot0, "guest_OS")?,
-                    name: crate::runtime::required_field(slot1, "name")?,
-                    identity: crate::runtime::optional_field(slot2),
-                    power_state: crate::runtime::required_field(slot3, "power_state")?,
-                    instant_clone_frozen: crate::runtime::optional_field(slot4),
-                    hardware: crate::runtime::required_field(slot5, "hardware")?,
-                    boot: crate::runtime::required_field(slot6, "boot")?,
-                    boot_devices: crate::runtime::required_field(slot7, "boot_devices")?,
-                    cpu: crate::runtime::required_field(slot8, "cpu")?,
-                    memory: crate::runtime::required_field(slot9, "memory")?,
-                    disks: crate::runtime::required_field(slot10, "disks")?,
-                    nics: crate::runtime::required_field(slot11, "nics")?,
-                    cdroms: crate::runtime::required_field(slot12, "cdroms")?,
-                    floppies: crate::runtime::required_field(slot13, "floppies")?,
-                    parallel_ports: crate::runtime::required_field(
-                        slot14,
-                        "parallel_ports",
-                    )?,
-                    serial_ports: crate::runtime::required_field(
-                        slot15,
-                        "serial_ports",
-                    )?,
-                    sata_adapters: crate::runtime::required_field(
-                        slot16,
-                        "sata_adapters",
-                    )?,
-                    scsi_adapters: crate::runtime::required_field(
-                        slot17,
-                        "scsi_adapters",
-                    )?,
-                    nvme_adapters: crate::runtime::optional_field(slot18),
+                    guest_os: slot0.required()?,
+                    name: slot1.required()?,
+                    identity: slot2.optional(),
+                    power_state: slot3.required()?,
+                    instant_clone_frozen: slot4.optional(),
+                    hardware: slot5.required()?,
+                    boot: slot6.required()?,
+                    boot_devices: slot7.required()?,
+                    cpu: slot8.required()?,
+                    memory: slot9.required()?,
+                    disks: slot10.required()?,
+                    nics: slot11.required()?,
+                    cdroms: slot12.required()?,
+                    floppies: slot13.required()?,
+                    parallel_ports: slot14.required()?,
+                    serial_ports: slot15.required()?,
+                    sata_adapters: slot16.required()?,
+                    scsi_adapters: slot17.required()?,
+                    nvme_adapters: slot18.optional(),
                 })
             }
         }
@@ -633,37 +518,23 @@ impl<'de> ::serde::Deserialize<'de> for InstantClonePlacementSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("folder");
+                let mut slot1 = crate::runtime::Slot::new("resource_pool");
+                let mut slot2 = crate::runtime::Slot::new("datastore");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "folder" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "folder")?
-                        }
-                        "resource_pool" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "resource_pool",
-                            )?
-                        }
-                        "datastore" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "datastore",
-                            )?
-                        }
+                        "folder" => slot0.fill(&mut map)?,
+                        "resource_pool" => slot1.fill(&mut map)?,
+                        "datastore" => slot2.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::InstantClonePlacementSpec {
-                    folder: crate::runtime::optional_field(slot0),
-                    resource_pool: crate::runtime::optional_field(slot1),
-                    datastore: crate::runtime::optional_field(slot2),
+                    folder: slot0.optional(),
+                    resource_pool: slot1.optional(),
+                    datastore: slot2.optional(),
                 })
             }
         }
@@ -762,78 +633,38 @@ impl<'de> ::serde::Deserialize<'de> for InstantCloneSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                let mut slot6 = ::std::option::Option::None;
-                let mut slot7 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("source");
+                let mut slot1 = crate::runtime::Slot::new("name");
+                let mut slot2 = crate::runtime::Slot::new("placement");
+                let mut slot3 = crate::runtime::Slot::new("nics_to_update");
+                let mut slot4 = crate::runtime::Slot::new("disconnect_all_nics");
+                let mut slot5 = crate::runtime::Slot::new("parallel_ports_to_update");
+                let mut slot6 = crate::runtime::Slot::new("serial_ports_to_update");
+                let mut slot7 = crate::runtime::Slot::new("bios_uuid");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "source" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "source")?
-                        }
-                        "name" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "name")?
-                        }
-                        "placement" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "placement",
-                            )?
-                        }
-                        "nics_to_update" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot3,
-                                "nics_to_update",
-                            )?
-                        }
-                        "disconnect_all_nics" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot4,
-                                "disconnect_all_nics",
-                            )?
-                        }
-                        "parallel_ports_to_update" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot5,
-                                "parallel_ports_to_update",
-                            )?
-                        }
-                        "serial_ports_to_update" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot6,
-                                "serial_ports_to_update",
-                            )?
-                        }
-                        "bios_uuid" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot7,
-                                "bios_uuid",
-                            )?
-                        }
+                        "source" => slot0.fill(&mut map)?,
+                        "name" => slot1.fill(&mut map)?,
+                        "placement" => slot2.fill(&mut map)?,
+                        "nics_to_update" => slot3.fill(&mut map)?,
+                        "disconnect_all_nics" => slot4.fill(&mut map)?,
+                        "parallel_ports_to_update" => slot5.fill(&mut map)?,
+                        "serial_ports_to_update" => slot6.fill(&mut map)?,
+                        "bios_uuid" => slot7.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::InstantCloneSpec {
-                    source: crate::runtime::required_field(slot0, "source")?,
-                    name: crate::runtime::required_field(slot1, "name")?,
-                    placement: crate::runtime::optional_field(slot2),
-                    nics_to_update: crate::runtime::optional_field(slot3),
-                    disconnect_all_nics: crate::runtime::optional_field(slot4),
-                    parallel_ports_to_update: crate::runtime::optional_field(slot5),
-                    serial_ports_to_update: crate::runtime::optional_field(slot6),
-                    bios_uuid: crate::runtime::optional_field(slot7),
+                    source: slot0.required()?,
+                    name: slot1.required()?,
+                    placement: slot2.optional(),
+                    nics_to_update: slot3.optional(),
+                    disconnect_all_nics: slot4.optional(),
+                    parallel_ports_to_update: slot5.optional(),
+                    serial_ports_to_update: slot6.optional(),
+                    bios_uuid: slot7.optional(),
                 })
             }
         }
@@ -984,49 +815,29 @@ impl<'de> ::serde::Deserialize<'de> for Summary {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("vm");
+                let mut slot1 = crate::runtime::Slot::new("name");
+                let mut slot2 = crate::runtime::Slot::new("power_state");
+                let mut slot3 = crate::runtime::Slot::new("cpu_count");
+                let mut slot4 = crate::runtime::Slot::new("memory_size_MiB");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "vm" => crate::runtime::field_value(&mut map, &mut slot0, "vm")?,
-                        "name" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "name")?
-                        }
-                        "power_state" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "power_state",
-                            )?
-                        }
-                        "cpu_count" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot3,
-                                "cpu_count",
-                            )?
-                        }
-                        "memory_size_MiB" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot4,
-                                "memory_size_MiB",
-                            )?
-                        }
+                        "vm" => slot0.fill(&mut map)?,
+                        "name" => slot1.fill(&mut map)?,
+                        "power_state" => slot2.fill(&mut map)?,
+                        "cpu_count" => slot3.fill(&mut map)?,
+                        "memory_size_MiB" => slot4.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::Summary {
-                    vm: crate::runtime::required_field(slot0, "vm")?,
-                    name: crate::runtime::required_field(slot1, "name")?,
-                    power_state: crate::runtime::required_field(slot2, "power_state")?,
-                    cpu_count: crate::runtime::optional_field(slot3),
-                    memory_size_mib: crate::runtime::optional_field(slot4),
+                    vm: slot0.required()?,
+                    name: slot1.required()?,
+                    power_state: slot2.required()?,
+                    cpu_count: slot3.optional(),
+                    memory_size_mib: slot4.optional(),
                 })
             }
         }

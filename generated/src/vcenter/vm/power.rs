@@ -44,28 +44,20 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("state");
+                let mut slot1 = crate::runtime::Slot::new("clean_power_off");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "state" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "state")?
-                        }
-                        "clean_power_off" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "clean_power_off",
-                            )?
-                        }
+                        "state" => slot0.fill(&mut map)?,
+                        "clean_power_off" => slot1.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::power::Info {
-                    state: crate::runtime::required_field(slot0, "state")?,
-                    clean_power_off: crate::runtime::optional_field(slot1),
+                    state: slot0.required()?,
+                    clean_power_off: slot1.optional(),
                 })
             }
         }

@@ -52,55 +52,26 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("count");
+                let mut slot1 = crate::runtime::Slot::new("cores_per_socket");
+                let mut slot2 = crate::runtime::Slot::new("hot_add_enabled");
+                let mut slot3 = crate::runtime::Slot::new("hot_remove_enabled");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "count" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "count")?
-                        }
-                        "cores_per_socket" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "cores_per_socket",
-                            )?
-                        }
-                        "hot_add_enabled" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "hot_add_enabled",
-                            )?
-                        }
-                        "hot_remove_enabled" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot3,
-                                "hot_remove_enabled",
-                            )?
-                        }
+                        "count" => slot0.fill(&mut map)?,
+                        "cores_per_socket" => slot1.fill(&mut map)?,
+                        "hot_add_enabled" => slot2.fill(&mut map)?,
+                        "hot_remove_enabled" => slot3.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::cpu::Info {
-                    count: crate::runtime::required_field(slot0, "count")?,
-                    cores_per_socket: crate::runtime::required_field(
-                        slot1,
-                        "cores_per_socket",
-                    )?,
-                    hot_add_enabled: crate::runtime::required_field(
-                        slot2,
-                        "hot_add_enabled",
-                    )?,
-                    hot_remove_enabled: crate::runtime::required_field(
-                        slot3,
-                        "hot_remove_enabled",
-                    )?,
+                    count: slot0.required()?,
+                    cores_per_socket: slot1.required()?,
+                    hot_add_enabled: slot2.required()?,
+                    hot_remove_enabled: slot3.required()?,
                 })
             }
         }

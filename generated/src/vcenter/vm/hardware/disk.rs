@@ -42,28 +42,20 @@ impl<'de> ::serde::Deserialize<'de> for BackingInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("type");
+                let mut slot1 = crate::runtime::Slot::new("vmdk_file");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "type" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "type")?
-                        }
-                        "vmdk_file" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "vmdk_file",
-                            )?
-                        }
+                        "type" => slot0.fill(&mut map)?,
+                        "vmdk_file" => slot1.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::disk::BackingInfo {
-                    r#type: crate::runtime::required_field(slot0, "type")?,
-                    vmdk_file: crate::runtime::optional_field(slot1),
+                    r#type: slot0.required()?,
+                    vmdk_file: slot1.optional(),
                 })
             }
         }
@@ -277,58 +269,38 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                let mut slot6 = ::std::option::Option::None;
-                let mut slot7 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("label");
+                let mut slot1 = crate::runtime::Slot::new("type");
+                let mut slot2 = crate::runtime::Slot::new("ide");
+                let mut slot3 = crate::runtime::Slot::new("scsi");
+                let mut slot4 = crate::runtime::Slot::new("sata");
+                let mut slot5 = crate::runtime::Slot::new("nvme");
+                let mut slot6 = crate::runtime::Slot::new("backing");
+                let mut slot7 = crate::runtime::Slot::new("capacity");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "label" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "label")?
-                        }
-                        "type" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "type")?
-                        }
-                        "ide" => {
-                            crate::runtime::field_value(&mut map, &mut slot2, "ide")?
-                        }
-                        "scsi" => {
-                            crate::runtime::field_value(&mut map, &mut slot3, "scsi")?
-                        }
-                        "sata" => {
-                            crate::runtime::field_value(&mut map, &mut slot4, "sata")?
-                        }
-                        "nvme" => {
-                            crate::runtime::field_value(&mut map, &mut slot5, "nvme")?
-                        }
-                        "backing" => {
-                            crate::runtime::field_value(&mut map, &mut slot6, "backing")?
-                        }
-                        "capacity" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot7,
-                                "capacity",
-                            )?
-                        }
+                        "label" => slot0.fill(&mut map)?,
+                        "type" => slot1.fill(&mut map)?,
+                        "ide" => slot2.fill(&mut map)?,
+                        "scsi" => slot3.fill(&mut map)?,
+                        "sata" => slot4.fill(&mut map)?,
+                        "nvme" => slot5.fill(&mut map)?,
+                        "backing" => slot6.fill(&mut map)?,
+                        "capacity" => slot7.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::disk::Info {
-                    label: crate::runtime::required_field(slot0, "label")?,
-                    r#type: crate::runtime::required_field(slot1, "type")?,
-                    ide: crate::runtime::optional_field(slot2),
-                    scsi: crate::runtime::optional_field(slot3),
-                    sata: crate::runtime::optional_field(slot4),
-                    nvme: crate::runtime::optional_field(slot5),
-                    backing: crate::runtime::required_field(slot6, "backing")?,
-                    capacity: crate::runtime::optional_field(slot7),
+                    label: slot0.required()?,
+                    r#type: slot1.required()?,
+                    ide: slot2.optional(),
+                    scsi: slot3.optional(),
+                    sata: slot4.optional(),
+                    nvme: slot5.optional(),
+                    backing: slot6.required()?,
+                    capacity: slot7.optional(),
                 })
             }
         }

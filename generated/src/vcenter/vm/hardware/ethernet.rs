@@ -70,87 +70,41 @@ impl<'de> ::serde::Deserialize<'de> for BackingInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                let mut slot6 = ::std::option::Option::None;
-                let mut slot7 = ::std::option::Option::None;
-                let mut slot8 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("type");
+                let mut slot1 = crate::runtime::Slot::new("network");
+                let mut slot2 = crate::runtime::Slot::new("network_name");
+                let mut slot3 = crate::runtime::Slot::new("host_device");
+                let mut slot4 = crate::runtime::Slot::new("distributed_switch_uuid");
+                let mut slot5 = crate::runtime::Slot::new("distributed_port");
+                let mut slot6 = crate::runtime::Slot::new("connection_cookie");
+                let mut slot7 = crate::runtime::Slot::new("opaque_network_type");
+                let mut slot8 = crate::runtime::Slot::new("opaque_network_id");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "type" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "type")?
-                        }
-                        "network" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "network")?
-                        }
-                        "network_name" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "network_name",
-                            )?
-                        }
-                        "host_device" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot3,
-                                "host_device",
-                            )?
-                        }
-                        "distributed_switch_uuid" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot4,
-                                "distributed_switch_uuid",
-                            )?
-                        }
-                        "distributed_port" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot5,
-                                "distributed_port",
-                            )?
-                        }
-                        "connection_cookie" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot6,
-                                "connection_cookie",
-                            )?
-                        }
-                        "opaque_network_type" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot7,
-                                "opaque_network_type",
-                            )?
-                        }
-                        "opaque_network_id" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot8,
-                                "opaque_network_id",
-                            )?
-                        }
+                        "type" => slot0.fill(&mut map)?,
+                        "network" => slot1.fill(&mut map)?,
+                        "network_name" => slot2.fill(&mut map)?,
+                        "host_device" => slot3.fill(&mut map)?,
+                        "distributed_switch_uuid" => slot4.fill(&mut map)?,
+                        "distributed_port" => slot5.fill(&mut map)?,
+                        "connection_cookie" => slot6.fill(&mut map)?,
+                        "opaque_network_type" => slot7.fill(&mut map)?,
+                        "opaque_network_id" => slot8.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::BackingInfo {
-                    r#type: crate::runtime::required_field(slot0, "type")?,
-                    network: crate::runtime::optional_field(slot1),
-                    network_name: crate::runtime::optional_field(slot2),
-                    host_device: crate::runtime::optional_field(slot3),
-                    distributed_switch_uuid: crate::runtime::optional_field(slot4),
-                    distributed_port: crate::runtime::optional_field(slot5),
-                    connection_cookie: crate::runtime::optional_field(slot6),
-                    opaque_network_type: crate::runtime::optional_field(slot7),
-                    opaque_network_id: crate::runtime::optional_field(slot8),
+                    r#type: slot0.required()?,
+                    network: slot1.optional(),
+                    network_name: slot2.optional(),
+                    host_device: slot3.optional(),
+                    distributed_switch_uuid: slot4.optional(),
+                    distributed_port: slot5.optional(),
+                    connection_cookie: slot6.optional(),
+                    opaque_network_type: slot7.optional(),
+                    opaque_network_id: slot8.optional(),
                 })
             }
         }
@@ -224,33 +178,23 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("type");
+                let mut slot1 = crate::runtime::Slot::new("network");
+                let mut slot2 = crate::runtime::Slot::new("distributed_port");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "type" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "type")?
-                        }
-                        "network" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "network")?
-                        }
-                        "distributed_port" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "distributed_port",
-                            )?
-                        }
+                        "type" => slot0.fill(&mut map)?,
+                        "network" => slot1.fill(&mut map)?,
+                        "distributed_port" => slot2.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::BackingSpec {
-                    r#type: crate::runtime::required_field(slot0, "type")?,
-                    network: crate::runtime::optional_field(slot1),
-                    distributed_port: crate::runtime::optional_field(slot2),
+                    r#type: slot0.required()?,
+                    network: slot1.optional(),
+                    distributed_port: slot2.optional(),
                 })
             }
         }
@@ -537,106 +481,47 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                let mut slot6 = ::std::option::Option::None;
-                let mut slot7 = ::std::option::Option::None;
-                let mut slot8 = ::std::option::Option::None;
-                let mut slot9 = ::std::option::Option::None;
-                let mut slot10 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("label");
+                let mut slot1 = crate::runtime::Slot::new("type");
+                let mut slot2 = crate::runtime::Slot::new("upt_compatibility_enabled");
+                let mut slot3 = crate::runtime::Slot::new("mac_type");
+                let mut slot4 = crate::runtime::Slot::new("mac_address");
+                let mut slot5 = crate::runtime::Slot::new("pci_slot_number");
+                let mut slot6 = crate::runtime::Slot::new("wake_on_lan_enabled");
+                let mut slot7 = crate::runtime::Slot::new("backing");
+                let mut slot8 = crate::runtime::Slot::new("state");
+                let mut slot9 = crate::runtime::Slot::new("start_connected");
+                let mut slot10 = crate::runtime::Slot::new("allow_guest_control");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "label" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "label")?
-                        }
-                        "type" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "type")?
-                        }
-                        "upt_compatibility_enabled" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "upt_compatibility_enabled",
-                            )?
-                        }
-                        "mac_type" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot3,
-                                "mac_type",
-                            )?
-                        }
-                        "mac_address" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot4,
-                                "mac_address",
-                            )?
-                        }
-                        "pci_slot_number" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot5,
-                                "pci_slot_number",
-                            )?
-                        }
-                        "wake_on_lan_enabled" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot6,
-                                "wake_on_lan_enabled",
-                            )?
-                        }
-                        "backing" => {
-                            crate::runtime::field_value(&mut map, &mut slot7, "backing")?
-                        }
-                        "state" => {
-                            crate::runtime::field_value(&mut map, &mut slot8, "state")?
-                        }
-                        "start_connected" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot9,
-                                "start_connected",
-                            )?
-                        }
-                        "allow_guest_control" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot10,
-                                "allow_guest_control",
-                            )?
-                        }
+                        "label" => slot0.fill(&mut map)?,
+                        "type" => slot1.fill(&mut map)?,
+                        "upt_compatibility_enabled" => slot2.fill(&mut map)?,
+                        "mac_type" => slot3.fill(&mut map)?,
+                        "mac_address" => slot4.fill(&mut map)?,
+                        "pci_slot_number" => slot5.fill(&mut map)?,
+                        "wake_on_lan_enabled" => slot6.fill(&mut map)?,
+                        "backing" => slot7.fill(&mut map)?,
+                        "state" => slot8.fill(&mut map)?,
+                        "start_connected" => slot9.fill(&mut map)?,
+                        "allow_guest_control" => slot10.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::Info {
-                    label: crate::runtime::required_field(slot0, "label")?,
-                    r#type: crate::runtime::required_field(slot1, "type")?,
-                    upt_compatibility_enabled: crate::runtime::optional_field(slot2),
-                    mac_type: crate::runtime::required_field(slot3, "mac_type")?,
-                    mac_address: crate::runtime::optional_field(slot4),
-                    pci_slot_number: crate::runtime::optional_field(slot5),
-                    wake_on_lan_enabled: crate::runtime::required_field(
-                        slot6,
-                        "wake_on_lan_enabled",
-                    )?,
-                    backing: crate::runtime::required_field(slot7, "backing")?,
-                    state: crate::runtime::required_field(slot8, "state")?,
-                    start_connected: crate::runtime::required_field(
-                        slot9,
-                        "start_connected",
-                    )?,
-                    allow_guest_control: crate::runtime::required_field(
-                        slot10,
-                        "allow_guest_control",
-                    )?,
+                    label: slot0.required()?,
+                    r#type: slot1.required()?,
+                    upt_compatibility_enabled: slot2.optional(),
+                    mac_type: slot3.required()?,
+                    mac_address: slot4.optional(),
+                    pci_slot_number: slot5.optional(),
+                    wake_on_lan_enabled: slot6.required()?,
+                    backing: slot7.required()?,
+                    state: slot8.required()?,
+                    start_connected: slot9.required()?,
+                    allow_guest_control: slot10.required()?,
                 })
             }
         }
@@ -799,73 +684,35 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                let mut slot6 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("upt_compatibility_enabled");
+                let mut slot1 = crate::runtime::Slot::new("mac_type");
+                let mut slot2 = crate::runtime::Slot::new("mac_address");
+                let mut slot3 = crate::runtime::Slot::new("wake_on_lan_enabled");
+                let mut slot4 = crate::runtime::Slot::new("backing");
+                let mut slot5 = crate::runtime::Slot::new("start_connected");
+                let mut slot6 = crate::runtime::Slot::new("allow_guest_control");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "upt_compatibility_enabled" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot0,
-                                "upt_compatibility_enabled",
-                            )?
-                        }
-                        "mac_type" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "mac_type",
-                            )?
-                        }
-                        "mac_address" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "mac_address",
-                            )?
-                        }
-                        "wake_on_lan_enabled" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot3,
-                                "wake_on_lan_enabled",
-                            )?
-                        }
-                        "backing" => {
-                            crate::runtime::field_value(&mut map, &mut slot4, "backing")?
-                        }
-                        "start_connected" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot5,
-                                "start_connected",
-                            )?
-                        }
-                        "allow_guest_control" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot6,
-                                "allow_guest_control",
-                            )?
-                        }
+                        "upt_compatibility_enabled" => slot0.fill(&mut map)?,
+                        "mac_type" => slot1.fill(&mut map)?,
+                        "mac_address" => slot2.fill(&mut map)?,
+                        "wake_on_lan_enabled" => slot3.fill(&mut map)?,
+                        "backing" => slot4.fill(&mut map)?,
+                        "start_connected" => slot5.fill(&mut map)?,
+                        "allow_guest_control" => slot6.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::UpdateSpec {
-                    upt_compatibility_enabled: crate::runtime::optional_field(slot0),
-                    mac_type: crate::runtime::optional_field(slot1),
-                    mac_address: crate::runtime::optional_field(slot2),
-                    wake_on_lan_enabled: crate::runtime::optional_field(slot3),
-                    backing: crate::runtime::optional_field(slot4),
-                    start_connected: crate::runtime::optional_field(slot5),
-                    allow_guest_control: crate::runtime::optional_field(slot6),
+                    upt_compatibility_enabled: slot0.optional(),
+                    mac_type: slot1.optional(),
+                    mac_address: slot2.optional(),
+                    wake_on_lan_enabled: slot3.optional(),
+                    backing: slot4.optional(),
+                    start_connected: slot5.optional(),
+                    allow_guest_control: slot6.optional(),
                 })
             }
         }

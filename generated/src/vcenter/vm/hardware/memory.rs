@@ -52,53 +52,26 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("size_MiB");
+                let mut slot1 = crate::runtime::Slot::new("hot_add_enabled");
+                let mut slot2 = crate::runtime::Slot::new("hot_add_increment_size_MiB");
+                let mut slot3 = crate::runtime::Slot::new("hot_add_limit_MiB");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "size_MiB" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot0,
-                                "size_MiB",
-                            )?
-                        }
-                        "hot_add_enabled" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "hot_add_enabled",
-                            )?
-                        }
-                        "hot_add_increment_size_MiB" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "hot_add_increment_size_MiB",
-                            )?
-                        }
-                        "hot_add_limit_MiB" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot3,
-                                "hot_add_limit_MiB",
-                            )?
-                        }
+                        "size_MiB" => slot0.fill(&mut map)?,
+                        "hot_add_enabled" => slot1.fill(&mut map)?,
+                        "hot_add_increment_size_MiB" => slot2.fill(&mut map)?,
+                        "hot_add_limit_MiB" => slot3.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::memory::Info {
-                    size_mib: crate::runtime::required_field(slot0, "size_MiB")?,
-                    hot_add_enabled: crate::runtime::required_field(
-                        slot1,
-                        "hot_add_enabled",
-                    )?,
-                    hot_add_increment_size_mib: crate::runtime::optional_field(slot2),
-                    hot_add_limit_mib: crate::runtime::optional_field(slot3),
+                    size_mib: slot0.required()?,
+                    hot_add_enabled: slot1.required()?,
+                    hot_add_increment_size_mib: slot2.optional(),
+                    hot_add_limit_mib: slot3.optional(),
                 })
             }
         }

@@ -126,24 +126,20 @@ impl<'de> ::serde::Deserialize<'de> for IdeAddressInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("primary");
+                let mut slot1 = crate::runtime::Slot::new("master");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "primary" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "primary")?
-                        }
-                        "master" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "master")?
-                        }
+                        "primary" => slot0.fill(&mut map)?,
+                        "master" => slot1.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::IdeAddressInfo {
-                    primary: crate::runtime::required_field(slot0, "primary")?,
-                    master: crate::runtime::required_field(slot1, "master")?,
+                    primary: slot0.required()?,
+                    master: slot1.required()?,
                 })
             }
         }
@@ -199,24 +195,20 @@ impl<'de> ::serde::Deserialize<'de> for NvmeAddressInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("bus");
+                let mut slot1 = crate::runtime::Slot::new("unit");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "bus" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "bus")?
-                        }
-                        "unit" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "unit")?
-                        }
+                        "bus" => slot0.fill(&mut map)?,
+                        "unit" => slot1.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::NvmeAddressInfo {
-                    bus: crate::runtime::required_field(slot0, "bus")?,
-                    unit: crate::runtime::required_field(slot1, "unit")?,
+                    bus: slot0.required()?,
+                    unit: slot1.required()?,
                 })
             }
         }
@@ -268,24 +260,20 @@ impl<'de> ::serde::Deserialize<'de> for SataAddressInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("bus");
+                let mut slot1 = crate::runtime::Slot::new("unit");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "bus" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "bus")?
-                        }
-                        "unit" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "unit")?
-                        }
+                        "bus" => slot0.fill(&mut map)?,
+                        "unit" => slot1.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::SataAddressInfo {
-                    bus: crate::runtime::required_field(slot0, "bus")?,
-                    unit: crate::runtime::required_field(slot1, "unit")?,
+                    bus: slot0.required()?,
+                    unit: slot1.required()?,
                 })
             }
         }
@@ -337,24 +325,20 @@ impl<'de> ::serde::Deserialize<'de> for ScsiAddressInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("bus");
+                let mut slot1 = crate::runtime::Slot::new("unit");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "bus" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "bus")?
-                        }
-                        "unit" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "unit")?
-                        }
+                        "bus" => slot0.fill(&mut map)?,
+                        "unit" => slot1.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::ScsiAddressInfo {
-                    bus: crate::runtime::required_field(slot0, "bus")?,
-                    unit: crate::runtime::required_field(slot1, "unit")?,
+                    bus: slot0.required()?,
+                    unit: slot1.required()?,
                 })
             }
         }

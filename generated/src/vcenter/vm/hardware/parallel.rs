@@ -50,33 +50,23 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("type");
+                let mut slot1 = crate::runtime::Slot::new("file");
+                let mut slot2 = crate::runtime::Slot::new("host_device");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "type" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "type")?
-                        }
-                        "file" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "file")?
-                        }
-                        "host_device" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "host_device",
-                            )?
-                        }
+                        "type" => slot0.fill(&mut map)?,
+                        "file" => slot1.fill(&mut map)?,
+                        "host_device" => slot2.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::parallel::BackingSpec {
-                    r#type: crate::runtime::required_field(slot0, "type")?,
-                    file: crate::runtime::optional_field(slot1),
-                    host_device: crate::runtime::optional_field(slot2),
+                    r#type: slot0.required()?,
+                    file: slot1.optional(),
+                    host_device: slot2.optional(),
                 })
             }
         }
@@ -240,37 +230,23 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("backing");
+                let mut slot1 = crate::runtime::Slot::new("start_connected");
+                let mut slot2 = crate::runtime::Slot::new("allow_guest_control");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "backing" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "backing")?
-                        }
-                        "start_connected" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "start_connected",
-                            )?
-                        }
-                        "allow_guest_control" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "allow_guest_control",
-                            )?
-                        }
+                        "backing" => slot0.fill(&mut map)?,
+                        "start_connected" => slot1.fill(&mut map)?,
+                        "allow_guest_control" => slot2.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::parallel::UpdateSpec {
-                    backing: crate::runtime::optional_field(slot0),
-                    start_connected: crate::runtime::optional_field(slot1),
-                    allow_guest_control: crate::runtime::optional_field(slot2),
+                    backing: slot0.optional(),
+                    start_connected: slot1.optional(),
+                    allow_guest_control: slot2.optional(),
                 })
             }
         }

@@ -74,61 +74,35 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                let mut slot4 = ::std::option::Option::None;
-                let mut slot5 = ::std::option::Option::None;
-                let mut slot6 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("type");
+                let mut slot1 = crate::runtime::Slot::new("file");
+                let mut slot2 = crate::runtime::Slot::new("host_device");
+                let mut slot3 = crate::runtime::Slot::new("pipe");
+                let mut slot4 = crate::runtime::Slot::new("no_rx_loss");
+                let mut slot5 = crate::runtime::Slot::new("network_location");
+                let mut slot6 = crate::runtime::Slot::new("proxy");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "type" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "type")?
-                        }
-                        "file" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "file")?
-                        }
-                        "host_device" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "host_device",
-                            )?
-                        }
-                        "pipe" => {
-                            crate::runtime::field_value(&mut map, &mut slot3, "pipe")?
-                        }
-                        "no_rx_loss" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot4,
-                                "no_rx_loss",
-                            )?
-                        }
-                        "network_location" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot5,
-                                "network_location",
-                            )?
-                        }
-                        "proxy" => {
-                            crate::runtime::field_value(&mut map, &mut slot6, "proxy")?
-                        }
+                        "type" => slot0.fill(&mut map)?,
+                        "file" => slot1.fill(&mut map)?,
+                        "host_device" => slot2.fill(&mut map)?,
+                        "pipe" => slot3.fill(&mut map)?,
+                        "no_rx_loss" => slot4.fill(&mut map)?,
+                        "network_location" => slot5.fill(&mut map)?,
+                        "proxy" => slot6.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::serial::BackingSpec {
-                    r#type: crate::runtime::required_field(slot0, "type")?,
-                    file: crate::runtime::optional_field(slot1),
-                    host_device: crate::runtime::optional_field(slot2),
-                    pipe: crate::runtime::optional_field(slot3),
-                    no_rx_loss: crate::runtime::optional_field(slot4),
-                    network_location: crate::runtime::optional_field(slot5),
-                    proxy: crate::runtime::optional_field(slot6),
+                    r#type: slot0.required()?,
+                    file: slot1.optional(),
+                    host_device: slot2.optional(),
+                    pipe: slot3.optional(),
+                    no_rx_loss: slot4.optional(),
+                    network_location: slot5.optional(),
+                    proxy: slot6.optional(),
                 })
             }
         }
@@ -398,46 +372,26 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("yield_on_poll");
+                let mut slot1 = crate::runtime::Slot::new("backing");
+                let mut slot2 = crate::runtime::Slot::new("start_connected");
+                let mut slot3 = crate::runtime::Slot::new("allow_guest_control");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "yield_on_poll" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot0,
-                                "yield_on_poll",
-                            )?
-                        }
-                        "backing" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "backing")?
-                        }
-                        "start_connected" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "start_connected",
-                            )?
-                        }
-                        "allow_guest_control" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot3,
-                                "allow_guest_control",
-                            )?
-                        }
+                        "yield_on_poll" => slot0.fill(&mut map)?,
+                        "backing" => slot1.fill(&mut map)?,
+                        "start_connected" => slot2.fill(&mut map)?,
+                        "allow_guest_control" => slot3.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::serial::UpdateSpec {
-                    yield_on_poll: crate::runtime::optional_field(slot0),
-                    backing: crate::runtime::optional_field(slot1),
-                    start_connected: crate::runtime::optional_field(slot2),
-                    allow_guest_control: crate::runtime::optional_field(slot3),
+                    yield_on_poll: slot0.optional(),
+                    backing: slot1.optional(),
+                    start_connected: slot2.optional(),
+                    allow_guest_control: slot3.optional(),
                 })
             }
         }

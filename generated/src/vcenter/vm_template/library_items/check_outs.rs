@@ -36,19 +36,17 @@ impl<'de> ::serde::Deserialize<'de> for CheckInSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("message");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "message" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "message")?
-                        }
+                        "message" => slot0.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::CheckInSpec {
-                    message: crate::runtime::required_field(slot0, "message")?,
+                    message: slot0.required()?,
                 })
             }
         }
@@ -111,37 +109,23 @@ impl<'de> ::serde::Deserialize<'de> for CheckOutSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("name");
+                let mut slot1 = crate::runtime::Slot::new("placement");
+                let mut slot2 = crate::runtime::Slot::new("powered_on");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "name" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "name")?
-                        }
-                        "placement" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "placement",
-                            )?
-                        }
-                        "powered_on" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot2,
-                                "powered_on",
-                            )?
-                        }
+                        "name" => slot0.fill(&mut map)?,
+                        "placement" => slot1.fill(&mut map)?,
+                        "powered_on" => slot2.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::CheckOutSpec {
-                    name: crate::runtime::optional_field(slot0),
-                    placement: crate::runtime::optional_field(slot1),
-                    powered_on: crate::runtime::optional_field(slot2),
+                    name: slot0.optional(),
+                    placement: slot1.optional(),
+                    powered_on: slot2.optional(),
                 })
             }
         }
@@ -199,24 +183,20 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("time");
+                let mut slot1 = crate::runtime::Slot::new("user");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "time" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "time")?
-                        }
-                        "user" => {
-                            crate::runtime::field_value(&mut map, &mut slot1, "user")?
-                        }
+                        "time" => slot0.fill(&mut map)?,
+                        "user" => slot1.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::Info {
-                    time: crate::runtime::required_field(slot0, "time")?,
-                    user: crate::runtime::required_field(slot1, "user")?,
+                    time: slot0.required()?,
+                    user: slot1.required()?,
                 })
             }
         }
@@ -289,38 +269,26 @@ impl<'de> ::serde::Deserialize<'de> for PlacementSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                let mut slot1 = ::std::option::Option::None;
-                let mut slot2 = ::std::option::Option::None;
-                let mut slot3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("folder");
+                let mut slot1 = crate::runtime::Slot::new("resource_pool");
+                let mut slot2 = crate::runtime::Slot::new("host");
+                let mut slot3 = crate::runtime::Slot::new("cluster");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "folder" => {
-                            crate::runtime::field_value(&mut map, &mut slot0, "folder")?
-                        }
-                        "resource_pool" => {
-                            crate::runtime::field_value(
-                                &mut map,
-                                &mut slot1,
-                                "resource_pool",
-                            )?
-                        }
-                        "host" => {
-                            crate::runtime::field_value(&mut map, &mut slot2, "host")?
-                        }
-                        "cluster" => {
-                            crate::runtime::field_value(&mut map, &mut slot3, "cluster")?
-                        }
+                        "folder" => slot0.fill(&mut map)?,
+                        "resource_pool" => slot1.fill(&mut map)?,
+                        "host" => slot2.fill(&mut map)?,
+                        "cluster" => slot3.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::PlacementSpec {
-                    folder: crate::runtime::optional_field(slot0),
-                    resource_pool: crate::runtime::optional_field(slot1),
-                    host: crate::runtime::optional_field(slot2),
-                    cluster: crate::runtime::optional_field(slot3),
+                    folder: slot0.optional(),
+                    resource_pool: slot1.optional(),
+                    host: slot2.optional(),
+                    cluster: slot3.optional(),
                 })
             }
         }
@@ -370,17 +338,17 @@ impl<'de> ::serde::Deserialize<'de> for Summary {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<
-                    crate::runtime::FieldName<'de>,
-                >(&mut map)? {
+                let mut slot0 = crate::runtime::Slot::new("vm");
+                while let ::std::option::Option::Some(key) = crate::runtime::next_member(
+                    &mut map,
+                )? {
                     match key.as_str() {
-                        "vm" => crate::runtime::field_value(&mut map, &mut slot0, "vm")?,
+                        "vm" => slot0.fill(&mut map)?,
                         _ => crate::runtime::skip_value(&mut map)?,
                     }
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::Summary {
-                    vm: crate::runtime::required_field(slot0, "vm")?,
+                    vm: slot0.required()?,
                 })
             }
         }
