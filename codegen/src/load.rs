@@ -564,6 +564,12 @@ fn read_all(files: &[(PathBuf, String)]) -> BTreeMap<PathBuf, ReadResult> {
             .map(|(path, name)| (path.clone(), read_yaml(path, name)))
             .collect();
     }
+    // Largest first: the biggest file (vcenter's is more than half of VMware's API) then
+    // starts at once instead of last, when the other cores would wait for it.
+    let mut order: Vec<&(PathBuf, String)> = files.iter().collect();
+    order
+        .sort_by_key(|(path, _)| std::cmp::Reverse(std::fs::metadata(path).map_or(0, |m| m.len())));
+    let files = order;
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)

@@ -55,19 +55,30 @@ pub fn crate_files(
     // finish one: namespaces differ in size by a hundred times, so fixed shares would leave
     // one core idle.
     let paths: Vec<&ModPath> = tree.paths().collect();
+    // Taken largest first (by items), so that no large module is left for the end while the
+    // other cores idle.
+    let mut order: Vec<usize> = (0..paths.len()).collect();
+    order.sort_by_key(|&i| {
+        let items = model
+            .modules
+            .get(paths[i])
+            .map_or(0, |m| m.types.len() + m.operations.len());
+        (std::cmp::Reverse(items), i)
+    });
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (emitted, lib_rs, ids_rs) = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads.saturating_sub(1).max(1))
             .map(|_| {
-                let (tree, header, paths, next) = (&tree, &header, &paths, &next);
+                let (tree, header, paths, next, order) = (&tree, &header, &paths, &next, &order);
                 scope.spawn(move || {
                     let mut done = Vec::new();
                     loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(path) = paths.get(i) else {
+                        let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&i) = order.get(taken) else {
                             break done;
                         };
+                        let path = paths[i];
                         done.push((i, module_file(model, tree, path, header)));
                     }
                 })
@@ -79,10 +90,11 @@ pub fn crate_files(
         let mut emitted = Vec::new();
         if threads > 1 {
             loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(path) = paths.get(i) else {
+                let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&i) = order.get(taken) else {
                     break;
                 };
+                let path = paths[i];
                 emitted.push((i, module_file(model, &tree, path, &header)));
             }
         }
