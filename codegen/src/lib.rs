@@ -26,6 +26,7 @@ pub mod locate;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod parallel;
 pub mod support;
 pub mod validate;
 pub mod write;

@@ -427,23 +427,16 @@ impl SpecFiles {
             })
             .filter(|(_, wanted)| !wanted.is_empty())
             .collect();
-        let found: Vec<_> = std::thread::scope(|scope| {
-            let handles: Vec<_> = work
-                .iter()
-                .map(|(document, wanted)| {
-                    scope.spawn(move || {
-                        (
-                            document.name.as_str(),
-                            crate::locate::positions(&document.source, wanted.iter().copied()),
-                        )
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .filter_map(|handle| handle.join().ok())
-                .collect()
-        });
+        let found = crate::parallel::map(
+            &work,
+            |(document, _)| document.source.len() as u64,
+            |(document, wanted)| {
+                (
+                    document.name.as_str(),
+                    crate::locate::positions(&document.source, wanted.iter().copied()),
+                )
+            },
+        );
         for (name, positions) in &found {
             for diagnostic in diagnostics
                 .iter_mut()
@@ -552,48 +545,19 @@ fn push_index(pointer: &mut String, index: usize) {
 /// What reading one file gives: its text and content, or why not.
 type ReadResult = Result<(String, Value), Diagnostic>;
 
-/// Reads and parses `files` (canonical path, shown name) on up to as many threads as there are
-/// cores: parsing YAML is most of loading, and VMware's API comes as nine files.
+/// Reads and parses `files` (canonical path, shown name) on all cores, largest first: parsing
+/// YAML is most of loading, and VMware's API comes as nine files, one of them half the whole.
 fn read_all(files: &[(PathBuf, String)]) -> BTreeMap<PathBuf, ReadResult> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(files.len());
-    if workers <= 1 {
-        return files
-            .iter()
-            .map(|(path, name)| (path.clone(), read_yaml(path, name)))
-            .collect();
-    }
-    // Largest first: the biggest file (vcenter's is more than half of VMware's API) then
-    // starts at once instead of last, when the other cores would wait for it.
-    let mut order: Vec<&(PathBuf, String)> = files.iter().collect();
-    order
-        .sort_by_key(|(path, _)| std::cmp::Reverse(std::fs::metadata(path).map_or(0, |m| m.len())));
-    let files = order;
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut read = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((path, name)) = files.get(i) else {
-                            break read;
-                        };
-                        read.push((path.clone(), read_yaml(path, name)));
-                    }
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            // A panicking parser is a bug; it surfaces as that worker's files being read again
-            // on this thread (they are missing from what is returned), where the panic
-            // propagates with its message.
-            .flat_map(|handle| handle.join().unwrap_or_default())
-            .collect()
-    })
+    let read = crate::parallel::map(
+        files,
+        |(path, _)| std::fs::metadata(path).map_or(0, |m| m.len()),
+        |(path, name)| read_yaml(path, name),
+    );
+    files
+        .iter()
+        .map(|(path, _)| path.clone())
+        .zip(read)
+        .collect()
 }
 
 /// `spec/openapi.yaml` + `schemas/a.yaml` → `spec/schemas/a.yaml`, without touching the disk.

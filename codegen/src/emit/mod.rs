@@ -49,68 +49,28 @@ pub fn crate_files(
     for (name, text) in runtime::files(&header) {
         files.insert(name, text);
     }
-    // Module files are independent: emitted and formatted on all cores (token streams are not
-    // `Send`, so each thread builds its own), then collected in path order, so the output and
-    // the error reported first do not depend on scheduling. Threads take the next file as they
-    // finish one: namespaces differ in size by a hundred times, so fixed shares would leave
-    // one core idle.
+    // Module files are independent: emitted and formatted on all cores, largest first (token
+    // streams are not `Send`, so each job builds its own), collected in path order, so the
+    // output and the error reported first do not depend on scheduling.
+    files.insert(
+        "src/lib.rs".to_owned(),
+        format::rust(root::lib_rs(model, &tree), &header, "src/lib.rs")?,
+    );
+    files.insert(
+        "src/ids.rs".to_owned(),
+        format::rust(ids::ids_rs(model), &header, "src/ids.rs")?,
+    );
     let paths: Vec<&ModPath> = tree.paths().collect();
-    // Taken largest first (by items), so that no large module is left for the end while the
-    // other cores idle.
-    let mut order: Vec<usize> = (0..paths.len()).collect();
-    order.sort_by_key(|&i| {
-        let items = model
-            .modules
-            .get(paths[i])
-            .map_or(0, |m| m.types.len() + m.operations.len());
-        (std::cmp::Reverse(items), i)
-    });
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let (emitted, lib_rs, ids_rs) = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.saturating_sub(1).max(1))
-            .map(|_| {
-                let (tree, header, paths, next, order) = (&tree, &header, &paths, &next, &order);
-                scope.spawn(move || {
-                    let mut done = Vec::new();
-                    loop {
-                        let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&i) = order.get(taken) else {
-                            break done;
-                        };
-                        let path = paths[i];
-                        done.push((i, module_file(model, tree, path, header)));
-                    }
-                })
-            })
-            .collect();
-        // This thread writes the crate root and the ids meanwhile, then helps with modules.
-        let lib_rs = format::rust(root::lib_rs(model, &tree), &header, "src/lib.rs");
-        let ids_rs = format::rust(ids::ids_rs(model), &header, "src/ids.rs");
-        let mut emitted = Vec::new();
-        if threads > 1 {
-            loop {
-                let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(&i) = order.get(taken) else {
-                    break;
-                };
-                let path = paths[i];
-                emitted.push((i, module_file(model, &tree, path, &header)));
-            }
-        }
-        for worker in workers {
-            emitted.extend(
-                worker
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            );
-        }
-        emitted.sort_by_key(|(i, _)| *i);
-        (emitted, lib_rs, ids_rs)
-    });
-    files.insert("src/lib.rs".to_owned(), lib_rs?);
-    files.insert("src/ids.rs".to_owned(), ids_rs?);
-    let emitted = emitted.into_iter().map(|(_, result)| result);
+    let emitted = crate::parallel::map(
+        &paths,
+        |path| {
+            model
+                .modules
+                .get(*path)
+                .map_or(0, |m| (m.types.len() + m.operations.len()) as u64)
+        },
+        |path| module_file(model, &tree, path, &header),
+    );
     for (path, result) in paths.iter().zip(emitted) {
         let (file, text) = result?;
         if files.insert(file.clone(), text).is_some() {
