@@ -299,3 +299,88 @@ fn structures_decode_as_serde_derive_would() {
         "{not_object}"
     );
 }
+
+#[test]
+fn structures_encode_as_serde_derive_would() {
+    use serde_test::{Token, assert_ser_tokens};
+    use vsphere_client::ids::NetworkId;
+
+    // Members in declaration order under their JSON names (`type`, not `r#type`); unset optional
+    // members are left out and not counted in the announced length, which formats that are
+    // not self-describing rely on.
+    let mut backing = ethernet::BackingSpec::new(ethernet::BackingType::DistributedPortgroup);
+    assert_ser_tokens(
+        &backing,
+        &[
+            Token::Struct {
+                name: "BackingSpec",
+                len: 1,
+            },
+            Token::Str("type"),
+            Token::Str("DISTRIBUTED_PORTGROUP"),
+            Token::StructEnd,
+        ],
+    );
+    backing.network = Some(NetworkId::from("dvportgroup-1"));
+    backing.distributed_port = Some("7".to_owned());
+    assert_ser_tokens(
+        &backing,
+        &[
+            Token::Struct {
+                name: "BackingSpec",
+                len: 3,
+            },
+            Token::Str("type"),
+            Token::Str("DISTRIBUTED_PORTGROUP"),
+            Token::Str("network"),
+            Token::Some,
+            Token::Str("dvportgroup-1"),
+            Token::Str("distributed_port"),
+            Token::Some,
+            Token::Str("7"),
+            Token::StructEnd,
+        ],
+    );
+
+    // An optional member between required ones keeps its place when set.
+    let mut spec = InstantCloneSpec::new(VirtualMachineId::from("vm-1"), "clone");
+    spec.disconnect_all_nics = Some(false);
+    assert_eq!(
+        serde_json::to_string(&spec).expect("serializes"),
+        r#"{"source":"vm-1","name":"clone","disconnect_all_nics":false}"#
+    );
+
+    // The first error ends the structure and is the one reported: a writer that refuses
+    // everything after ten bytes fails inside the second member, and nothing after it is
+    // attempted.
+    struct Refusing {
+        written: Vec<u8>,
+        refusals: usize,
+    }
+    impl std::io::Write for Refusing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let room = 10usize.saturating_sub(self.written.len());
+            if room == 0 {
+                self.refusals += 1;
+                return Err(std::io::Error::other("disk full"));
+            }
+            let n = room.min(buf.len());
+            self.written.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Refusing {
+        written: Vec::new(),
+        refusals: 0,
+    };
+    let error = serde_json::to_writer(&mut out, &spec).expect_err("the writer refuses");
+    assert!(error.to_string().contains("disk full"), "{error}");
+    assert_eq!(out.written, br#"{"source":"#);
+    assert_eq!(
+        out.refusals, 1,
+        "no member is attempted after the first error"
+    );
+}

@@ -4,7 +4,7 @@
 ///
 /// Schema `Cis.Session.Info`.
 #[cfg(feature = "cis-session")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Info {
     /// Fully qualified name of the user that created the session, for example Administrator@vsphere.local; meant for user interfaces and logs.
@@ -31,6 +31,19 @@ impl Info {
     }
 }
 #[cfg(feature = "cis-session")]
+impl ::serde::Serialize for Info {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(serializer, "Info", 3);
+        out.member("user", &self.user);
+        out.member("created_time", &self.created_time);
+        out.member("last_accessed_time", &self.last_accessed_time);
+        out.end()
+    }
+}
+#[cfg(feature = "cis-session")]
 impl<'de> ::serde::Deserialize<'de> for Info {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -44,27 +57,34 @@ impl<'de> ::serde::Deserialize<'de> for Info {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Info")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("user");
-                let mut slot1 = crate::runtime::Slot::new("created_time");
-                let mut slot2 = crate::runtime::Slot::new("last_accessed_time");
+                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "user",
+                );
+                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "created_time",
+                );
+                let mut slot2: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "last_accessed_time",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "user" => slot0.fill(&mut map)?,
-                        "created_time" => slot1.fill(&mut map)?,
-                        "last_accessed_time" => slot2.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "user" => slot0.fill(&mut map),
+                        "created_time" => slot1.fill(&mut map),
+                        "last_accessed_time" => slot2.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::cis::session::Info {
-                    user: slot0.required()?,
-                    created_time: slot1.required()?,
-                    last_accessed_time: slot2.required()?,
+                    user: crate::runtime::ok_or_return!(slot0.required()),
+                    created_time: crate::runtime::ok_or_return!(slot1.required()),
+                    last_accessed_time: crate::runtime::ok_or_return!(slot2.required()),
                 })
             }
         }

@@ -4,14 +4,12 @@
 ///
 /// Schema `Cis.Task.Info`.
 #[cfg(feature = "cis-task")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Info {
     /// How far the task has got; set by operations that report progress.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<crate::cis::task::Progress>,
     /// The result of the task's operation once it succeeded (whatever that operation returns: an identifier, a structure, a list). VMware types it opaque; any JSON value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::serde_json::Value>,
     /// What the task does, as a localizable message.
     pub description: crate::vapi::std::LocalizableMessage,
@@ -20,26 +18,20 @@ pub struct Info {
     /// Identifier of the task's operation.
     pub operation: crate::ids::VapiOperationId,
     /// Identifier of the parent task, for a task started by another task.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<crate::ids::CisTaskId>,
     /// The resource the task works on (VMware's vapi.std.DynamicID: type and id). Not transcribed: an open JSON object.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::serde_json::Value>,
     /// Status of the task.
     pub status: crate::cis::task::Status,
     /// Whether the task can be cancelled.
     pub cancelable: bool,
     /// The vAPI error the task failed with (a vapi.std.errors structure; with "@class" under /rest), once status is FAILED. Kept an open JSON object.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::serde_json::Value>,
     /// When the task started; set once it is RUNNING.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// When the task ended; set once it SUCCEEDED or FAILED.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Name of the user who started the task.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "cis-task")]
@@ -71,6 +63,36 @@ impl Info {
     }
 }
 #[cfg(feature = "cis-task")]
+impl ::serde::Serialize for Info {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "Info",
+            5 + self.progress.is_some() as usize + self.result.is_some() as usize
+                + self.parent.is_some() as usize + self.target.is_some() as usize
+                + self.error.is_some() as usize + self.start_time.is_some() as usize
+                + self.end_time.is_some() as usize + self.user.is_some() as usize,
+        );
+        out.optional("progress", &self.progress);
+        out.optional("result", &self.result);
+        out.member("description", &self.description);
+        out.member("service", &self.service);
+        out.member("operation", &self.operation);
+        out.optional("parent", &self.parent);
+        out.optional("target", &self.target);
+        out.member("status", &self.status);
+        out.member("cancelable", &self.cancelable);
+        out.optional("error", &self.error);
+        out.optional("start_time", &self.start_time);
+        out.optional("end_time", &self.end_time);
+        out.optional("user", &self.user);
+        out.end()
+    }
+}
+#[cfg(feature = "cis-task")]
 impl<'de> ::serde::Deserialize<'de> for Info {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -84,53 +106,80 @@ impl<'de> ::serde::Deserialize<'de> for Info {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Info")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("progress");
-                let mut slot1 = crate::runtime::Slot::new("result");
-                let mut slot2 = crate::runtime::Slot::new("description");
-                let mut slot3 = crate::runtime::Slot::new("service");
-                let mut slot4 = crate::runtime::Slot::new("operation");
-                let mut slot5 = crate::runtime::Slot::new("parent");
-                let mut slot6 = crate::runtime::Slot::new("target");
-                let mut slot7 = crate::runtime::Slot::new("status");
-                let mut slot8 = crate::runtime::Slot::new("cancelable");
-                let mut slot9 = crate::runtime::Slot::new("error");
-                let mut slot10 = crate::runtime::Slot::new("start_time");
-                let mut slot11 = crate::runtime::Slot::new("end_time");
-                let mut slot12 = crate::runtime::Slot::new("user");
+                let mut slot0: crate::runtime::Slot<
+                    ::std::option::Option<crate::cis::task::Progress>,
+                > = crate::runtime::Slot::new("progress");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<::serde_json::Value>,
+                > = crate::runtime::Slot::new("result");
+                let mut slot2: crate::runtime::Slot<
+                    crate::vapi::std::LocalizableMessage,
+                > = crate::runtime::Slot::new("description");
+                let mut slot3: crate::runtime::Slot<crate::ids::VapiServiceId> = crate::runtime::Slot::new(
+                    "service",
+                );
+                let mut slot4: crate::runtime::Slot<crate::ids::VapiOperationId> = crate::runtime::Slot::new(
+                    "operation",
+                );
+                let mut slot5: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::CisTaskId>,
+                > = crate::runtime::Slot::new("parent");
+                let mut slot6: crate::runtime::Slot<
+                    ::std::option::Option<::serde_json::Value>,
+                > = crate::runtime::Slot::new("target");
+                let mut slot7: crate::runtime::Slot<crate::cis::task::Status> = crate::runtime::Slot::new(
+                    "status",
+                );
+                let mut slot8: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
+                    "cancelable",
+                );
+                let mut slot9: crate::runtime::Slot<
+                    ::std::option::Option<::serde_json::Value>,
+                > = crate::runtime::Slot::new("error");
+                let mut slot10: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("start_time");
+                let mut slot11: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("end_time");
+                let mut slot12: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("user");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "progress" => slot0.fill(&mut map)?,
-                        "result" => slot1.fill(&mut map)?,
-                        "description" => slot2.fill(&mut map)?,
-                        "service" => slot3.fill(&mut map)?,
-                        "operation" => slot4.fill(&mut map)?,
-                        "parent" => slot5.fill(&mut map)?,
-                        "target" => slot6.fill(&mut map)?,
-                        "status" => slot7.fill(&mut map)?,
-                        "cancelable" => slot8.fill(&mut map)?,
-                        "error" => slot9.fill(&mut map)?,
-                        "start_time" => slot10.fill(&mut map)?,
-                        "end_time" => slot11.fill(&mut map)?,
-                        "user" => slot12.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "progress" => slot0.fill(&mut map),
+                        "result" => slot1.fill(&mut map),
+                        "description" => slot2.fill(&mut map),
+                        "service" => slot3.fill(&mut map),
+                        "operation" => slot4.fill(&mut map),
+                        "parent" => slot5.fill(&mut map),
+                        "target" => slot6.fill(&mut map),
+                        "status" => slot7.fill(&mut map),
+                        "cancelable" => slot8.fill(&mut map),
+                        "error" => slot9.fill(&mut map),
+                        "start_time" => slot10.fill(&mut map),
+                        "end_time" => slot11.fill(&mut map),
+                        "user" => slot12.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::cis::task::Info {
                     progress: slot0.optional(),
                     result: slot1.optional(),
-                    description: slot2.required()?,
-                    service: slot3.required()?,
-                    operation: slot4.required()?,
+                    description: crate::runtime::ok_or_return!(slot2.required()),
+                    service: crate::runtime::ok_or_return!(slot3.required()),
+                    operation: crate::runtime::ok_or_return!(slot4.required()),
                     parent: slot5.optional(),
                     target: slot6.optional(),
-                    status: slot7.required()?,
-                    cancelable: slot8.required()?,
+                    status: crate::runtime::ok_or_return!(slot7.required()),
+                    cancelable: crate::runtime::ok_or_return!(slot8.required()),
                     error: slot9.optional(),
                     start_time: slot10.optional(),
                     end_time: slot11.optional(),
@@ -183,7 +232,7 @@ impl crate::runtime::RestForm for Info {
 ///
 /// Schema `Cis.Task.Progress`.
 #[cfg(feature = "cis-task")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Progress {
     /// Total amount of work, in units the operation chooses.
@@ -206,6 +255,19 @@ impl Progress {
     }
 }
 #[cfg(feature = "cis-task")]
+impl ::serde::Serialize for Progress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(serializer, "Progress", 3);
+        out.member("total", &self.total);
+        out.member("completed", &self.completed);
+        out.member("message", &self.message);
+        out.end()
+    }
+}
+#[cfg(feature = "cis-task")]
 impl<'de> ::serde::Deserialize<'de> for Progress {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -219,27 +281,34 @@ impl<'de> ::serde::Deserialize<'de> for Progress {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Progress")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("total");
-                let mut slot1 = crate::runtime::Slot::new("completed");
-                let mut slot2 = crate::runtime::Slot::new("message");
+                let mut slot0: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
+                    "total",
+                );
+                let mut slot1: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
+                    "completed",
+                );
+                let mut slot2: crate::runtime::Slot<
+                    crate::vapi::std::LocalizableMessage,
+                > = crate::runtime::Slot::new("message");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "total" => slot0.fill(&mut map)?,
-                        "completed" => slot1.fill(&mut map)?,
-                        "message" => slot2.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "total" => slot0.fill(&mut map),
+                        "completed" => slot1.fill(&mut map),
+                        "message" => slot2.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::cis::task::Progress {
-                    total: slot0.required()?,
-                    completed: slot1.required()?,
-                    message: slot2.required()?,
+                    total: crate::runtime::ok_or_return!(slot0.required()),
+                    completed: crate::runtime::ok_or_return!(slot1.required()),
+                    message: crate::runtime::ok_or_return!(slot2.required()),
                 })
             }
         }

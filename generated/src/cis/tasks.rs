@@ -6,38 +6,32 @@
 ///
 /// Schema `Cis.Tasks.FilterSpec`.
 #[cfg(feature = "cis-tasks")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FilterSpec {
     /// Identifiers of the tasks that can match. May be unset when services is set; all tasks must currently come from one provider. Unset or empty: a task of any identifier matches.
     ///
     /// Added in vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tasks: ::std::option::Option<::std::vec::Vec<crate::ids::CisTaskId>>,
     /// Identifiers of services: tasks of operations of these services match. May be unset when tasks is set; all services must currently come from one provider. Unset or empty: tasks of any service match.
     ///
     /// Added in vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub services: ::std::option::Option<::std::vec::Vec<crate::ids::VapiServiceId>>,
     /// Identifiers of operations: tasks these operations created match. An operation identifier is unique only within its service, so filter on the service (services) as well. Unset or empty: tasks of any operation match.
     ///
     /// Added in vSphere API 7.0.0.0.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operations: ::std::option::Option<::std::vec::Vec<crate::ids::VapiOperationId>>,
     /// Statuses a matching task has. Unset or empty, tasks of any status match.
     ///
     /// Added in vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::vec::Vec<crate::cis::task::Status>>,
     /// The resources the tasks' operations created or worked on. Unset or empty: tasks on any target match.
     ///
     /// Added in vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub targets: ::std::option::Option<::std::vec::Vec<crate::vapi::std::DynamicId>>,
     /// Users who started the tasks' operations. Unset or empty: tasks started by any user match.
     ///
     /// Added in vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub users: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 #[cfg(feature = "cis-tasks")]
@@ -56,6 +50,28 @@ impl FilterSpec {
     }
 }
 #[cfg(feature = "cis-tasks")]
+impl ::serde::Serialize for FilterSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "FilterSpec",
+            self.tasks.is_some() as usize + self.services.is_some() as usize
+                + self.operations.is_some() as usize + self.status.is_some() as usize
+                + self.targets.is_some() as usize + self.users.is_some() as usize,
+        );
+        out.optional("tasks", &self.tasks);
+        out.optional("services", &self.services);
+        out.optional("operations", &self.operations);
+        out.optional("status", &self.status);
+        out.optional("targets", &self.targets);
+        out.optional("users", &self.users);
+        out.end()
+    }
+}
+#[cfg(feature = "cis-tasks")]
 impl<'de> ::serde::Deserialize<'de> for FilterSpec {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -69,28 +85,41 @@ impl<'de> ::serde::Deserialize<'de> for FilterSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "FilterSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("tasks");
-                let mut slot1 = crate::runtime::Slot::new("services");
-                let mut slot2 = crate::runtime::Slot::new("operations");
-                let mut slot3 = crate::runtime::Slot::new("status");
-                let mut slot4 = crate::runtime::Slot::new("targets");
-                let mut slot5 = crate::runtime::Slot::new("users");
+                let mut slot0: crate::runtime::Slot<
+                    ::std::option::Option<::std::vec::Vec<crate::ids::CisTaskId>>,
+                > = crate::runtime::Slot::new("tasks");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<::std::vec::Vec<crate::ids::VapiServiceId>>,
+                > = crate::runtime::Slot::new("services");
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<::std::vec::Vec<crate::ids::VapiOperationId>>,
+                > = crate::runtime::Slot::new("operations");
+                let mut slot3: crate::runtime::Slot<
+                    ::std::option::Option<::std::vec::Vec<crate::cis::task::Status>>,
+                > = crate::runtime::Slot::new("status");
+                let mut slot4: crate::runtime::Slot<
+                    ::std::option::Option<::std::vec::Vec<crate::vapi::std::DynamicId>>,
+                > = crate::runtime::Slot::new("targets");
+                let mut slot5: crate::runtime::Slot<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = crate::runtime::Slot::new("users");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "tasks" => slot0.fill(&mut map)?,
-                        "services" => slot1.fill(&mut map)?,
-                        "operations" => slot2.fill(&mut map)?,
-                        "status" => slot3.fill(&mut map)?,
-                        "targets" => slot4.fill(&mut map)?,
-                        "users" => slot5.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "tasks" => slot0.fill(&mut map),
+                        "services" => slot1.fill(&mut map),
+                        "operations" => slot2.fill(&mut map),
+                        "status" => slot3.fill(&mut map),
+                        "targets" => slot4.fill(&mut map),
+                        "users" => slot5.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::cis::tasks::FilterSpec {
                     tasks: slot0.optional(),
@@ -118,18 +147,16 @@ impl crate::runtime::RestForm for FilterSpec {}
 ///
 /// Schema `Cis.Tasks.GetSpec`.
 #[cfg(feature = "cis-tasks")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSpec {
     /// If true, the answer carries all data of the task, operation-specific data included; if false or unset, only the members of Info.
     ///
     /// Added in vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub return_all: ::std::option::Option<bool>,
     /// If true, the answer leaves out the result of the operation; if false or unset, it includes it.
     ///
     /// Added in vSphere API 6.7.1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude_result: ::std::option::Option<bool>,
 }
 #[cfg(feature = "cis-tasks")]
@@ -141,6 +168,22 @@ impl GetSpec {
             return_all: ::std::option::Option::None,
             exclude_result: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "cis-tasks")]
+impl ::serde::Serialize for GetSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "GetSpec",
+            self.return_all.is_some() as usize + self.exclude_result.is_some() as usize,
+        );
+        out.optional("return_all", &self.return_all);
+        out.optional("exclude_result", &self.exclude_result);
+        out.end()
     }
 }
 #[cfg(feature = "cis-tasks")]
@@ -157,20 +200,25 @@ impl<'de> ::serde::Deserialize<'de> for GetSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "GetSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("return_all");
-                let mut slot1 = crate::runtime::Slot::new("exclude_result");
+                let mut slot0: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "return_all",
+                );
+                let mut slot1: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "exclude_result",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "return_all" => slot0.fill(&mut map)?,
-                        "exclude_result" => slot1.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "return_all" => slot0.fill(&mut map),
+                        "exclude_result" => slot1.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::cis::tasks::GetSpec {
                     return_all: slot0.optional(),

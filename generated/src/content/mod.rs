@@ -8,57 +8,42 @@ pub mod library_model;
 ///
 /// Schema `Content.LibraryModel`.
 #[cfg(feature = "content")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LibraryModel {
     /// Identifier of the library.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<crate::ids::ContentLibraryId>,
     /// When the library was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Free-text description of the library (may be empty).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// When the library's properties last changed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_modified_time: ::std::option::Option<::std::string::String>,
     /// When a subscribed library last synchronized with its publisher; unset for local libraries and for subscribed ones that never synchronized.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_sync_time: ::std::option::Option<::std::string::String>,
     /// Name of the library; not necessarily unique.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The default storage backings of the library (VMware's content.library.StorageBacking: type, datastore_id, storage_uri). Not transcribed: a list of open JSON objects.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_backings: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Whether the library is local or subscribed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::content::library_model::LibraryType>,
     /// Optimizations applied to the library (VMware's content.library.OptimizationInfo). Not transcribed: an open JSON object.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub optimization_info: ::std::option::Option<::serde_json::Value>,
     /// Version of the library's metadata, changed on every metadata change (used to detect concurrent updates).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
     /// How the library is published (VMware's content.library.PublishInfo). Not transcribed: an open JSON object.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub publish_info: ::std::option::Option<::serde_json::Value>,
     /// How a subscribed library synchronizes (VMware's content.library.SubscriptionInfo). Not transcribed: an open JSON object.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_info: ::std::option::Option<::serde_json::Value>,
     /// Identifier of the vCenter Server that holds the library.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub server_guid: ::std::option::Option<crate::ids::VcenterVCenterId>,
     /// Identifier of the security policy applied to the library, if any. Kept a plain string (VMware's bindings give it a resource type this transcription does not use).
     ///
     /// Added in vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub security_policy_id: ::std::option::Option<::std::string::String>,
     /// Used by update only (removes the security policy). Not part of finding a library; kept as VMware types it.
     ///
     /// Added in vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unset_security_policy_id: ::std::option::Option<bool>,
 }
 #[cfg(feature = "content")]
@@ -86,6 +71,46 @@ impl LibraryModel {
     }
 }
 #[cfg(feature = "content")]
+impl ::serde::Serialize for LibraryModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "LibraryModel",
+            self.id.is_some() as usize + self.creation_time.is_some() as usize
+                + self.description.is_some() as usize
+                + self.last_modified_time.is_some() as usize
+                + self.last_sync_time.is_some() as usize + self.name.is_some() as usize
+                + self.storage_backings.is_some() as usize
+                + self.r#type.is_some() as usize
+                + self.optimization_info.is_some() as usize
+                + self.version.is_some() as usize + self.publish_info.is_some() as usize
+                + self.subscription_info.is_some() as usize
+                + self.server_guid.is_some() as usize
+                + self.security_policy_id.is_some() as usize
+                + self.unset_security_policy_id.is_some() as usize,
+        );
+        out.optional("id", &self.id);
+        out.optional("creation_time", &self.creation_time);
+        out.optional("description", &self.description);
+        out.optional("last_modified_time", &self.last_modified_time);
+        out.optional("last_sync_time", &self.last_sync_time);
+        out.optional("name", &self.name);
+        out.optional("storage_backings", &self.storage_backings);
+        out.optional("type", &self.r#type);
+        out.optional("optimization_info", &self.optimization_info);
+        out.optional("version", &self.version);
+        out.optional("publish_info", &self.publish_info);
+        out.optional("subscription_info", &self.subscription_info);
+        out.optional("server_guid", &self.server_guid);
+        out.optional("security_policy_id", &self.security_policy_id);
+        out.optional("unset_security_policy_id", &self.unset_security_policy_id);
+        out.end()
+    }
+}
+#[cfg(feature = "content")]
 impl<'de> ::serde::Deserialize<'de> for LibraryModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -99,46 +124,77 @@ impl<'de> ::serde::Deserialize<'de> for LibraryModel {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "LibraryModel")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("id");
-                let mut slot1 = crate::runtime::Slot::new("creation_time");
-                let mut slot2 = crate::runtime::Slot::new("description");
-                let mut slot3 = crate::runtime::Slot::new("last_modified_time");
-                let mut slot4 = crate::runtime::Slot::new("last_sync_time");
-                let mut slot5 = crate::runtime::Slot::new("name");
-                let mut slot6 = crate::runtime::Slot::new("storage_backings");
-                let mut slot7 = crate::runtime::Slot::new("type");
-                let mut slot8 = crate::runtime::Slot::new("optimization_info");
-                let mut slot9 = crate::runtime::Slot::new("version");
-                let mut slot10 = crate::runtime::Slot::new("publish_info");
-                let mut slot11 = crate::runtime::Slot::new("subscription_info");
-                let mut slot12 = crate::runtime::Slot::new("server_guid");
-                let mut slot13 = crate::runtime::Slot::new("security_policy_id");
-                let mut slot14 = crate::runtime::Slot::new("unset_security_policy_id");
+                let mut slot0: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::ContentLibraryId>,
+                > = crate::runtime::Slot::new("id");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("creation_time");
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("description");
+                let mut slot3: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("last_modified_time");
+                let mut slot4: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("last_sync_time");
+                let mut slot5: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("name");
+                let mut slot6: crate::runtime::Slot<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                > = crate::runtime::Slot::new("storage_backings");
+                let mut slot7: crate::runtime::Slot<
+                    ::std::option::Option<crate::content::library_model::LibraryType>,
+                > = crate::runtime::Slot::new("type");
+                let mut slot8: crate::runtime::Slot<
+                    ::std::option::Option<::serde_json::Value>,
+                > = crate::runtime::Slot::new("optimization_info");
+                let mut slot9: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("version");
+                let mut slot10: crate::runtime::Slot<
+                    ::std::option::Option<::serde_json::Value>,
+                > = crate::runtime::Slot::new("publish_info");
+                let mut slot11: crate::runtime::Slot<
+                    ::std::option::Option<::serde_json::Value>,
+                > = crate::runtime::Slot::new("subscription_info");
+                let mut slot12: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::VcenterVCenterId>,
+                > = crate::runtime::Slot::new("server_guid");
+                let mut slot13: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("security_policy_id");
+                let mut slot14: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "unset_security_policy_id",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "id" => slot0.fill(&mut map)?,
-                        "creation_time" => slot1.fill(&mut map)?,
-                        "description" => slot2.fill(&mut map)?,
-                        "last_modified_time" => slot3.fill(&mut map)?,
-                        "last_sync_time" => slot4.fill(&mut map)?,
-                        "name" => slot5.fill(&mut map)?,
-                        "storage_backings" => slot6.fill(&mut map)?,
-                        "type" => slot7.fill(&mut map)?,
-                        "optimization_info" => slot8.fill(&mut map)?,
-                        "version" => slot9.fill(&mut map)?,
-                        "publish_info" => slot10.fill(&mut map)?,
-                        "subscription_info" => slot11.fill(&mut map)?,
-                        "server_guid" => slot12.fill(&mut map)?,
-                        "security_policy_id" => slot13.fill(&mut map)?,
-                        "unset_security_policy_id" => slot14.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "id" => slot0.fill(&mut map),
+                        "creation_time" => slot1.fill(&mut map),
+                        "description" => slot2.fill(&mut map),
+                        "last_modified_time" => slot3.fill(&mut map),
+                        "last_sync_time" => slot4.fill(&mut map),
+                        "name" => slot5.fill(&mut map),
+                        "storage_backings" => slot6.fill(&mut map),
+                        "type" => slot7.fill(&mut map),
+                        "optimization_info" => slot8.fill(&mut map),
+                        "version" => slot9.fill(&mut map),
+                        "publish_info" => slot10.fill(&mut map),
+                        "subscription_info" => slot11.fill(&mut map),
+                        "server_guid" => slot12.fill(&mut map),
+                        "security_policy_id" => slot13.fill(&mut map),
+                        "unset_security_policy_id" => slot14.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::content::LibraryModel {
                     id: slot0.optional(),

@@ -36,7 +36,10 @@ pub use call::Call;
 #[doc(hidden)]
 pub use codec::{RestForm, rest_class, rest_field};
 #[doc(hidden)]
-pub use fields::{FieldName, Slot, expecting_structure, next_member, skip_value};
+pub use fields::{FieldName, Slot, StructWriter, expecting_structure, next_member, skip_value};
+// Only generated structures use it by this path, and the runtime crate alone has none.
+#[allow(unused_imports)]
+pub(crate) use fields::ok_or_return;
 #[doc(hidden)]
 pub use operation::{BodyKind, Endpoint, Operation};
 #[doc(hidden)]

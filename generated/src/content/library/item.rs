@@ -4,23 +4,18 @@
 ///
 /// Schema `Content.Library.Item.FindSpec`.
 #[cfg(feature = "content-library-item")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FindSpec {
     /// Name of the item, compared case-insensitively. If unset, any name matches.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Library that holds the item. If unset, every library is searched.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub library_id: ::std::option::Option<crate::ids::ContentLibraryId>,
     /// Identifier of the item as its publisher reports it (items of subscribed libraries). If unset, any source matches.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<crate::ids::LibraryItemId>,
     /// Type of the item, compared case-insensitively. If unset, any type matches.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Whether the item is cached. If unset, cached and uncached items match.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cached: ::std::option::Option<bool>,
 }
 #[cfg(feature = "content-library-item")]
@@ -38,6 +33,27 @@ impl FindSpec {
     }
 }
 #[cfg(feature = "content-library-item")]
+impl ::serde::Serialize for FindSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "FindSpec",
+            self.name.is_some() as usize + self.library_id.is_some() as usize
+                + self.source_id.is_some() as usize + self.r#type.is_some() as usize
+                + self.cached.is_some() as usize,
+        );
+        out.optional("name", &self.name);
+        out.optional("library_id", &self.library_id);
+        out.optional("source_id", &self.source_id);
+        out.optional("type", &self.r#type);
+        out.optional("cached", &self.cached);
+        out.end()
+    }
+}
+#[cfg(feature = "content-library-item")]
 impl<'de> ::serde::Deserialize<'de> for FindSpec {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -51,26 +67,37 @@ impl<'de> ::serde::Deserialize<'de> for FindSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "FindSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("name");
-                let mut slot1 = crate::runtime::Slot::new("library_id");
-                let mut slot2 = crate::runtime::Slot::new("source_id");
-                let mut slot3 = crate::runtime::Slot::new("type");
-                let mut slot4 = crate::runtime::Slot::new("cached");
+                let mut slot0: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("name");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::ContentLibraryId>,
+                > = crate::runtime::Slot::new("library_id");
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::LibraryItemId>,
+                > = crate::runtime::Slot::new("source_id");
+                let mut slot3: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("type");
+                let mut slot4: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "cached",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "name" => slot0.fill(&mut map)?,
-                        "library_id" => slot1.fill(&mut map)?,
-                        "source_id" => slot2.fill(&mut map)?,
-                        "type" => slot3.fill(&mut map)?,
-                        "cached" => slot4.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "name" => slot0.fill(&mut map),
+                        "library_id" => slot1.fill(&mut map),
+                        "source_id" => slot2.fill(&mut map),
+                        "type" => slot3.fill(&mut map),
+                        "cached" => slot4.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::content::library::item::FindSpec {
                     name: slot0.optional(),

@@ -6,14 +6,12 @@ pub mod item;
 ///
 /// Schema `Content.Library.FindSpec`.
 #[cfg(feature = "content-library")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FindSpec {
     /// Name of the library, compared case-insensitively. If unset, any name matches.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Type of the library. If unset, any type matches.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::content::library_model::LibraryType>,
 }
 #[cfg(feature = "content-library")]
@@ -25,6 +23,22 @@ impl FindSpec {
             name: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "content-library")]
+impl ::serde::Serialize for FindSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "FindSpec",
+            self.name.is_some() as usize + self.r#type.is_some() as usize,
+        );
+        out.optional("name", &self.name);
+        out.optional("type", &self.r#type);
+        out.end()
     }
 }
 #[cfg(feature = "content-library")]
@@ -41,20 +55,25 @@ impl<'de> ::serde::Deserialize<'de> for FindSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "FindSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("name");
-                let mut slot1 = crate::runtime::Slot::new("type");
+                let mut slot0: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("name");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<crate::content::library_model::LibraryType>,
+                > = crate::runtime::Slot::new("type");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "name" => slot0.fill(&mut map)?,
-                        "type" => slot1.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "name" => slot0.fill(&mut map),
+                        "type" => slot1.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::content::library::FindSpec {
                     name: slot0.optional(),
@@ -76,60 +95,44 @@ impl crate::runtime::RestForm for FindSpec {}
 ///
 /// Schema `Content.Library.ItemModel`.
 #[cfg(feature = "content-library")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ItemModel {
     /// Identifier of the library item.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<crate::ids::LibraryItemId>,
     /// Identifier of the library that holds the item.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub library_id: ::std::option::Option<crate::ids::ContentLibraryId>,
     /// The latest version of the item's list of files.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_version: ::std::option::Option<crate::ids::ItemVersionId>,
     /// When the item was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Free-text description of the item (may be empty).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// When the item's metadata or files last changed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_modified_time: ::std::option::Option<::std::string::String>,
     /// When the item last synchronized (items of subscribed libraries).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_sync_time: ::std::option::Option<::std::string::String>,
     /// Version of the item's metadata, increased on each metadata change.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata_version: ::std::option::Option<::std::string::String>,
     /// Name of the item; not necessarily unique, even within one library.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether all of the item's files are on the library's storage.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cached: ::std::option::Option<bool>,
     /// Size in bytes the item's files use on the storage backing; 0 when the item is not cached.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
     /// Type of the item, naming the type adapter that handles it (for example ovf or vm-template); any string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Version of the item, changed on every metadata change (used to detect concurrent updates).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
     /// For an item of a subscribed library, the identifier of the published item it synchronizes from; unset otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<crate::ids::LibraryItemId>,
     /// Whether the item complies with the library's security policy.
     ///
     /// Added in vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub security_compliance: ::std::option::Option<bool>,
     /// Verification of the item's signing certificate (VMware's content.library.item.CertificateVerificationInfo). Not transcribed: an open JSON object.
     ///
     /// Added in vSphere API 7.0.3.0.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate_verification_info: ::std::option::Option<::serde_json::Value>,
 }
 #[cfg(feature = "content-library")]
@@ -158,6 +161,50 @@ impl ItemModel {
     }
 }
 #[cfg(feature = "content-library")]
+impl ::serde::Serialize for ItemModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "ItemModel",
+            self.id.is_some() as usize + self.library_id.is_some() as usize
+                + self.content_version.is_some() as usize
+                + self.creation_time.is_some() as usize
+                + self.description.is_some() as usize
+                + self.last_modified_time.is_some() as usize
+                + self.last_sync_time.is_some() as usize
+                + self.metadata_version.is_some() as usize + self.name.is_some() as usize
+                + self.cached.is_some() as usize + self.size.is_some() as usize
+                + self.r#type.is_some() as usize + self.version.is_some() as usize
+                + self.source_id.is_some() as usize
+                + self.security_compliance.is_some() as usize
+                + self.certificate_verification_info.is_some() as usize,
+        );
+        out.optional("id", &self.id);
+        out.optional("library_id", &self.library_id);
+        out.optional("content_version", &self.content_version);
+        out.optional("creation_time", &self.creation_time);
+        out.optional("description", &self.description);
+        out.optional("last_modified_time", &self.last_modified_time);
+        out.optional("last_sync_time", &self.last_sync_time);
+        out.optional("metadata_version", &self.metadata_version);
+        out.optional("name", &self.name);
+        out.optional("cached", &self.cached);
+        out.optional("size", &self.size);
+        out.optional("type", &self.r#type);
+        out.optional("version", &self.version);
+        out.optional("source_id", &self.source_id);
+        out.optional("security_compliance", &self.security_compliance);
+        out.optional(
+            "certificate_verification_info",
+            &self.certificate_verification_info,
+        );
+        out.end()
+    }
+}
+#[cfg(feature = "content-library")]
 impl<'de> ::serde::Deserialize<'de> for ItemModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -171,50 +218,81 @@ impl<'de> ::serde::Deserialize<'de> for ItemModel {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "ItemModel")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("id");
-                let mut slot1 = crate::runtime::Slot::new("library_id");
-                let mut slot2 = crate::runtime::Slot::new("content_version");
-                let mut slot3 = crate::runtime::Slot::new("creation_time");
-                let mut slot4 = crate::runtime::Slot::new("description");
-                let mut slot5 = crate::runtime::Slot::new("last_modified_time");
-                let mut slot6 = crate::runtime::Slot::new("last_sync_time");
-                let mut slot7 = crate::runtime::Slot::new("metadata_version");
-                let mut slot8 = crate::runtime::Slot::new("name");
-                let mut slot9 = crate::runtime::Slot::new("cached");
-                let mut slot10 = crate::runtime::Slot::new("size");
-                let mut slot11 = crate::runtime::Slot::new("type");
-                let mut slot12 = crate::runtime::Slot::new("version");
-                let mut slot13 = crate::runtime::Slot::new("source_id");
-                let mut slot14 = crate::runtime::Slot::new("security_compliance");
-                let mut slot15 = crate::runtime::Slot::new(
-                    "certificate_verification_info",
+                let mut slot0: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::LibraryItemId>,
+                > = crate::runtime::Slot::new("id");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::ContentLibraryId>,
+                > = crate::runtime::Slot::new("library_id");
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::ItemVersionId>,
+                > = crate::runtime::Slot::new("content_version");
+                let mut slot3: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("creation_time");
+                let mut slot4: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("description");
+                let mut slot5: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("last_modified_time");
+                let mut slot6: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("last_sync_time");
+                let mut slot7: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("metadata_version");
+                let mut slot8: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("name");
+                let mut slot9: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "cached",
                 );
+                let mut slot10: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
+                    "size",
+                );
+                let mut slot11: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("type");
+                let mut slot12: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("version");
+                let mut slot13: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::LibraryItemId>,
+                > = crate::runtime::Slot::new("source_id");
+                let mut slot14: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "security_compliance",
+                );
+                let mut slot15: crate::runtime::Slot<
+                    ::std::option::Option<::serde_json::Value>,
+                > = crate::runtime::Slot::new("certificate_verification_info");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "id" => slot0.fill(&mut map)?,
-                        "library_id" => slot1.fill(&mut map)?,
-                        "content_version" => slot2.fill(&mut map)?,
-                        "creation_time" => slot3.fill(&mut map)?,
-                        "description" => slot4.fill(&mut map)?,
-                        "last_modified_time" => slot5.fill(&mut map)?,
-                        "last_sync_time" => slot6.fill(&mut map)?,
-                        "metadata_version" => slot7.fill(&mut map)?,
-                        "name" => slot8.fill(&mut map)?,
-                        "cached" => slot9.fill(&mut map)?,
-                        "size" => slot10.fill(&mut map)?,
-                        "type" => slot11.fill(&mut map)?,
-                        "version" => slot12.fill(&mut map)?,
-                        "source_id" => slot13.fill(&mut map)?,
-                        "security_compliance" => slot14.fill(&mut map)?,
-                        "certificate_verification_info" => slot15.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "id" => slot0.fill(&mut map),
+                        "library_id" => slot1.fill(&mut map),
+                        "content_version" => slot2.fill(&mut map),
+                        "creation_time" => slot3.fill(&mut map),
+                        "description" => slot4.fill(&mut map),
+                        "last_modified_time" => slot5.fill(&mut map),
+                        "last_sync_time" => slot6.fill(&mut map),
+                        "metadata_version" => slot7.fill(&mut map),
+                        "name" => slot8.fill(&mut map),
+                        "cached" => slot9.fill(&mut map),
+                        "size" => slot10.fill(&mut map),
+                        "type" => slot11.fill(&mut map),
+                        "version" => slot12.fill(&mut map),
+                        "source_id" => slot13.fill(&mut map),
+                        "security_compliance" => slot14.fill(&mut map),
+                        "certificate_verification_info" => slot15.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::content::library::ItemModel {
                     id: slot0.optional(),

@@ -6,7 +6,7 @@ pub mod localization_param;
 ///
 /// Schema `Vapi.Std.DynamicID`.
 #[cfg(feature = "vapi-std")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DynamicId {
     /// The resource type of the resource (for example VirtualMachine).
@@ -29,6 +29,18 @@ impl DynamicId {
     }
 }
 #[cfg(feature = "vapi-std")]
+impl ::serde::Serialize for DynamicId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(serializer, "DynamicId", 2);
+        out.member("type", &self.r#type);
+        out.member("id", &self.id);
+        out.end()
+    }
+}
+#[cfg(feature = "vapi-std")]
 impl<'de> ::serde::Deserialize<'de> for DynamicId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42,24 +54,29 @@ impl<'de> ::serde::Deserialize<'de> for DynamicId {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "DynamicId")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("type");
-                let mut slot1 = crate::runtime::Slot::new("id");
+                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "type",
+                );
+                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "id",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "type" => slot0.fill(&mut map)?,
-                        "id" => slot1.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "type" => slot0.fill(&mut map),
+                        "id" => slot1.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vapi::std::DynamicId {
-                    r#type: slot0.required()?,
-                    id: slot1.required()?,
+                    r#type: crate::runtime::ok_or_return!(slot0.required()),
+                    id: crate::runtime::ok_or_return!(slot1.required()),
                 })
             }
         }
@@ -77,7 +94,7 @@ impl crate::runtime::RestForm for DynamicId {}
 ///
 /// Schema `Vapi.Std.LocalizableMessage`.
 #[cfg(feature = "vapi-std")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct LocalizableMessage {
     /// Unique identifier of the localizable string or message template, used to look the template up in a message catalog.
@@ -87,7 +104,6 @@ pub struct LocalizableMessage {
     /// Positional arguments substituted into the message template. Empty if the message uses named arguments or has none.
     pub args: ::std::vec::Vec<::std::string::String>,
     /// Named arguments substituted into the message template. Optional; sent by vSphere 7.0 and later servers.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub params: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -95,7 +111,6 @@ pub struct LocalizableMessage {
         >,
     >,
     /// The message localized as the request asked. Optional; sent by vSphere 7.0 and later servers.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub localized: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "vapi-std")]
@@ -117,6 +132,25 @@ impl LocalizableMessage {
     }
 }
 #[cfg(feature = "vapi-std")]
+impl ::serde::Serialize for LocalizableMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "LocalizableMessage",
+            3 + self.params.is_some() as usize + self.localized.is_some() as usize,
+        );
+        out.member("id", &self.id);
+        out.member("default_message", &self.default_message);
+        out.member("args", &self.args);
+        out.optional("params", &self.params);
+        out.optional("localized", &self.localized);
+        out.end()
+    }
+}
+#[cfg(feature = "vapi-std")]
 impl<'de> ::serde::Deserialize<'de> for LocalizableMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -130,31 +164,47 @@ impl<'de> ::serde::Deserialize<'de> for LocalizableMessage {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "LocalizableMessage")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("id");
-                let mut slot1 = crate::runtime::Slot::new("default_message");
-                let mut slot2 = crate::runtime::Slot::new("args");
-                let mut slot3 = crate::runtime::Slot::new("params");
-                let mut slot4 = crate::runtime::Slot::new("localized");
+                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "id",
+                );
+                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "default_message",
+                );
+                let mut slot2: crate::runtime::Slot<
+                    ::std::vec::Vec<::std::string::String>,
+                > = crate::runtime::Slot::new("args");
+                let mut slot3: crate::runtime::Slot<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            crate::vapi::std::LocalizationParam,
+                        >,
+                    >,
+                > = crate::runtime::Slot::new("params");
+                let mut slot4: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("localized");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "id" => slot0.fill(&mut map)?,
-                        "default_message" => slot1.fill(&mut map)?,
-                        "args" => slot2.fill(&mut map)?,
-                        "params" => slot3.fill(&mut map)?,
-                        "localized" => slot4.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "id" => slot0.fill(&mut map),
+                        "default_message" => slot1.fill(&mut map),
+                        "args" => slot2.fill(&mut map),
+                        "params" => slot3.fill(&mut map),
+                        "localized" => slot4.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vapi::std::LocalizableMessage {
-                    id: slot0.required()?,
-                    default_message: slot1.required()?,
-                    args: slot2.required()?,
+                    id: crate::runtime::ok_or_return!(slot0.required()),
+                    default_message: crate::runtime::ok_or_return!(slot1.required()),
+                    args: crate::runtime::ok_or_return!(slot2.required()),
                     params: slot3.optional(),
                     localized: slot4.optional(),
                 })
@@ -195,31 +245,24 @@ impl crate::runtime::RestForm for LocalizableMessage {
 ///
 /// Schema `Vapi.Std.LocalizationParam`.
 #[cfg(feature = "vapi-std")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LocalizationParam {
     /// String value of the argument.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub s: ::std::option::Option<::std::string::String>,
     /// Date and time value of the argument; displayed according to `format`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dt: ::std::option::Option<::std::string::String>,
     /// Integer (64-bit) value of the argument.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub i: ::std::option::Option<i64>,
     /// Floating-point value of the argument; `precision` sets the displayed fractional digits.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub d: ::std::option::Option<f64>,
     /// A localizable message used as the value of a message argument.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub l: ::std::option::Option<crate::vapi::std::NestedLocalizableMessage>,
     /// How a date and time argument is displayed: the Unicode CLDR styles short, medium, long and full, each for the date only, the time only, or both.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<
         crate::vapi::std::localization_param::DateTimeFormat,
     >,
     /// Number of fractional digits to show for a floating-point value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub precision: ::std::option::Option<i64>,
 }
 #[cfg(feature = "vapi-std")]
@@ -239,6 +282,30 @@ impl LocalizationParam {
     }
 }
 #[cfg(feature = "vapi-std")]
+impl ::serde::Serialize for LocalizationParam {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "LocalizationParam",
+            self.s.is_some() as usize + self.dt.is_some() as usize
+                + self.i.is_some() as usize + self.d.is_some() as usize
+                + self.l.is_some() as usize + self.format.is_some() as usize
+                + self.precision.is_some() as usize,
+        );
+        out.optional("s", &self.s);
+        out.optional("dt", &self.dt);
+        out.optional("i", &self.i);
+        out.optional("d", &self.d);
+        out.optional("l", &self.l);
+        out.optional("format", &self.format);
+        out.optional("precision", &self.precision);
+        out.end()
+    }
+}
+#[cfg(feature = "vapi-std")]
 impl<'de> ::serde::Deserialize<'de> for LocalizationParam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -252,30 +319,47 @@ impl<'de> ::serde::Deserialize<'de> for LocalizationParam {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "LocalizationParam")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("s");
-                let mut slot1 = crate::runtime::Slot::new("dt");
-                let mut slot2 = crate::runtime::Slot::new("i");
-                let mut slot3 = crate::runtime::Slot::new("d");
-                let mut slot4 = crate::runtime::Slot::new("l");
-                let mut slot5 = crate::runtime::Slot::new("format");
-                let mut slot6 = crate::runtime::Slot::new("precision");
+                let mut slot0: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("s");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("dt");
+                let mut slot2: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
+                    "i",
+                );
+                let mut slot3: crate::runtime::Slot<::std::option::Option<f64>> = crate::runtime::Slot::new(
+                    "d",
+                );
+                let mut slot4: crate::runtime::Slot<
+                    ::std::option::Option<crate::vapi::std::NestedLocalizableMessage>,
+                > = crate::runtime::Slot::new("l");
+                let mut slot5: crate::runtime::Slot<
+                    ::std::option::Option<
+                        crate::vapi::std::localization_param::DateTimeFormat,
+                    >,
+                > = crate::runtime::Slot::new("format");
+                let mut slot6: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
+                    "precision",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "s" => slot0.fill(&mut map)?,
-                        "dt" => slot1.fill(&mut map)?,
-                        "i" => slot2.fill(&mut map)?,
-                        "d" => slot3.fill(&mut map)?,
-                        "l" => slot4.fill(&mut map)?,
-                        "format" => slot5.fill(&mut map)?,
-                        "precision" => slot6.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "s" => slot0.fill(&mut map),
+                        "dt" => slot1.fill(&mut map),
+                        "i" => slot2.fill(&mut map),
+                        "d" => slot3.fill(&mut map),
+                        "l" => slot4.fill(&mut map),
+                        "format" => slot5.fill(&mut map),
+                        "precision" => slot6.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vapi::std::LocalizationParam {
                     s: slot0.optional(),
@@ -313,13 +397,12 @@ impl crate::runtime::RestForm for LocalizationParam {
 ///
 /// Schema `Vapi.Std.NestedLocalizableMessage`.
 #[cfg(feature = "vapi-std")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NestedLocalizableMessage {
     /// Unique identifier of the localizable string or message template.
     pub id: ::std::string::String,
     /// Named arguments substituted into the message template.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub params: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -339,6 +422,22 @@ impl NestedLocalizableMessage {
     }
 }
 #[cfg(feature = "vapi-std")]
+impl ::serde::Serialize for NestedLocalizableMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "NestedLocalizableMessage",
+            1 + self.params.is_some() as usize,
+        );
+        out.member("id", &self.id);
+        out.optional("params", &self.params);
+        out.end()
+    }
+}
+#[cfg(feature = "vapi-std")]
 impl<'de> ::serde::Deserialize<'de> for NestedLocalizableMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -352,23 +451,33 @@ impl<'de> ::serde::Deserialize<'de> for NestedLocalizableMessage {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "NestedLocalizableMessage")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("id");
-                let mut slot1 = crate::runtime::Slot::new("params");
+                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "id",
+                );
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            crate::vapi::std::LocalizationParam,
+                        >,
+                    >,
+                > = crate::runtime::Slot::new("params");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "id" => slot0.fill(&mut map)?,
-                        "params" => slot1.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "id" => slot0.fill(&mut map),
+                        "params" => slot1.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vapi::std::NestedLocalizableMessage {
-                    id: slot0.required()?,
+                    id: crate::runtime::ok_or_return!(slot0.required()),
                     params: slot1.optional(),
                 })
             }

@@ -4,30 +4,24 @@
 ///
 /// Schema `Vcenter.Ovf.ExportSession.CreateSpec`.
 #[cfg(feature = "vcenter-ovf-export_session")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSpec {
     /// The download target type.
     pub target_type: crate::vcenter::ovf::export_session::TargetType,
     /// The download target content type. Default is OVF_TARGET. Optional. It is only relevant when target_type has value DOWNLOAD_TARGET. Only used if target_type is DOWNLOAD_TARGET.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_content_type: ::std::option::Option<
         crate::vcenter::ovf::export_session::TargetContentType,
     >,
     /// List of selected export flags. The supported flags are: BIOS_UUID: Include BIOS UUIDs. IP: Include IP settings. CDROM: Include attached CDROM media. Other supported flags can be obtained using list (the export-flag list operation). Optional. Default is no flags.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub export_flags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// If non-empty, this specifies the name in the OVF descriptor. Optional. Default is to use current name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// If non-empty, this specifies the description to put in the OVF descriptor. Optional. Default is to use current description.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The identifier of the content library. Optional. It is only relevant when target_type has value CONTENT_LIBRARY_TARGET. Only used if target_type is CONTENT_LIBRARY_TARGET.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_library: ::std::option::Option<crate::ids::ContentLibraryId>,
     /// The identifier of the content library item to update. If omitted, a new item will be created. Optional. Default is to add new item.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_library_item: ::std::option::Option<crate::ids::LibraryItemId>,
 }
 #[cfg(feature = "vcenter-ovf-export_session")]
@@ -47,6 +41,31 @@ impl CreateSpec {
     }
 }
 #[cfg(feature = "vcenter-ovf-export_session")]
+impl ::serde::Serialize for CreateSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "CreateSpec",
+            1 + self.target_content_type.is_some() as usize
+                + self.export_flags.is_some() as usize + self.name.is_some() as usize
+                + self.description.is_some() as usize
+                + self.content_library.is_some() as usize
+                + self.content_library_item.is_some() as usize,
+        );
+        out.member("target_type", &self.target_type);
+        out.optional("target_content_type", &self.target_content_type);
+        out.optional("export_flags", &self.export_flags);
+        out.optional("name", &self.name);
+        out.optional("description", &self.description);
+        out.optional("content_library", &self.content_library);
+        out.optional("content_library_item", &self.content_library_item);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-ovf-export_session")]
 impl<'de> ::serde::Deserialize<'de> for CreateSpec {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,33 +79,50 @@ impl<'de> ::serde::Deserialize<'de> for CreateSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "CreateSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("target_type");
-                let mut slot1 = crate::runtime::Slot::new("target_content_type");
-                let mut slot2 = crate::runtime::Slot::new("export_flags");
-                let mut slot3 = crate::runtime::Slot::new("name");
-                let mut slot4 = crate::runtime::Slot::new("description");
-                let mut slot5 = crate::runtime::Slot::new("content_library");
-                let mut slot6 = crate::runtime::Slot::new("content_library_item");
+                let mut slot0: crate::runtime::Slot<
+                    crate::vcenter::ovf::export_session::TargetType,
+                > = crate::runtime::Slot::new("target_type");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<
+                        crate::vcenter::ovf::export_session::TargetContentType,
+                    >,
+                > = crate::runtime::Slot::new("target_content_type");
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                > = crate::runtime::Slot::new("export_flags");
+                let mut slot3: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("name");
+                let mut slot4: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("description");
+                let mut slot5: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::ContentLibraryId>,
+                > = crate::runtime::Slot::new("content_library");
+                let mut slot6: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::LibraryItemId>,
+                > = crate::runtime::Slot::new("content_library_item");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "target_type" => slot0.fill(&mut map)?,
-                        "target_content_type" => slot1.fill(&mut map)?,
-                        "export_flags" => slot2.fill(&mut map)?,
-                        "name" => slot3.fill(&mut map)?,
-                        "description" => slot4.fill(&mut map)?,
-                        "content_library" => slot5.fill(&mut map)?,
-                        "content_library_item" => slot6.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "target_type" => slot0.fill(&mut map),
+                        "target_content_type" => slot1.fill(&mut map),
+                        "export_flags" => slot2.fill(&mut map),
+                        "name" => slot3.fill(&mut map),
+                        "description" => slot4.fill(&mut map),
+                        "content_library" => slot5.fill(&mut map),
+                        "content_library_item" => slot6.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::export_session::CreateSpec {
-                    target_type: slot0.required()?,
+                    target_type: crate::runtime::ok_or_return!(slot0.required()),
                     target_content_type: slot1.optional(),
                     export_flags: slot2.optional(),
                     name: slot3.optional(),
@@ -133,13 +169,12 @@ impl crate::runtime::RestForm for CreateSpec {
 ///
 /// Schema `Vcenter.Ovf.ExportSession.Info`.
 #[cfg(feature = "vcenter-ovf-export_session")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Info {
     /// The current state of the export.
     pub state: crate::vcenter::ovf::export_session::State,
     /// How far the export has got, in percent (0 to 100). Set only when the target is a content library (CONTENT_LIBRARY_TARGET).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<i64>,
     /// The files of the export: the OVF descriptor, the files listed in its file references section, and an optional manifest and certificate.
     pub files: ::std::vec::Vec<crate::vcenter::ovf::OvfFileInfo>,
@@ -150,7 +185,6 @@ pub struct Info {
     /// Informational messages the export produced.
     pub information: ::std::vec::Vec<crate::vcenter::ovf::OvfInfo>,
     /// The content library item the export created. Set only when the target is a content library (CONTENT_LIBRARY_TARGET).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub library_item_id: ::std::option::Option<crate::ids::LibraryItemId>,
 }
 #[cfg(feature = "vcenter-ovf-export_session")]
@@ -176,6 +210,28 @@ impl Info {
     }
 }
 #[cfg(feature = "vcenter-ovf-export_session")]
+impl ::serde::Serialize for Info {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "Info",
+            5 + self.progress.is_some() as usize
+                + self.library_item_id.is_some() as usize,
+        );
+        out.member("state", &self.state);
+        out.optional("progress", &self.progress);
+        out.member("files", &self.files);
+        out.member("errors", &self.errors);
+        out.member("warnings", &self.warnings);
+        out.member("information", &self.information);
+        out.optional("library_item_id", &self.library_item_id);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-ovf-export_session")]
 impl<'de> ::serde::Deserialize<'de> for Info {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -189,38 +245,53 @@ impl<'de> ::serde::Deserialize<'de> for Info {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Info")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("state");
-                let mut slot1 = crate::runtime::Slot::new("progress");
-                let mut slot2 = crate::runtime::Slot::new("files");
-                let mut slot3 = crate::runtime::Slot::new("errors");
-                let mut slot4 = crate::runtime::Slot::new("warnings");
-                let mut slot5 = crate::runtime::Slot::new("information");
-                let mut slot6 = crate::runtime::Slot::new("library_item_id");
+                let mut slot0: crate::runtime::Slot<
+                    crate::vcenter::ovf::export_session::State,
+                > = crate::runtime::Slot::new("state");
+                let mut slot1: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
+                    "progress",
+                );
+                let mut slot2: crate::runtime::Slot<
+                    ::std::vec::Vec<crate::vcenter::ovf::OvfFileInfo>,
+                > = crate::runtime::Slot::new("files");
+                let mut slot3: crate::runtime::Slot<
+                    ::std::vec::Vec<crate::vcenter::ovf::OvfError>,
+                > = crate::runtime::Slot::new("errors");
+                let mut slot4: crate::runtime::Slot<
+                    ::std::vec::Vec<crate::vcenter::ovf::OvfWarning>,
+                > = crate::runtime::Slot::new("warnings");
+                let mut slot5: crate::runtime::Slot<
+                    ::std::vec::Vec<crate::vcenter::ovf::OvfInfo>,
+                > = crate::runtime::Slot::new("information");
+                let mut slot6: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::LibraryItemId>,
+                > = crate::runtime::Slot::new("library_item_id");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "state" => slot0.fill(&mut map)?,
-                        "progress" => slot1.fill(&mut map)?,
-                        "files" => slot2.fill(&mut map)?,
-                        "errors" => slot3.fill(&mut map)?,
-                        "warnings" => slot4.fill(&mut map)?,
-                        "information" => slot5.fill(&mut map)?,
-                        "library_item_id" => slot6.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "state" => slot0.fill(&mut map),
+                        "progress" => slot1.fill(&mut map),
+                        "files" => slot2.fill(&mut map),
+                        "errors" => slot3.fill(&mut map),
+                        "warnings" => slot4.fill(&mut map),
+                        "information" => slot5.fill(&mut map),
+                        "library_item_id" => slot6.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::export_session::Info {
-                    state: slot0.required()?,
+                    state: crate::runtime::ok_or_return!(slot0.required()),
                     progress: slot1.optional(),
-                    files: slot2.required()?,
-                    errors: slot3.required()?,
-                    warnings: slot4.required()?,
-                    information: slot5.required()?,
+                    files: crate::runtime::ok_or_return!(slot2.required()),
+                    errors: crate::runtime::ok_or_return!(slot3.required()),
+                    warnings: crate::runtime::ok_or_return!(slot4.required()),
+                    information: crate::runtime::ok_or_return!(slot5.required()),
                     library_item_id: slot6.optional(),
                 })
             }
@@ -284,14 +355,12 @@ impl crate::runtime::Validate for Info {
 ///
 /// Schema `Vcenter.Ovf.ExportSession.SourceInfo`.
 #[cfg(feature = "vcenter-ovf-export_session")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SourceInfo {
     /// The identifier of the virtual machine to export. Optional. It is not required if vapp_id is specified.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_id: ::std::option::Option<crate::ids::VirtualMachineId>,
     /// The identifier of the virtual appliance to export. Optional. It is not required if vm_id is specified.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vapp_id: ::std::option::Option<crate::ids::VirtualAppId>,
 }
 #[cfg(feature = "vcenter-ovf-export_session")]
@@ -303,6 +372,22 @@ impl SourceInfo {
             vm_id: ::std::option::Option::None,
             vapp_id: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-ovf-export_session")]
+impl ::serde::Serialize for SourceInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "SourceInfo",
+            self.vm_id.is_some() as usize + self.vapp_id.is_some() as usize,
+        );
+        out.optional("vm_id", &self.vm_id);
+        out.optional("vapp_id", &self.vapp_id);
+        out.end()
     }
 }
 #[cfg(feature = "vcenter-ovf-export_session")]
@@ -319,20 +404,25 @@ impl<'de> ::serde::Deserialize<'de> for SourceInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "SourceInfo")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("vm_id");
-                let mut slot1 = crate::runtime::Slot::new("vapp_id");
+                let mut slot0: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::VirtualMachineId>,
+                > = crate::runtime::Slot::new("vm_id");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::VirtualAppId>,
+                > = crate::runtime::Slot::new("vapp_id");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "vm_id" => slot0.fill(&mut map)?,
-                        "vapp_id" => slot1.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "vm_id" => slot0.fill(&mut map),
+                        "vapp_id" => slot1.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::export_session::SourceInfo {
                     vm_id: slot0.optional(),

@@ -12,7 +12,7 @@ pub mod parse_issue;
 ///
 /// Schema `Vcenter.Ovf.OvfError`.
 #[cfg(feature = "vcenter-ovf")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OvfError {
     /// What the error is about.
@@ -20,27 +20,22 @@ pub struct OvfError {
     /// The problems found in the package's files. Set when category is VALIDATION.
     ///
     /// Required when `category` is `VALIDATION`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issues: ::std::option::Option<::std::vec::Vec<crate::vcenter::ovf::ParseIssue>>,
     /// The name of the invalid input parameter. Set when category is INPUT.
     ///
     /// Required when `category` is `INPUT`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The value of the invalid input parameter. Set when category is INPUT.
     ///
     /// Required when `category` is `INPUT`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// Why the input parameter is invalid. Set when category is INPUT.
     ///
     /// Required when `category` is `INPUT`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<crate::vapi::std::LocalizableMessage>,
     /// The server error, a vAPI error structure (the shape of Vapi.Std.Errors.Error). Set when category is SERVER. It is a dynamic structure: under /rest it carries "@class": "com.vmware.vapi.std.errors.error" (or the class of a more specific error), so it is kept as an open JSON object here.
     ///
     /// Required when `category` is `SERVER`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::serde_json::Value>,
 }
 #[cfg(feature = "vcenter-ovf")]
@@ -59,6 +54,28 @@ impl OvfError {
     }
 }
 #[cfg(feature = "vcenter-ovf")]
+impl ::serde::Serialize for OvfError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "OvfError",
+            1 + self.issues.is_some() as usize + self.name.is_some() as usize
+                + self.value.is_some() as usize + self.message.is_some() as usize
+                + self.error.is_some() as usize,
+        );
+        out.member("category", &self.category);
+        out.optional("issues", &self.issues);
+        out.optional("name", &self.name);
+        out.optional("value", &self.value);
+        out.optional("message", &self.message);
+        out.optional("error", &self.error);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-ovf")]
 impl<'de> ::serde::Deserialize<'de> for OvfError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -72,31 +89,46 @@ impl<'de> ::serde::Deserialize<'de> for OvfError {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "OvfError")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("category");
-                let mut slot1 = crate::runtime::Slot::new("issues");
-                let mut slot2 = crate::runtime::Slot::new("name");
-                let mut slot3 = crate::runtime::Slot::new("value");
-                let mut slot4 = crate::runtime::Slot::new("message");
-                let mut slot5 = crate::runtime::Slot::new("error");
+                let mut slot0: crate::runtime::Slot<
+                    crate::vcenter::ovf::ovf_message::Category,
+                > = crate::runtime::Slot::new("category");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::vcenter::ovf::ParseIssue>,
+                    >,
+                > = crate::runtime::Slot::new("issues");
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("name");
+                let mut slot3: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("value");
+                let mut slot4: crate::runtime::Slot<
+                    ::std::option::Option<crate::vapi::std::LocalizableMessage>,
+                > = crate::runtime::Slot::new("message");
+                let mut slot5: crate::runtime::Slot<
+                    ::std::option::Option<::serde_json::Value>,
+                > = crate::runtime::Slot::new("error");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "category" => slot0.fill(&mut map)?,
-                        "issues" => slot1.fill(&mut map)?,
-                        "name" => slot2.fill(&mut map)?,
-                        "value" => slot3.fill(&mut map)?,
-                        "message" => slot4.fill(&mut map)?,
-                        "error" => slot5.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "category" => slot0.fill(&mut map),
+                        "issues" => slot1.fill(&mut map),
+                        "name" => slot2.fill(&mut map),
+                        "value" => slot3.fill(&mut map),
+                        "message" => slot4.fill(&mut map),
+                        "error" => slot5.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::OvfError {
-                    category: slot0.required()?,
+                    category: crate::runtime::ok_or_return!(slot0.required()),
                     issues: slot1.optional(),
                     name: slot2.optional(),
                     value: slot3.optional(),
@@ -247,7 +279,7 @@ impl crate::runtime::Validate for OvfError {
 ///
 /// Schema `Vcenter.Ovf.OvfFileInfo`.
 #[cfg(feature = "vcenter-ovf")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OvfFileInfo {
     /// The file's name.
@@ -257,13 +289,10 @@ pub struct OvfFileInfo {
     /// Whether uploading the file is optional.
     pub optional_upload: bool,
     /// The URL at which the file can be transferred (for an export: downloaded). Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_url: ::std::option::Option<::std::string::String>,
     /// The SSL thumbprint of the server serving file_url. Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ssl_thumb_print: ::std::option::Option<::std::string::String>,
     /// The HTTP method with which the file content can be uploaded. Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub upload_method: ::std::option::Option<
         crate::vcenter::ovf::ovf_file_info::HttpUploadMethod,
     >,
@@ -300,6 +329,31 @@ impl OvfFileInfo {
     }
 }
 #[cfg(feature = "vcenter-ovf")]
+impl ::serde::Serialize for OvfFileInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "OvfFileInfo",
+            6 + self.file_url.is_some() as usize
+                + self.ssl_thumb_print.is_some() as usize
+                + self.upload_method.is_some() as usize,
+        );
+        out.member("name", &self.name);
+        out.member("file_type", &self.file_type);
+        out.member("optional_upload", &self.optional_upload);
+        out.optional("file_url", &self.file_url);
+        out.optional("ssl_thumb_print", &self.ssl_thumb_print);
+        out.optional("upload_method", &self.upload_method);
+        out.member("size", &self.size);
+        out.member("bytes_transferred", &self.bytes_transferred);
+        out.member("sha256", &self.sha256);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-ovf")]
 impl<'de> ::serde::Deserialize<'de> for OvfFileInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -313,45 +367,66 @@ impl<'de> ::serde::Deserialize<'de> for OvfFileInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "OvfFileInfo")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("name");
-                let mut slot1 = crate::runtime::Slot::new("file_type");
-                let mut slot2 = crate::runtime::Slot::new("optional_upload");
-                let mut slot3 = crate::runtime::Slot::new("file_url");
-                let mut slot4 = crate::runtime::Slot::new("ssl_thumb_print");
-                let mut slot5 = crate::runtime::Slot::new("upload_method");
-                let mut slot6 = crate::runtime::Slot::new("size");
-                let mut slot7 = crate::runtime::Slot::new("bytes_transferred");
-                let mut slot8 = crate::runtime::Slot::new("sha256");
+                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "name",
+                );
+                let mut slot1: crate::runtime::Slot<
+                    crate::vcenter::ovf::ovf_file_info::FileType,
+                > = crate::runtime::Slot::new("file_type");
+                let mut slot2: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
+                    "optional_upload",
+                );
+                let mut slot3: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("file_url");
+                let mut slot4: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("ssl_thumb_print");
+                let mut slot5: crate::runtime::Slot<
+                    ::std::option::Option<
+                        crate::vcenter::ovf::ovf_file_info::HttpUploadMethod,
+                    >,
+                > = crate::runtime::Slot::new("upload_method");
+                let mut slot6: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
+                    "size",
+                );
+                let mut slot7: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
+                    "bytes_transferred",
+                );
+                let mut slot8: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "sha256",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "name" => slot0.fill(&mut map)?,
-                        "file_type" => slot1.fill(&mut map)?,
-                        "optional_upload" => slot2.fill(&mut map)?,
-                        "file_url" => slot3.fill(&mut map)?,
-                        "ssl_thumb_print" => slot4.fill(&mut map)?,
-                        "upload_method" => slot5.fill(&mut map)?,
-                        "size" => slot6.fill(&mut map)?,
-                        "bytes_transferred" => slot7.fill(&mut map)?,
-                        "sha256" => slot8.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "name" => slot0.fill(&mut map),
+                        "file_type" => slot1.fill(&mut map),
+                        "optional_upload" => slot2.fill(&mut map),
+                        "file_url" => slot3.fill(&mut map),
+                        "ssl_thumb_print" => slot4.fill(&mut map),
+                        "upload_method" => slot5.fill(&mut map),
+                        "size" => slot6.fill(&mut map),
+                        "bytes_transferred" => slot7.fill(&mut map),
+                        "sha256" => slot8.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::OvfFileInfo {
-                    name: slot0.required()?,
-                    file_type: slot1.required()?,
-                    optional_upload: slot2.required()?,
+                    name: crate::runtime::ok_or_return!(slot0.required()),
+                    file_type: crate::runtime::ok_or_return!(slot1.required()),
+                    optional_upload: crate::runtime::ok_or_return!(slot2.required()),
                     file_url: slot3.optional(),
                     ssl_thumb_print: slot4.optional(),
                     upload_method: slot5.optional(),
-                    size: slot6.required()?,
-                    bytes_transferred: slot7.required()?,
-                    sha256: slot8.required()?,
+                    size: crate::runtime::ok_or_return!(slot6.required()),
+                    bytes_transferred: crate::runtime::ok_or_return!(slot7.required()),
+                    sha256: crate::runtime::ok_or_return!(slot8.required()),
                 })
             }
         }
@@ -379,7 +454,7 @@ impl crate::runtime::RestForm for OvfFileInfo {}
 ///
 /// Schema `Vcenter.Ovf.OvfInfo`.
 #[cfg(feature = "vcenter-ovf")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OvfInfo {
     /// The messages.
@@ -391,6 +466,17 @@ impl OvfInfo {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(messages: ::std::vec::Vec<crate::vapi::std::LocalizableMessage>) -> Self {
         Self { messages }
+    }
+}
+#[cfg(feature = "vcenter-ovf")]
+impl ::serde::Serialize for OvfInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(serializer, "OvfInfo", 1);
+        out.member("messages", &self.messages);
+        out.end()
     }
 }
 #[cfg(feature = "vcenter-ovf")]
@@ -407,21 +493,24 @@ impl<'de> ::serde::Deserialize<'de> for OvfInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "OvfInfo")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("messages");
+                let mut slot0: crate::runtime::Slot<
+                    ::std::vec::Vec<crate::vapi::std::LocalizableMessage>,
+                > = crate::runtime::Slot::new("messages");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "messages" => slot0.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "messages" => slot0.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::OvfInfo {
-                    messages: slot0.required()?,
+                    messages: crate::runtime::ok_or_return!(slot0.required()),
                 })
             }
         }
@@ -450,7 +539,7 @@ impl crate::runtime::RestForm for OvfInfo {
 ///
 /// Schema `Vcenter.Ovf.OvfWarning`.
 #[cfg(feature = "vcenter-ovf")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OvfWarning {
     /// What the warning is about.
@@ -458,27 +547,22 @@ pub struct OvfWarning {
     /// The problems found in the package's files. Set when category is VALIDATION.
     ///
     /// Required when `category` is `VALIDATION`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issues: ::std::option::Option<::std::vec::Vec<crate::vcenter::ovf::ParseIssue>>,
     /// The name of the input parameter warned about. Set when category is INPUT.
     ///
     /// Required when `category` is `INPUT`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The value of the input parameter warned about. Set when category is INPUT.
     ///
     /// Required when `category` is `INPUT`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// What is wrong with the input parameter. Set when category is INPUT.
     ///
     /// Required when `category` is `INPUT`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<crate::vapi::std::LocalizableMessage>,
     /// The server error, a vAPI error structure (the shape of Vapi.Std.Errors.Error). Set when category is SERVER. A dynamic structure (under /rest with "@class"), kept as an open JSON object.
     ///
     /// Required when `category` is `SERVER`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::serde_json::Value>,
 }
 #[cfg(feature = "vcenter-ovf")]
@@ -497,6 +581,28 @@ impl OvfWarning {
     }
 }
 #[cfg(feature = "vcenter-ovf")]
+impl ::serde::Serialize for OvfWarning {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "OvfWarning",
+            1 + self.issues.is_some() as usize + self.name.is_some() as usize
+                + self.value.is_some() as usize + self.message.is_some() as usize
+                + self.error.is_some() as usize,
+        );
+        out.member("category", &self.category);
+        out.optional("issues", &self.issues);
+        out.optional("name", &self.name);
+        out.optional("value", &self.value);
+        out.optional("message", &self.message);
+        out.optional("error", &self.error);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-ovf")]
 impl<'de> ::serde::Deserialize<'de> for OvfWarning {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -510,31 +616,46 @@ impl<'de> ::serde::Deserialize<'de> for OvfWarning {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "OvfWarning")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("category");
-                let mut slot1 = crate::runtime::Slot::new("issues");
-                let mut slot2 = crate::runtime::Slot::new("name");
-                let mut slot3 = crate::runtime::Slot::new("value");
-                let mut slot4 = crate::runtime::Slot::new("message");
-                let mut slot5 = crate::runtime::Slot::new("error");
+                let mut slot0: crate::runtime::Slot<
+                    crate::vcenter::ovf::ovf_message::Category,
+                > = crate::runtime::Slot::new("category");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::vcenter::ovf::ParseIssue>,
+                    >,
+                > = crate::runtime::Slot::new("issues");
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("name");
+                let mut slot3: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("value");
+                let mut slot4: crate::runtime::Slot<
+                    ::std::option::Option<crate::vapi::std::LocalizableMessage>,
+                > = crate::runtime::Slot::new("message");
+                let mut slot5: crate::runtime::Slot<
+                    ::std::option::Option<::serde_json::Value>,
+                > = crate::runtime::Slot::new("error");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "category" => slot0.fill(&mut map)?,
-                        "issues" => slot1.fill(&mut map)?,
-                        "name" => slot2.fill(&mut map)?,
-                        "value" => slot3.fill(&mut map)?,
-                        "message" => slot4.fill(&mut map)?,
-                        "error" => slot5.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "category" => slot0.fill(&mut map),
+                        "issues" => slot1.fill(&mut map),
+                        "name" => slot2.fill(&mut map),
+                        "value" => slot3.fill(&mut map),
+                        "message" => slot4.fill(&mut map),
+                        "error" => slot5.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::OvfWarning {
-                    category: slot0.required()?,
+                    category: crate::runtime::ok_or_return!(slot0.required()),
                     issues: slot1.optional(),
                     name: slot2.optional(),
                     value: slot3.optional(),
@@ -685,7 +806,7 @@ impl crate::runtime::Validate for OvfWarning {
 ///
 /// Schema `Vcenter.Ovf.ParseIssue`.
 #[cfg(feature = "vcenter-ovf")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ParseIssue {
     /// The kind of problem.
@@ -720,6 +841,21 @@ impl ParseIssue {
     }
 }
 #[cfg(feature = "vcenter-ovf")]
+impl ::serde::Serialize for ParseIssue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(serializer, "ParseIssue", 5);
+        out.member("category", &self.category);
+        out.member("file", &self.file);
+        out.member("line_number", &self.line_number);
+        out.member("column_number", &self.column_number);
+        out.member("message", &self.message);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-ovf")]
 impl<'de> ::serde::Deserialize<'de> for ParseIssue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -733,33 +869,44 @@ impl<'de> ::serde::Deserialize<'de> for ParseIssue {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "ParseIssue")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("category");
-                let mut slot1 = crate::runtime::Slot::new("file");
-                let mut slot2 = crate::runtime::Slot::new("line_number");
-                let mut slot3 = crate::runtime::Slot::new("column_number");
-                let mut slot4 = crate::runtime::Slot::new("message");
+                let mut slot0: crate::runtime::Slot<
+                    crate::vcenter::ovf::parse_issue::Category,
+                > = crate::runtime::Slot::new("category");
+                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "file",
+                );
+                let mut slot2: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
+                    "line_number",
+                );
+                let mut slot3: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
+                    "column_number",
+                );
+                let mut slot4: crate::runtime::Slot<
+                    crate::vapi::std::LocalizableMessage,
+                > = crate::runtime::Slot::new("message");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "category" => slot0.fill(&mut map)?,
-                        "file" => slot1.fill(&mut map)?,
-                        "line_number" => slot2.fill(&mut map)?,
-                        "column_number" => slot3.fill(&mut map)?,
-                        "message" => slot4.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "category" => slot0.fill(&mut map),
+                        "file" => slot1.fill(&mut map),
+                        "line_number" => slot2.fill(&mut map),
+                        "column_number" => slot3.fill(&mut map),
+                        "message" => slot4.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::ovf::ParseIssue {
-                    category: slot0.required()?,
-                    file: slot1.required()?,
-                    line_number: slot2.required()?,
-                    column_number: slot3.required()?,
-                    message: slot4.required()?,
+                    category: crate::runtime::ok_or_return!(slot0.required()),
+                    file: crate::runtime::ok_or_return!(slot1.required()),
+                    line_number: crate::runtime::ok_or_return!(slot2.required()),
+                    column_number: crate::runtime::ok_or_return!(slot3.required()),
+                    message: crate::runtime::ok_or_return!(slot4.required()),
                 })
             }
         }

@@ -8,7 +8,7 @@ pub mod power;
 ///
 /// Schema `Vcenter.Vm.IdentityInfo`.
 #[cfg(feature = "vcenter-vm")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct IdentityInfo {
     /// Name of the virtual machine.
@@ -41,6 +41,19 @@ impl IdentityInfo {
     }
 }
 #[cfg(feature = "vcenter-vm")]
+impl ::serde::Serialize for IdentityInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(serializer, "IdentityInfo", 3);
+        out.member("name", &self.name);
+        out.member("bios_uuid", &self.bios_uuid);
+        out.member("instance_uuid", &self.instance_uuid);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm")]
 impl<'de> ::serde::Deserialize<'de> for IdentityInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -54,27 +67,34 @@ impl<'de> ::serde::Deserialize<'de> for IdentityInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "IdentityInfo")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("name");
-                let mut slot1 = crate::runtime::Slot::new("bios_uuid");
-                let mut slot2 = crate::runtime::Slot::new("instance_uuid");
+                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "name",
+                );
+                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "bios_uuid",
+                );
+                let mut slot2: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "instance_uuid",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "name" => slot0.fill(&mut map)?,
-                        "bios_uuid" => slot1.fill(&mut map)?,
-                        "instance_uuid" => slot2.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "name" => slot0.fill(&mut map),
+                        "bios_uuid" => slot1.fill(&mut map),
+                        "instance_uuid" => slot2.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::IdentityInfo {
-                    name: slot0.required()?,
-                    bios_uuid: slot1.required()?,
-                    instance_uuid: slot2.required()?,
+                    name: crate::runtime::ok_or_return!(slot0.required()),
+                    bios_uuid: crate::runtime::ok_or_return!(slot1.required()),
+                    instance_uuid: crate::runtime::ok_or_return!(slot2.required()),
                 })
             }
         }
@@ -92,21 +112,18 @@ impl crate::runtime::RestForm for IdentityInfo {}
 ///
 /// Schema `Vcenter.VM.Info`.
 #[cfg(feature = "vcenter-vm")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Info {
     /// The guest operating system configured for the virtual machine: a value of VMware's vcenter.vm.GuestOS enumeration (WINDOWS_9_64, RHEL_8_64, OTHER_LINUX_64, ...; about 180 values, growing with each release, not transcribed here).
-    #[serde(rename = "guest_OS")]
     pub guest_os: ::std::string::String,
     /// Name of the virtual machine.
     pub name: ::std::string::String,
     /// The virtual machine's identity (name and UUIDs). This property was added in vSphere API 6.7.1; older servers do not send it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<crate::vcenter::vm::IdentityInfo>,
     /// Power state of the virtual machine.
     pub power_state: crate::vcenter::vm::power::State,
     /// Whether the virtual machine is frozen for instant clone. This property was added in vSphere API 6.7.1; older servers do not send it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub instant_clone_frozen: ::std::option::Option<bool>,
     /// Virtual hardware version information (VMware's vcenter.vm.hardware.Info: version, upgrade_policy, upgrade_version, upgrade_status, upgrade_error). Not transcribed: an open JSON object.
     pub hardware: ::serde_json::Value,
@@ -159,7 +176,6 @@ pub struct Info {
         ::serde_json::Value,
     >,
     /// The virtual machine's NVMe adapters, keyed by device identifier (resource type com.vmware.vcenter.vm.hardware.NvmeAdapter). The values' structure is not transcribed: each is an open JSON object. This property was added in vSphere API 7.0.0.1; older servers do not send it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nvme_adapters: ::std::option::Option<
         ::std::collections::BTreeMap<
             crate::ids::HardwareNvmeAdapterId,
@@ -237,6 +253,41 @@ impl Info {
     }
 }
 #[cfg(feature = "vcenter-vm")]
+impl ::serde::Serialize for Info {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "Info",
+            16 + self.identity.is_some() as usize
+                + self.instant_clone_frozen.is_some() as usize
+                + self.nvme_adapters.is_some() as usize,
+        );
+        out.member("guest_OS", &self.guest_os);
+        out.member("name", &self.name);
+        out.optional("identity", &self.identity);
+        out.member("power_state", &self.power_state);
+        out.optional("instant_clone_frozen", &self.instant_clone_frozen);
+        out.member("hardware", &self.hardware);
+        out.member("boot", &self.boot);
+        out.member("boot_devices", &self.boot_devices);
+        out.member("cpu", &self.cpu);
+        out.member("memory", &self.memory);
+        out.member("disks", &self.disks);
+        out.member("nics", &self.nics);
+        out.member("cdroms", &self.cdroms);
+        out.member("floppies", &self.floppies);
+        out.member("parallel_ports", &self.parallel_ports);
+        out.member("serial_ports", &self.serial_ports);
+        out.member("sata_adapters", &self.sata_adapters);
+        out.member("scsi_adapters", &self.scsi_adapters);
+        out.optional("nvme_adapters", &self.nvme_adapters);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm")]
 impl<'de> ::serde::Deserialize<'de> for Info {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -250,74 +301,142 @@ impl<'de> ::serde::Deserialize<'de> for Info {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Info")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("guest_OS");
-                let mut slot1 = crate::runtime::Slot::new("name");
-                let mut slot2 = crate::runtime::Slot::new("identity");
-                let mut slot3 = crate::runtime::Slot::new("power_state");
-                let mut slot4 = crate::runtime::Slot::new("instant_clone_frozen");
-                let mut slot5 = crate::runtime::Slot::new("hardware");
-                let mut slot6 = crate::runtime::Slot::new("boot");
-                let mut slot7 = crate::runtime::Slot::new("boot_devices");
-                let mut slot8 = crate::runtime::Slot::new("cpu");
-                let mut slot9 = crate::runtime::Slot::new("memory");
-                let mut slot10 = crate::runtime::Slot::new("disks");
-                let mut slot11 = crate::runtime::Slot::new("nics");
-                let mut slot12 = crate::runtime::Slot::new("cdroms");
-                let mut slot13 = crate::runtime::Slot::new("floppies");
-                let mut slot14 = crate::runtime::Slot::new("parallel_ports");
-                let mut slot15 = crate::runtime::Slot::new("serial_ports");
-                let mut slot16 = crate::runtime::Slot::new("sata_adapters");
-                let mut slot17 = crate::runtime::Slot::new("scsi_adapters");
-                let mut slot18 = crate::runtime::Slot::new("nvme_adapters");
+                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "guest_OS",
+                );
+                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "name",
+                );
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<crate::vcenter::vm::IdentityInfo>,
+                > = crate::runtime::Slot::new("identity");
+                let mut slot3: crate::runtime::Slot<crate::vcenter::vm::power::State> = crate::runtime::Slot::new(
+                    "power_state",
+                );
+                let mut slot4: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "instant_clone_frozen",
+                );
+                let mut slot5: crate::runtime::Slot<::serde_json::Value> = crate::runtime::Slot::new(
+                    "hardware",
+                );
+                let mut slot6: crate::runtime::Slot<::serde_json::Value> = crate::runtime::Slot::new(
+                    "boot",
+                );
+                let mut slot7: crate::runtime::Slot<
+                    ::std::vec::Vec<::serde_json::Value>,
+                > = crate::runtime::Slot::new("boot_devices");
+                let mut slot8: crate::runtime::Slot<
+                    crate::vcenter::vm::hardware::cpu::Info,
+                > = crate::runtime::Slot::new("cpu");
+                let mut slot9: crate::runtime::Slot<
+                    crate::vcenter::vm::hardware::memory::Info,
+                > = crate::runtime::Slot::new("memory");
+                let mut slot10: crate::runtime::Slot<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareDiskId,
+                        crate::vcenter::vm::hardware::disk::Info,
+                    >,
+                > = crate::runtime::Slot::new("disks");
+                let mut slot11: crate::runtime::Slot<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareEthernetId,
+                        crate::vcenter::vm::hardware::ethernet::Info,
+                    >,
+                > = crate::runtime::Slot::new("nics");
+                let mut slot12: crate::runtime::Slot<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareCdromId,
+                        ::serde_json::Value,
+                    >,
+                > = crate::runtime::Slot::new("cdroms");
+                let mut slot13: crate::runtime::Slot<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareFloppyId,
+                        ::serde_json::Value,
+                    >,
+                > = crate::runtime::Slot::new("floppies");
+                let mut slot14: crate::runtime::Slot<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareParallelPortId,
+                        ::serde_json::Value,
+                    >,
+                > = crate::runtime::Slot::new("parallel_ports");
+                let mut slot15: crate::runtime::Slot<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareSerialPortId,
+                        ::serde_json::Value,
+                    >,
+                > = crate::runtime::Slot::new("serial_ports");
+                let mut slot16: crate::runtime::Slot<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareSataAdapterId,
+                        ::serde_json::Value,
+                    >,
+                > = crate::runtime::Slot::new("sata_adapters");
+                let mut slot17: crate::runtime::Slot<
+                    ::std::collections::BTreeMap<
+                        crate::ids::HardwareScsiAdapterId,
+                        ::serde_json::Value,
+                    >,
+                > = crate::runtime::Slot::new("scsi_adapters");
+                let mut slot18: crate::runtime::Slot<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            crate::ids::HardwareNvmeAdapterId,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > = crate::runtime::Slot::new("nvme_adapters");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "guest_OS" => slot0.fill(&mut map)?,
-                        "name" => slot1.fill(&mut map)?,
-                        "identity" => slot2.fill(&mut map)?,
-                        "power_state" => slot3.fill(&mut map)?,
-                        "instant_clone_frozen" => slot4.fill(&mut map)?,
-                        "hardware" => slot5.fill(&mut map)?,
-                        "boot" => slot6.fill(&mut map)?,
-                        "boot_devices" => slot7.fill(&mut map)?,
-                        "cpu" => slot8.fill(&mut map)?,
-                        "memory" => slot9.fill(&mut map)?,
-                        "disks" => slot10.fill(&mut map)?,
-                        "nics" => slot11.fill(&mut map)?,
-                        "cdroms" => slot12.fill(&mut map)?,
-                        "floppies" => slot13.fill(&mut map)?,
-                        "parallel_ports" => slot14.fill(&mut map)?,
-                        "serial_ports" => slot15.fill(&mut map)?,
-                        "sata_adapters" => slot16.fill(&mut map)?,
-                        "scsi_adapters" => slot17.fill(&mut map)?,
-                        "nvme_adapters" => slot18.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "guest_OS" => slot0.fill(&mut map),
+                        "name" => slot1.fill(&mut map),
+                        "identity" => slot2.fill(&mut map),
+                        "power_state" => slot3.fill(&mut map),
+                        "instant_clone_frozen" => slot4.fill(&mut map),
+                        "hardware" => slot5.fill(&mut map),
+                        "boot" => slot6.fill(&mut map),
+                        "boot_devices" => slot7.fill(&mut map),
+                        "cpu" => slot8.fill(&mut map),
+                        "memory" => slot9.fill(&mut map),
+                        "disks" => slot10.fill(&mut map),
+                        "nics" => slot11.fill(&mut map),
+                        "cdroms" => slot12.fill(&mut map),
+                        "floppies" => slot13.fill(&mut map),
+                        "parallel_ports" => slot14.fill(&mut map),
+                        "serial_ports" => slot15.fill(&mut map),
+                        "sata_adapters" => slot16.fill(&mut map),
+                        "scsi_adapters" => slot17.fill(&mut map),
+                        "nvme_adapters" => slot18.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::Info {
-                    guest_os: slot0.required()?,
-                    name: slot1.required()?,
+                    guest_os: crate::runtime::ok_or_return!(slot0.required()),
+                    name: crate::runtime::ok_or_return!(slot1.required()),
                     identity: slot2.optional(),
-                    power_state: slot3.required()?,
+                    power_state: crate::runtime::ok_or_return!(slot3.required()),
                     instant_clone_frozen: slot4.optional(),
-                    hardware: slot5.required()?,
-                    boot: slot6.required()?,
-                    boot_devices: slot7.required()?,
-                    cpu: slot8.required()?,
-                    memory: slot9.required()?,
-                    disks: slot10.required()?,
-                    nics: slot11.required()?,
-                    cdroms: slot12.required()?,
-                    floppies: slot13.required()?,
-                    parallel_ports: slot14.required()?,
-                    serial_ports: slot15.required()?,
-                    sata_adapters: slot16.required()?,
-                    scsi_adapters: slot17.required()?,
+                    hardware: crate::runtime::ok_or_return!(slot5.required()),
+                    boot: crate::runtime::ok_or_return!(slot6.required()),
+                    boot_devices: crate::runtime::ok_or_return!(slot7.required()),
+                    cpu: crate::runtime::ok_or_return!(slot8.required()),
+                    memory: crate::runtime::ok_or_return!(slot9.required()),
+                    disks: crate::runtime::ok_or_return!(slot10.required()),
+                    nics: crate::runtime::ok_or_return!(slot11.required()),
+                    cdroms: crate::runtime::ok_or_return!(slot12.required()),
+                    floppies: crate::runtime::ok_or_return!(slot13.required()),
+                    parallel_ports: crate::runtime::ok_or_return!(slot14.required()),
+                    serial_ports: crate::runtime::ok_or_return!(slot15.required()),
+                    sata_adapters: crate::runtime::ok_or_return!(slot16.required()),
+                    scsi_adapters: crate::runtime::ok_or_return!(slot17.required()),
                     nvme_adapters: slot18.optional(),
                 })
             }
@@ -475,17 +594,14 @@ impl crate::runtime::RestForm for Info {
 ///
 /// Schema `Vcenter.VM.InstantClonePlacementSpec`.
 #[cfg(feature = "vcenter-vm")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstantClonePlacementSpec {
     /// Virtual machine folder into which the InstantCloned virtual machine should be placed. This attribute was added in vSphere API 6.7.1. Optional. If field is unset, the system will use the virtual machine folder of the source virtual machine.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub folder: ::std::option::Option<crate::ids::FolderId>,
     /// Resource pool into which the InstantCloned virtual machine should be placed. This attribute was added in vSphere API 6.7.1. Optional. If field is unset, the system will use the resource pool of the source virtual machine.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_pool: ::std::option::Option<crate::ids::ResourcePoolId>,
     /// Datastore on which the InstantCloned virtual machine's configuration state should be stored. This datastore will also be used for any virtual disks that are created as part of the virtual machine InstantClone operation. This attribute was added in vSphere API 6.7.1. Optional. If field is unset, the system will use the datastore of the source virtual machine.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub datastore: ::std::option::Option<crate::ids::DatastoreId>,
 }
 #[cfg(feature = "vcenter-vm")]
@@ -498,6 +614,24 @@ impl InstantClonePlacementSpec {
             resource_pool: ::std::option::Option::None,
             datastore: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm")]
+impl ::serde::Serialize for InstantClonePlacementSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "InstantClonePlacementSpec",
+            self.folder.is_some() as usize + self.resource_pool.is_some() as usize
+                + self.datastore.is_some() as usize,
+        );
+        out.optional("folder", &self.folder);
+        out.optional("resource_pool", &self.resource_pool);
+        out.optional("datastore", &self.datastore);
+        out.end()
     }
 }
 #[cfg(feature = "vcenter-vm")]
@@ -514,22 +648,29 @@ impl<'de> ::serde::Deserialize<'de> for InstantClonePlacementSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "InstantClonePlacementSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("folder");
-                let mut slot1 = crate::runtime::Slot::new("resource_pool");
-                let mut slot2 = crate::runtime::Slot::new("datastore");
+                let mut slot0: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::FolderId>,
+                > = crate::runtime::Slot::new("folder");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::ResourcePoolId>,
+                > = crate::runtime::Slot::new("resource_pool");
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::DatastoreId>,
+                > = crate::runtime::Slot::new("datastore");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "folder" => slot0.fill(&mut map)?,
-                        "resource_pool" => slot1.fill(&mut map)?,
-                        "datastore" => slot2.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "folder" => slot0.fill(&mut map),
+                        "resource_pool" => slot1.fill(&mut map),
+                        "datastore" => slot2.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::InstantClonePlacementSpec {
                     folder: slot0.optional(),
@@ -554,7 +695,7 @@ impl crate::runtime::RestForm for InstantClonePlacementSpec {}
 ///
 /// Schema `Vcenter.VM.InstantCloneSpec`.
 #[cfg(feature = "vcenter-vm")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InstantCloneSpec {
     /// Virtual machine to InstantClone from. This attribute was added in vSphere API 6.7.1.
@@ -562,10 +703,8 @@ pub struct InstantCloneSpec {
     /// Name of the new virtual machine. This attribute was added in vSphere API 6.7.1.
     pub name: ::std::string::String,
     /// Virtual machine placement information. This attribute was added in vSphere API 6.7.1. Optional. If this field is unset, the system will use the values from the source virtual machine. If specified, each field will be used for placement. If the fields result in disjoint placement the operation will fail. If the fields along with the placement values of the source virtual machine result in disjoint placement the operation will fail.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub placement: ::std::option::Option<crate::vcenter::vm::InstantClonePlacementSpec>,
     /// Map of NICs to update. This attribute was added in vSphere API 6.7.1. Optional. If unset, no NICs will be updated. The keys are identifiers of the resource type com.vmware.vcenter.vm.hardware.Ethernet.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nics_to_update: ::std::option::Option<
         ::std::collections::BTreeMap<
             crate::ids::HardwareEthernetId,
@@ -573,10 +712,8 @@ pub struct InstantCloneSpec {
         >,
     >,
     /// Indicates whether all NICs on the destination virtual machine should be disconnected from the newtwork. This attribute was added in vSphere API 6.7.1. Optional. If unset, connection status of all NICs on the destination virtual machine will be the same as on the source virtual machine.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disconnect_all_nics: ::std::option::Option<bool>,
     /// Map of parallel ports to Update. This attribute was added in vSphere API 6.7.1. Optional. If unset, no parallel ports will be updated. The keys are identifiers of the resource type com.vmware.vcenter.vm.hardware.ParallelPort.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parallel_ports_to_update: ::std::option::Option<
         ::std::collections::BTreeMap<
             crate::ids::HardwareParallelPortId,
@@ -584,7 +721,6 @@ pub struct InstantCloneSpec {
         >,
     >,
     /// Map of serial ports to Update. This attribute was added in vSphere API 6.7.1. Optional. If unset, no serial ports will be updated. The keys are identifiers of the resource type com.vmware.vcenter.vm.hardware.SerialPort.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub serial_ports_to_update: ::std::option::Option<
         ::std::collections::BTreeMap<
             crate::ids::HardwareSerialPortId,
@@ -592,7 +728,6 @@ pub struct InstantCloneSpec {
         >,
     >,
     /// 128-bit SMBIOS UUID of a virtual machine represented as a hexadecimal string in "12345678-abcd-1234-cdef-123456789abc" format. This attribute was added in vSphere API 6.7.1. Optional. If unset, will be generated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bios_uuid: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "vcenter-vm")]
@@ -616,6 +751,33 @@ impl InstantCloneSpec {
     }
 }
 #[cfg(feature = "vcenter-vm")]
+impl ::serde::Serialize for InstantCloneSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "InstantCloneSpec",
+            2 + self.placement.is_some() as usize
+                + self.nics_to_update.is_some() as usize
+                + self.disconnect_all_nics.is_some() as usize
+                + self.parallel_ports_to_update.is_some() as usize
+                + self.serial_ports_to_update.is_some() as usize
+                + self.bios_uuid.is_some() as usize,
+        );
+        out.member("source", &self.source);
+        out.member("name", &self.name);
+        out.optional("placement", &self.placement);
+        out.optional("nics_to_update", &self.nics_to_update);
+        out.optional("disconnect_all_nics", &self.disconnect_all_nics);
+        out.optional("parallel_ports_to_update", &self.parallel_ports_to_update);
+        out.optional("serial_ports_to_update", &self.serial_ports_to_update);
+        out.optional("bios_uuid", &self.bios_uuid);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm")]
 impl<'de> ::serde::Deserialize<'de> for InstantCloneSpec {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -629,36 +791,68 @@ impl<'de> ::serde::Deserialize<'de> for InstantCloneSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "InstantCloneSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("source");
-                let mut slot1 = crate::runtime::Slot::new("name");
-                let mut slot2 = crate::runtime::Slot::new("placement");
-                let mut slot3 = crate::runtime::Slot::new("nics_to_update");
-                let mut slot4 = crate::runtime::Slot::new("disconnect_all_nics");
-                let mut slot5 = crate::runtime::Slot::new("parallel_ports_to_update");
-                let mut slot6 = crate::runtime::Slot::new("serial_ports_to_update");
-                let mut slot7 = crate::runtime::Slot::new("bios_uuid");
+                let mut slot0: crate::runtime::Slot<crate::ids::VirtualMachineId> = crate::runtime::Slot::new(
+                    "source",
+                );
+                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "name",
+                );
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<crate::vcenter::vm::InstantClonePlacementSpec>,
+                > = crate::runtime::Slot::new("placement");
+                let mut slot3: crate::runtime::Slot<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            crate::ids::HardwareEthernetId,
+                            crate::vcenter::vm::hardware::ethernet::UpdateSpec,
+                        >,
+                    >,
+                > = crate::runtime::Slot::new("nics_to_update");
+                let mut slot4: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "disconnect_all_nics",
+                );
+                let mut slot5: crate::runtime::Slot<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            crate::ids::HardwareParallelPortId,
+                            crate::vcenter::vm::hardware::parallel::UpdateSpec,
+                        >,
+                    >,
+                > = crate::runtime::Slot::new("parallel_ports_to_update");
+                let mut slot6: crate::runtime::Slot<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            crate::ids::HardwareSerialPortId,
+                            crate::vcenter::vm::hardware::serial::UpdateSpec,
+                        >,
+                    >,
+                > = crate::runtime::Slot::new("serial_ports_to_update");
+                let mut slot7: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("bios_uuid");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "source" => slot0.fill(&mut map)?,
-                        "name" => slot1.fill(&mut map)?,
-                        "placement" => slot2.fill(&mut map)?,
-                        "nics_to_update" => slot3.fill(&mut map)?,
-                        "disconnect_all_nics" => slot4.fill(&mut map)?,
-                        "parallel_ports_to_update" => slot5.fill(&mut map)?,
-                        "serial_ports_to_update" => slot6.fill(&mut map)?,
-                        "bios_uuid" => slot7.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "source" => slot0.fill(&mut map),
+                        "name" => slot1.fill(&mut map),
+                        "placement" => slot2.fill(&mut map),
+                        "nics_to_update" => slot3.fill(&mut map),
+                        "disconnect_all_nics" => slot4.fill(&mut map),
+                        "parallel_ports_to_update" => slot5.fill(&mut map),
+                        "serial_ports_to_update" => slot6.fill(&mut map),
+                        "bios_uuid" => slot7.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::InstantCloneSpec {
-                    source: slot0.required()?,
-                    name: slot1.required()?,
+                    source: crate::runtime::ok_or_return!(slot0.required()),
+                    name: crate::runtime::ok_or_return!(slot1.required()),
                     placement: slot2.optional(),
                     nics_to_update: slot3.optional(),
                     disconnect_all_nics: slot4.optional(),
@@ -762,7 +956,7 @@ impl crate::runtime::Validate for InstantCloneSpec {
 ///
 /// Schema `Vcenter.VM.Summary`.
 #[cfg(feature = "vcenter-vm")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Summary {
     /// Identifier of the virtual machine.
@@ -772,11 +966,8 @@ pub struct Summary {
     /// Power state of the virtual machine.
     pub power_state: crate::vcenter::vm::power::State,
     /// Number of CPU cores. Unset when the virtual machine's configuration is not available, for example when the server cannot read the virtual machine's files, or early while the virtual machine is being created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_count: ::std::option::Option<i64>,
     /// Memory size in mebibytes. Unset when the virtual machine's configuration is not available (see cpu_count).
-    #[serde(rename = "memory_size_MiB")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_size_mib: ::std::option::Option<i64>,
 }
 #[cfg(feature = "vcenter-vm")]
@@ -798,6 +989,26 @@ impl Summary {
     }
 }
 #[cfg(feature = "vcenter-vm")]
+impl ::serde::Serialize for Summary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "Summary",
+            3 + self.cpu_count.is_some() as usize
+                + self.memory_size_mib.is_some() as usize,
+        );
+        out.member("vm", &self.vm);
+        out.member("name", &self.name);
+        out.member("power_state", &self.power_state);
+        out.optional("cpu_count", &self.cpu_count);
+        out.optional("memory_size_MiB", &self.memory_size_mib);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm")]
 impl<'de> ::serde::Deserialize<'de> for Summary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -811,31 +1022,42 @@ impl<'de> ::serde::Deserialize<'de> for Summary {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Summary")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("vm");
-                let mut slot1 = crate::runtime::Slot::new("name");
-                let mut slot2 = crate::runtime::Slot::new("power_state");
-                let mut slot3 = crate::runtime::Slot::new("cpu_count");
-                let mut slot4 = crate::runtime::Slot::new("memory_size_MiB");
+                let mut slot0: crate::runtime::Slot<crate::ids::VirtualMachineId> = crate::runtime::Slot::new(
+                    "vm",
+                );
+                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "name",
+                );
+                let mut slot2: crate::runtime::Slot<crate::vcenter::vm::power::State> = crate::runtime::Slot::new(
+                    "power_state",
+                );
+                let mut slot3: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
+                    "cpu_count",
+                );
+                let mut slot4: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
+                    "memory_size_MiB",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "vm" => slot0.fill(&mut map)?,
-                        "name" => slot1.fill(&mut map)?,
-                        "power_state" => slot2.fill(&mut map)?,
-                        "cpu_count" => slot3.fill(&mut map)?,
-                        "memory_size_MiB" => slot4.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "vm" => slot0.fill(&mut map),
+                        "name" => slot1.fill(&mut map),
+                        "power_state" => slot2.fill(&mut map),
+                        "cpu_count" => slot3.fill(&mut map),
+                        "memory_size_MiB" => slot4.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::Summary {
-                    vm: slot0.required()?,
-                    name: slot1.required()?,
-                    power_state: slot2.required()?,
+                    vm: crate::runtime::ok_or_return!(slot0.required()),
+                    name: crate::runtime::ok_or_return!(slot1.required()),
+                    power_state: crate::runtime::ok_or_return!(slot2.required()),
                     cpu_count: slot3.optional(),
                     memory_size_mib: slot4.optional(),
                 })

@@ -4,7 +4,7 @@
 ///
 /// Schema `Vcenter.Vm.Power.Info`.
 #[cfg(feature = "vcenter-vm-power")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Info {
     /// Power state of the virtual machine.
@@ -12,7 +12,6 @@ pub struct Info {
     /// Whether the virtual machine was powered off cleanly (false after a crash, which may call for a restart). Set only when state is POWERED_OFF.
     ///
     /// Required when `state` is `POWERED_OFF`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub clean_power_off: ::std::option::Option<bool>,
 }
 #[cfg(feature = "vcenter-vm-power")]
@@ -24,6 +23,22 @@ impl Info {
             state,
             clean_power_off: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-power")]
+impl ::serde::Serialize for Info {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "Info",
+            1 + self.clean_power_off.is_some() as usize,
+        );
+        out.member("state", &self.state);
+        out.optional("clean_power_off", &self.clean_power_off);
+        out.end()
     }
 }
 #[cfg(feature = "vcenter-vm-power")]
@@ -40,23 +55,28 @@ impl<'de> ::serde::Deserialize<'de> for Info {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Info")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("state");
-                let mut slot1 = crate::runtime::Slot::new("clean_power_off");
+                let mut slot0: crate::runtime::Slot<crate::vcenter::vm::power::State> = crate::runtime::Slot::new(
+                    "state",
+                );
+                let mut slot1: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "clean_power_off",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "state" => slot0.fill(&mut map)?,
-                        "clean_power_off" => slot1.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "state" => slot0.fill(&mut map),
+                        "clean_power_off" => slot1.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::power::Info {
-                    state: slot0.required()?,
+                    state: crate::runtime::ok_or_return!(slot0.required()),
                     clean_power_off: slot1.optional(),
                 })
             }

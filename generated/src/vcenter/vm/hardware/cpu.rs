@@ -4,7 +4,7 @@
 ///
 /// Schema `Vcenter.Vm.Hardware.Cpu.Info`.
 #[cfg(feature = "vcenter-vm-hardware-cpu")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Info {
     /// Number of CPU cores.
@@ -35,6 +35,20 @@ impl Info {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-cpu")]
+impl ::serde::Serialize for Info {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(serializer, "Info", 4);
+        out.member("count", &self.count);
+        out.member("cores_per_socket", &self.cores_per_socket);
+        out.member("hot_add_enabled", &self.hot_add_enabled);
+        out.member("hot_remove_enabled", &self.hot_remove_enabled);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-cpu")]
 impl<'de> ::serde::Deserialize<'de> for Info {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -48,30 +62,39 @@ impl<'de> ::serde::Deserialize<'de> for Info {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Info")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("count");
-                let mut slot1 = crate::runtime::Slot::new("cores_per_socket");
-                let mut slot2 = crate::runtime::Slot::new("hot_add_enabled");
-                let mut slot3 = crate::runtime::Slot::new("hot_remove_enabled");
+                let mut slot0: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
+                    "count",
+                );
+                let mut slot1: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
+                    "cores_per_socket",
+                );
+                let mut slot2: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
+                    "hot_add_enabled",
+                );
+                let mut slot3: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
+                    "hot_remove_enabled",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "count" => slot0.fill(&mut map)?,
-                        "cores_per_socket" => slot1.fill(&mut map)?,
-                        "hot_add_enabled" => slot2.fill(&mut map)?,
-                        "hot_remove_enabled" => slot3.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "count" => slot0.fill(&mut map),
+                        "cores_per_socket" => slot1.fill(&mut map),
+                        "hot_add_enabled" => slot2.fill(&mut map),
+                        "hot_remove_enabled" => slot3.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::cpu::Info {
-                    count: slot0.required()?,
-                    cores_per_socket: slot1.required()?,
-                    hot_add_enabled: slot2.required()?,
-                    hot_remove_enabled: slot3.required()?,
+                    count: crate::runtime::ok_or_return!(slot0.required()),
+                    cores_per_socket: crate::runtime::ok_or_return!(slot1.required()),
+                    hot_add_enabled: crate::runtime::ok_or_return!(slot2.required()),
+                    hot_remove_enabled: crate::runtime::ok_or_return!(slot3.required()),
                 })
             }
         }

@@ -4,13 +4,12 @@
 ///
 /// Schema `Vcenter.Vm.Hardware.Disk.BackingInfo`.
 #[cfg(feature = "vcenter-vm-hardware-disk")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BackingInfo {
     /// The kind of backing.
     pub r#type: crate::vcenter::vm::hardware::disk::BackingType,
     /// Path of the VMDK file that backs the disk (for example "\[datastore1\] web-01/web-01.vmdk"). Set only when type is VMDK_FILE.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vmdk_file: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "vcenter-vm-hardware-disk")]
@@ -22,6 +21,22 @@ impl BackingInfo {
             r#type,
             vmdk_file: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-disk")]
+impl ::serde::Serialize for BackingInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "BackingInfo",
+            1 + self.vmdk_file.is_some() as usize,
+        );
+        out.member("type", &self.r#type);
+        out.optional("vmdk_file", &self.vmdk_file);
+        out.end()
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-disk")]
@@ -38,23 +53,28 @@ impl<'de> ::serde::Deserialize<'de> for BackingInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "BackingInfo")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("type");
-                let mut slot1 = crate::runtime::Slot::new("vmdk_file");
+                let mut slot0: crate::runtime::Slot<
+                    crate::vcenter::vm::hardware::disk::BackingType,
+                > = crate::runtime::Slot::new("type");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("vmdk_file");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "type" => slot0.fill(&mut map)?,
-                        "vmdk_file" => slot1.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "type" => slot0.fill(&mut map),
+                        "vmdk_file" => slot1.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::disk::BackingInfo {
-                    r#type: slot0.required()?,
+                    r#type: crate::runtime::ok_or_return!(slot0.required()),
                     vmdk_file: slot1.optional(),
                 })
             }
@@ -205,7 +225,7 @@ impl crate::runtime::RestForm for HostBusAdapterType {}
 ///
 /// Schema `Vcenter.Vm.Hardware.Disk.Info`.
 #[cfg(feature = "vcenter-vm-hardware-disk")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Info {
     /// The device label.
@@ -213,21 +233,16 @@ pub struct Info {
     /// The kind of host bus adapter the disk is attached to.
     pub r#type: crate::vcenter::vm::hardware::disk::HostBusAdapterType,
     /// Where the disk is attached. Set only when type is IDE.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ide: ::std::option::Option<crate::vcenter::vm::hardware::IdeAddressInfo>,
     /// Where the disk is attached. Set only when type is SCSI.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scsi: ::std::option::Option<crate::vcenter::vm::hardware::ScsiAddressInfo>,
     /// Where the disk is attached. Set only when type is SATA.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sata: ::std::option::Option<crate::vcenter::vm::hardware::SataAddressInfo>,
     /// Where the disk is attached. Set only when type is NVME. This property was added in vSphere API 7.0.0.1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nvme: ::std::option::Option<crate::vcenter::vm::hardware::NvmeAddressInfo>,
     /// What stores the disk's contents.
     pub backing: crate::vcenter::vm::hardware::disk::BackingInfo,
     /// Capacity of the disk in bytes. Unset when the disk is inaccessible or its capacity is 0.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub capacity: ::std::option::Option<i64>,
 }
 #[cfg(feature = "vcenter-vm-hardware-disk")]
@@ -252,6 +267,30 @@ impl Info {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-disk")]
+impl ::serde::Serialize for Info {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "Info",
+            3 + self.ide.is_some() as usize + self.scsi.is_some() as usize
+                + self.sata.is_some() as usize + self.nvme.is_some() as usize
+                + self.capacity.is_some() as usize,
+        );
+        out.member("label", &self.label);
+        out.member("type", &self.r#type);
+        out.optional("ide", &self.ide);
+        out.optional("scsi", &self.scsi);
+        out.optional("sata", &self.sata);
+        out.optional("nvme", &self.nvme);
+        out.member("backing", &self.backing);
+        out.optional("capacity", &self.capacity);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-disk")]
 impl<'de> ::serde::Deserialize<'de> for Info {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -265,41 +304,58 @@ impl<'de> ::serde::Deserialize<'de> for Info {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Info")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("label");
-                let mut slot1 = crate::runtime::Slot::new("type");
-                let mut slot2 = crate::runtime::Slot::new("ide");
-                let mut slot3 = crate::runtime::Slot::new("scsi");
-                let mut slot4 = crate::runtime::Slot::new("sata");
-                let mut slot5 = crate::runtime::Slot::new("nvme");
-                let mut slot6 = crate::runtime::Slot::new("backing");
-                let mut slot7 = crate::runtime::Slot::new("capacity");
+                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "label",
+                );
+                let mut slot1: crate::runtime::Slot<
+                    crate::vcenter::vm::hardware::disk::HostBusAdapterType,
+                > = crate::runtime::Slot::new("type");
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<crate::vcenter::vm::hardware::IdeAddressInfo>,
+                > = crate::runtime::Slot::new("ide");
+                let mut slot3: crate::runtime::Slot<
+                    ::std::option::Option<crate::vcenter::vm::hardware::ScsiAddressInfo>,
+                > = crate::runtime::Slot::new("scsi");
+                let mut slot4: crate::runtime::Slot<
+                    ::std::option::Option<crate::vcenter::vm::hardware::SataAddressInfo>,
+                > = crate::runtime::Slot::new("sata");
+                let mut slot5: crate::runtime::Slot<
+                    ::std::option::Option<crate::vcenter::vm::hardware::NvmeAddressInfo>,
+                > = crate::runtime::Slot::new("nvme");
+                let mut slot6: crate::runtime::Slot<
+                    crate::vcenter::vm::hardware::disk::BackingInfo,
+                > = crate::runtime::Slot::new("backing");
+                let mut slot7: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
+                    "capacity",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "label" => slot0.fill(&mut map)?,
-                        "type" => slot1.fill(&mut map)?,
-                        "ide" => slot2.fill(&mut map)?,
-                        "scsi" => slot3.fill(&mut map)?,
-                        "sata" => slot4.fill(&mut map)?,
-                        "nvme" => slot5.fill(&mut map)?,
-                        "backing" => slot6.fill(&mut map)?,
-                        "capacity" => slot7.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "label" => slot0.fill(&mut map),
+                        "type" => slot1.fill(&mut map),
+                        "ide" => slot2.fill(&mut map),
+                        "scsi" => slot3.fill(&mut map),
+                        "sata" => slot4.fill(&mut map),
+                        "nvme" => slot5.fill(&mut map),
+                        "backing" => slot6.fill(&mut map),
+                        "capacity" => slot7.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::disk::Info {
-                    label: slot0.required()?,
-                    r#type: slot1.required()?,
+                    label: crate::runtime::ok_or_return!(slot0.required()),
+                    r#type: crate::runtime::ok_or_return!(slot1.required()),
                     ide: slot2.optional(),
                     scsi: slot3.optional(),
                     sata: slot4.optional(),
                     nvme: slot5.optional(),
-                    backing: slot6.required()?,
+                    backing: crate::runtime::ok_or_return!(slot6.required()),
                     capacity: slot7.optional(),
                 })
             }

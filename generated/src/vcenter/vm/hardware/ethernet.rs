@@ -4,34 +4,26 @@
 ///
 /// Schema `Vcenter.Vm.Hardware.Ethernet.BackingInfo`.
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BackingInfo {
     /// The kind of backing.
     pub r#type: crate::vcenter::vm::hardware::ethernet::BackingType,
     /// The network backing the adapter. Unset when the server could not determine it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network: ::std::option::Option<crate::ids::NetworkId>,
     /// Name of the standard portgroup. Set only when type is STANDARD_PORTGROUP.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network_name: ::std::option::Option<::std::string::String>,
     /// Name of the host device. Set only when type is HOST_DEVICE.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host_device: ::std::option::Option<::std::string::String>,
     /// UUID of the distributed virtual switch. Set only when type is DISTRIBUTED_PORTGROUP.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub distributed_switch_uuid: ::std::option::Option<::std::string::String>,
     /// Key of the distributed virtual port the adapter is bound to. Unset when the adapter is not bound to one (for example when the virtual machine is powered off or the adapter is not connected).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub distributed_port: ::std::option::Option<::std::string::String>,
     /// A server-generated cookie identifying the connection to the distributed port, by which the virtual machine can be verified as the port's rightful owner. Unset when the adapter is not bound to a distributed port.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_cookie: ::std::option::Option<i64>,
     /// Type of the opaque network. Set only when type is OPAQUE_NETWORK.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub opaque_network_type: ::std::option::Option<::std::string::String>,
     /// Identifier of the opaque network. Set only when type is OPAQUE_NETWORK.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub opaque_network_id: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
@@ -53,6 +45,35 @@ impl BackingInfo {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
+impl ::serde::Serialize for BackingInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "BackingInfo",
+            1 + self.network.is_some() as usize + self.network_name.is_some() as usize
+                + self.host_device.is_some() as usize
+                + self.distributed_switch_uuid.is_some() as usize
+                + self.distributed_port.is_some() as usize
+                + self.connection_cookie.is_some() as usize
+                + self.opaque_network_type.is_some() as usize
+                + self.opaque_network_id.is_some() as usize,
+        );
+        out.member("type", &self.r#type);
+        out.optional("network", &self.network);
+        out.optional("network_name", &self.network_name);
+        out.optional("host_device", &self.host_device);
+        out.optional("distributed_switch_uuid", &self.distributed_switch_uuid);
+        out.optional("distributed_port", &self.distributed_port);
+        out.optional("connection_cookie", &self.connection_cookie);
+        out.optional("opaque_network_type", &self.opaque_network_type);
+        out.optional("opaque_network_id", &self.opaque_network_id);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-ethernet")]
 impl<'de> ::serde::Deserialize<'de> for BackingInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -66,37 +87,56 @@ impl<'de> ::serde::Deserialize<'de> for BackingInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "BackingInfo")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("type");
-                let mut slot1 = crate::runtime::Slot::new("network");
-                let mut slot2 = crate::runtime::Slot::new("network_name");
-                let mut slot3 = crate::runtime::Slot::new("host_device");
-                let mut slot4 = crate::runtime::Slot::new("distributed_switch_uuid");
-                let mut slot5 = crate::runtime::Slot::new("distributed_port");
-                let mut slot6 = crate::runtime::Slot::new("connection_cookie");
-                let mut slot7 = crate::runtime::Slot::new("opaque_network_type");
-                let mut slot8 = crate::runtime::Slot::new("opaque_network_id");
+                let mut slot0: crate::runtime::Slot<
+                    crate::vcenter::vm::hardware::ethernet::BackingType,
+                > = crate::runtime::Slot::new("type");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::NetworkId>,
+                > = crate::runtime::Slot::new("network");
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("network_name");
+                let mut slot3: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("host_device");
+                let mut slot4: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("distributed_switch_uuid");
+                let mut slot5: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("distributed_port");
+                let mut slot6: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
+                    "connection_cookie",
+                );
+                let mut slot7: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("opaque_network_type");
+                let mut slot8: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("opaque_network_id");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "type" => slot0.fill(&mut map)?,
-                        "network" => slot1.fill(&mut map)?,
-                        "network_name" => slot2.fill(&mut map)?,
-                        "host_device" => slot3.fill(&mut map)?,
-                        "distributed_switch_uuid" => slot4.fill(&mut map)?,
-                        "distributed_port" => slot5.fill(&mut map)?,
-                        "connection_cookie" => slot6.fill(&mut map)?,
-                        "opaque_network_type" => slot7.fill(&mut map)?,
-                        "opaque_network_id" => slot8.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "type" => slot0.fill(&mut map),
+                        "network" => slot1.fill(&mut map),
+                        "network_name" => slot2.fill(&mut map),
+                        "host_device" => slot3.fill(&mut map),
+                        "distributed_switch_uuid" => slot4.fill(&mut map),
+                        "distributed_port" => slot5.fill(&mut map),
+                        "connection_cookie" => slot6.fill(&mut map),
+                        "opaque_network_type" => slot7.fill(&mut map),
+                        "opaque_network_id" => slot8.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::BackingInfo {
-                    r#type: slot0.required()?,
+                    r#type: crate::runtime::ok_or_return!(slot0.required()),
                     network: slot1.optional(),
                     network_name: slot2.optional(),
                     host_device: slot3.optional(),
@@ -132,7 +172,7 @@ impl crate::runtime::RestForm for BackingInfo {}
 ///
 /// Schema `Vcenter.Vm.Hardware.Ethernet.BackingSpec`.
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BackingSpec {
     /// Backing type of the adapter.
@@ -140,12 +180,10 @@ pub struct BackingSpec {
     /// Identifier of the network that backs the adapter. Required (and only relevant) when `type` is STANDARD_PORTGROUP, DISTRIBUTED_PORTGROUP or OPAQUE_NETWORK.
     ///
     /// Required when `type` is `STANDARD_PORTGROUP` or `DISTRIBUTED_PORTGROUP` or `OPAQUE_NETWORK`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network: ::std::option::Option<crate::ids::NetworkId>,
     /// Key of the distributed virtual port that backs the adapter. May be given when `network` is a static (early-binding) distributed portgroup; if unset, a port is assigned automatically according to the portgroup's policy. Cannot be given for an ephemeral portgroup, whose ports exist only once the virtual machine is powered on.
     ///
     /// Only relevant when `type` is `DISTRIBUTED_PORTGROUP`; refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub distributed_port: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
@@ -158,6 +196,24 @@ impl BackingSpec {
             network: ::std::option::Option::None,
             distributed_port: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-ethernet")]
+impl ::serde::Serialize for BackingSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "BackingSpec",
+            1 + self.network.is_some() as usize
+                + self.distributed_port.is_some() as usize,
+        );
+        out.member("type", &self.r#type);
+        out.optional("network", &self.network);
+        out.optional("distributed_port", &self.distributed_port);
+        out.end()
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
@@ -174,25 +230,32 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "BackingSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("type");
-                let mut slot1 = crate::runtime::Slot::new("network");
-                let mut slot2 = crate::runtime::Slot::new("distributed_port");
+                let mut slot0: crate::runtime::Slot<
+                    crate::vcenter::vm::hardware::ethernet::BackingType,
+                > = crate::runtime::Slot::new("type");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::NetworkId>,
+                > = crate::runtime::Slot::new("network");
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("distributed_port");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "type" => slot0.fill(&mut map)?,
-                        "network" => slot1.fill(&mut map)?,
-                        "distributed_port" => slot2.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "type" => slot0.fill(&mut map),
+                        "network" => slot1.fill(&mut map),
+                        "distributed_port" => slot2.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::BackingSpec {
-                    r#type: slot0.required()?,
+                    r#type: crate::runtime::ok_or_return!(slot0.required()),
                     network: slot1.optional(),
                     distributed_port: slot2.optional(),
                 })
@@ -405,7 +468,7 @@ impl crate::runtime::RestForm for EmulationType {}
 ///
 /// Schema `Vcenter.Vm.Hardware.Ethernet.Info`.
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Info {
     /// The device label.
@@ -413,15 +476,12 @@ pub struct Info {
     /// The emulated adapter type.
     pub r#type: crate::vcenter::vm::hardware::ethernet::EmulationType,
     /// Whether Universal Pass-Through (UPT) compatibility is enabled. Set only when type is VMXNET3.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub upt_compatibility_enabled: ::std::option::Option<bool>,
     /// Where the MAC address comes from.
     pub mac_type: crate::vcenter::vm::hardware::ethernet::MacAddressType,
     /// The MAC address. May be unset when mac_type is MANUAL and none was given, or when it is GENERATED and the virtual machine has not been powered on since the adapter was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mac_address: ::std::option::Option<::std::string::String>,
     /// The adapter's address on the PCI bus; the server changes an invalid one when the virtual machine starts or the device is hot-added. May be unset if the virtual machine has not been powered on since the adapter was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pci_slot_number: ::std::option::Option<i64>,
     /// Whether wake-on-LAN is enabled on the adapter.
     pub wake_on_lan_enabled: bool,
@@ -464,6 +524,33 @@ impl Info {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
+impl ::serde::Serialize for Info {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "Info",
+            8 + self.upt_compatibility_enabled.is_some() as usize
+                + self.mac_address.is_some() as usize
+                + self.pci_slot_number.is_some() as usize,
+        );
+        out.member("label", &self.label);
+        out.member("type", &self.r#type);
+        out.optional("upt_compatibility_enabled", &self.upt_compatibility_enabled);
+        out.member("mac_type", &self.mac_type);
+        out.optional("mac_address", &self.mac_address);
+        out.optional("pci_slot_number", &self.pci_slot_number);
+        out.member("wake_on_lan_enabled", &self.wake_on_lan_enabled);
+        out.member("backing", &self.backing);
+        out.member("state", &self.state);
+        out.member("start_connected", &self.start_connected);
+        out.member("allow_guest_control", &self.allow_guest_control);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-ethernet")]
 impl<'de> ::serde::Deserialize<'de> for Info {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -477,51 +564,74 @@ impl<'de> ::serde::Deserialize<'de> for Info {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Info")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("label");
-                let mut slot1 = crate::runtime::Slot::new("type");
-                let mut slot2 = crate::runtime::Slot::new("upt_compatibility_enabled");
-                let mut slot3 = crate::runtime::Slot::new("mac_type");
-                let mut slot4 = crate::runtime::Slot::new("mac_address");
-                let mut slot5 = crate::runtime::Slot::new("pci_slot_number");
-                let mut slot6 = crate::runtime::Slot::new("wake_on_lan_enabled");
-                let mut slot7 = crate::runtime::Slot::new("backing");
-                let mut slot8 = crate::runtime::Slot::new("state");
-                let mut slot9 = crate::runtime::Slot::new("start_connected");
-                let mut slot10 = crate::runtime::Slot::new("allow_guest_control");
+                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "label",
+                );
+                let mut slot1: crate::runtime::Slot<
+                    crate::vcenter::vm::hardware::ethernet::EmulationType,
+                > = crate::runtime::Slot::new("type");
+                let mut slot2: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "upt_compatibility_enabled",
+                );
+                let mut slot3: crate::runtime::Slot<
+                    crate::vcenter::vm::hardware::ethernet::MacAddressType,
+                > = crate::runtime::Slot::new("mac_type");
+                let mut slot4: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("mac_address");
+                let mut slot5: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
+                    "pci_slot_number",
+                );
+                let mut slot6: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
+                    "wake_on_lan_enabled",
+                );
+                let mut slot7: crate::runtime::Slot<
+                    crate::vcenter::vm::hardware::ethernet::BackingInfo,
+                > = crate::runtime::Slot::new("backing");
+                let mut slot8: crate::runtime::Slot<
+                    crate::vcenter::vm::hardware::ConnectionState,
+                > = crate::runtime::Slot::new("state");
+                let mut slot9: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
+                    "start_connected",
+                );
+                let mut slot10: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
+                    "allow_guest_control",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "label" => slot0.fill(&mut map)?,
-                        "type" => slot1.fill(&mut map)?,
-                        "upt_compatibility_enabled" => slot2.fill(&mut map)?,
-                        "mac_type" => slot3.fill(&mut map)?,
-                        "mac_address" => slot4.fill(&mut map)?,
-                        "pci_slot_number" => slot5.fill(&mut map)?,
-                        "wake_on_lan_enabled" => slot6.fill(&mut map)?,
-                        "backing" => slot7.fill(&mut map)?,
-                        "state" => slot8.fill(&mut map)?,
-                        "start_connected" => slot9.fill(&mut map)?,
-                        "allow_guest_control" => slot10.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "label" => slot0.fill(&mut map),
+                        "type" => slot1.fill(&mut map),
+                        "upt_compatibility_enabled" => slot2.fill(&mut map),
+                        "mac_type" => slot3.fill(&mut map),
+                        "mac_address" => slot4.fill(&mut map),
+                        "pci_slot_number" => slot5.fill(&mut map),
+                        "wake_on_lan_enabled" => slot6.fill(&mut map),
+                        "backing" => slot7.fill(&mut map),
+                        "state" => slot8.fill(&mut map),
+                        "start_connected" => slot9.fill(&mut map),
+                        "allow_guest_control" => slot10.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::Info {
-                    label: slot0.required()?,
-                    r#type: slot1.required()?,
+                    label: crate::runtime::ok_or_return!(slot0.required()),
+                    r#type: crate::runtime::ok_or_return!(slot1.required()),
                     upt_compatibility_enabled: slot2.optional(),
-                    mac_type: slot3.required()?,
+                    mac_type: crate::runtime::ok_or_return!(slot3.required()),
                     mac_address: slot4.optional(),
                     pci_slot_number: slot5.optional(),
-                    wake_on_lan_enabled: slot6.required()?,
-                    backing: slot7.required()?,
-                    state: slot8.required()?,
-                    start_connected: slot9.required()?,
-                    allow_guest_control: slot10.required()?,
+                    wake_on_lan_enabled: crate::runtime::ok_or_return!(slot6.required()),
+                    backing: crate::runtime::ok_or_return!(slot7.required()),
+                    state: crate::runtime::ok_or_return!(slot8.required()),
+                    start_connected: crate::runtime::ok_or_return!(slot9.required()),
+                    allow_guest_control: crate::runtime::ok_or_return!(slot10.required()),
                 })
             }
         }
@@ -619,35 +729,28 @@ impl crate::runtime::RestForm for MacAddressType {}
 ///
 /// Schema `Vcenter.Vm.Hardware.Ethernet.UpdateSpec`.
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSpec {
     /// Whether Universal Pass-Through (UPT) compatibility is enabled on the adapter. May be changed at any time; takes effect the next time the virtual machine is powered on. If unset, unchanged. Must be unset unless the adapter's emulation type is VMXNET3.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub upt_compatibility_enabled: ::std::option::Option<bool>,
     /// Origin of the adapter's MAC address. If unset, unchanged.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mac_type: ::std::option::Option<
         crate::vcenter::vm::hardware::ethernet::MacAddressType,
     >,
     /// MAC address. May be changed at any time; takes effect the next time the virtual machine is powered on. If unset, unchanged. Required if `mac_type` is MANUAL; must be unset if `mac_type` is anything else.
     ///
     /// Required when `mac_type` is `MANUAL`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mac_address: ::std::option::Option<::std::string::String>,
     /// Whether wake-on-LAN is enabled on the adapter. May be changed at any time; takes effect the next time the virtual machine is powered on. If unset, unchanged.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub wake_on_lan_enabled: ::std::option::Option<bool>,
     /// Physical resource backing the adapter. If unset, unchanged.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub backing: ::std::option::Option<
         crate::vcenter::vm::hardware::ethernet::BackingSpec,
     >,
     /// Whether the device is connected whenever the virtual machine is powered on. If unset, unchanged.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_connected: ::std::option::Option<bool>,
     /// Whether the guest can connect and disconnect the device. If unset, unchanged.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_guest_control: ::std::option::Option<bool>,
 }
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
@@ -667,6 +770,32 @@ impl UpdateSpec {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-ethernet")]
+impl ::serde::Serialize for UpdateSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "UpdateSpec",
+            self.upt_compatibility_enabled.is_some() as usize
+                + self.mac_type.is_some() as usize + self.mac_address.is_some() as usize
+                + self.wake_on_lan_enabled.is_some() as usize
+                + self.backing.is_some() as usize
+                + self.start_connected.is_some() as usize
+                + self.allow_guest_control.is_some() as usize,
+        );
+        out.optional("upt_compatibility_enabled", &self.upt_compatibility_enabled);
+        out.optional("mac_type", &self.mac_type);
+        out.optional("mac_address", &self.mac_address);
+        out.optional("wake_on_lan_enabled", &self.wake_on_lan_enabled);
+        out.optional("backing", &self.backing);
+        out.optional("start_connected", &self.start_connected);
+        out.optional("allow_guest_control", &self.allow_guest_control);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-ethernet")]
 impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -680,30 +809,49 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "UpdateSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("upt_compatibility_enabled");
-                let mut slot1 = crate::runtime::Slot::new("mac_type");
-                let mut slot2 = crate::runtime::Slot::new("mac_address");
-                let mut slot3 = crate::runtime::Slot::new("wake_on_lan_enabled");
-                let mut slot4 = crate::runtime::Slot::new("backing");
-                let mut slot5 = crate::runtime::Slot::new("start_connected");
-                let mut slot6 = crate::runtime::Slot::new("allow_guest_control");
+                let mut slot0: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "upt_compatibility_enabled",
+                );
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<
+                        crate::vcenter::vm::hardware::ethernet::MacAddressType,
+                    >,
+                > = crate::runtime::Slot::new("mac_type");
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("mac_address");
+                let mut slot3: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "wake_on_lan_enabled",
+                );
+                let mut slot4: crate::runtime::Slot<
+                    ::std::option::Option<
+                        crate::vcenter::vm::hardware::ethernet::BackingSpec,
+                    >,
+                > = crate::runtime::Slot::new("backing");
+                let mut slot5: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "start_connected",
+                );
+                let mut slot6: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "allow_guest_control",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "upt_compatibility_enabled" => slot0.fill(&mut map)?,
-                        "mac_type" => slot1.fill(&mut map)?,
-                        "mac_address" => slot2.fill(&mut map)?,
-                        "wake_on_lan_enabled" => slot3.fill(&mut map)?,
-                        "backing" => slot4.fill(&mut map)?,
-                        "start_connected" => slot5.fill(&mut map)?,
-                        "allow_guest_control" => slot6.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "upt_compatibility_enabled" => slot0.fill(&mut map),
+                        "mac_type" => slot1.fill(&mut map),
+                        "mac_address" => slot2.fill(&mut map),
+                        "wake_on_lan_enabled" => slot3.fill(&mut map),
+                        "backing" => slot4.fill(&mut map),
+                        "start_connected" => slot5.fill(&mut map),
+                        "allow_guest_control" => slot6.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::ethernet::UpdateSpec {
                     upt_compatibility_enabled: slot0.optional(),

@@ -4,21 +4,16 @@
 ///
 /// Schema `Vcenter.Vm.Hardware.Memory.Info`.
 #[cfg(feature = "vcenter-vm-hardware-memory")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Info {
     /// Memory size in mebibytes.
-    #[serde(rename = "size_MiB")]
     pub size_mib: i64,
     /// Whether memory can be added while the virtual machine is running. Some guest operating systems use more resources or run less efficiently on hardware that allows it.
     pub hot_add_enabled: bool,
     /// The step, in mebibytes, in which memory can be added to the running virtual machine: at least this much must be added, and the total must be a multiple of it. Set only when hot_add_enabled is true and the virtual machine is running.
-    #[serde(rename = "hot_add_increment_size_MiB")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hot_add_increment_size_mib: ::std::option::Option<i64>,
     /// The most memory, in mebibytes, that can be added to the running virtual machine. Set only when hot_add_enabled is true and the virtual machine is running.
-    #[serde(rename = "hot_add_limit_MiB")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hot_add_limit_mib: ::std::option::Option<i64>,
 }
 #[cfg(feature = "vcenter-vm-hardware-memory")]
@@ -35,6 +30,25 @@ impl Info {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-memory")]
+impl ::serde::Serialize for Info {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "Info",
+            2 + self.hot_add_increment_size_mib.is_some() as usize
+                + self.hot_add_limit_mib.is_some() as usize,
+        );
+        out.member("size_MiB", &self.size_mib);
+        out.member("hot_add_enabled", &self.hot_add_enabled);
+        out.optional("hot_add_increment_size_MiB", &self.hot_add_increment_size_mib);
+        out.optional("hot_add_limit_MiB", &self.hot_add_limit_mib);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-memory")]
 impl<'de> ::serde::Deserialize<'de> for Info {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -48,28 +62,37 @@ impl<'de> ::serde::Deserialize<'de> for Info {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Info")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("size_MiB");
-                let mut slot1 = crate::runtime::Slot::new("hot_add_enabled");
-                let mut slot2 = crate::runtime::Slot::new("hot_add_increment_size_MiB");
-                let mut slot3 = crate::runtime::Slot::new("hot_add_limit_MiB");
+                let mut slot0: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
+                    "size_MiB",
+                );
+                let mut slot1: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
+                    "hot_add_enabled",
+                );
+                let mut slot2: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
+                    "hot_add_increment_size_MiB",
+                );
+                let mut slot3: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
+                    "hot_add_limit_MiB",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "size_MiB" => slot0.fill(&mut map)?,
-                        "hot_add_enabled" => slot1.fill(&mut map)?,
-                        "hot_add_increment_size_MiB" => slot2.fill(&mut map)?,
-                        "hot_add_limit_MiB" => slot3.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "size_MiB" => slot0.fill(&mut map),
+                        "hot_add_enabled" => slot1.fill(&mut map),
+                        "hot_add_increment_size_MiB" => slot2.fill(&mut map),
+                        "hot_add_limit_MiB" => slot3.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::memory::Info {
-                    size_mib: slot0.required()?,
-                    hot_add_enabled: slot1.required()?,
+                    size_mib: crate::runtime::ok_or_return!(slot0.required()),
+                    hot_add_enabled: crate::runtime::ok_or_return!(slot1.required()),
                     hot_add_increment_size_mib: slot2.optional(),
                     hot_add_limit_mib: slot3.optional(),
                 })

@@ -92,7 +92,7 @@ impl crate::runtime::RestForm for ConnectionState {}
 ///
 /// Schema `Vcenter.Vm.Hardware.IdeAddressInfo`.
 #[cfg(feature = "vcenter-vm-hardware")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct IdeAddressInfo {
     /// Whether the device is on the primary (true) or secondary (false) IDE adapter.
@@ -109,6 +109,22 @@ impl IdeAddressInfo {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware")]
+impl ::serde::Serialize for IdeAddressInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "IdeAddressInfo",
+            2,
+        );
+        out.member("primary", &self.primary);
+        out.member("master", &self.master);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware")]
 impl<'de> ::serde::Deserialize<'de> for IdeAddressInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -122,24 +138,29 @@ impl<'de> ::serde::Deserialize<'de> for IdeAddressInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "IdeAddressInfo")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("primary");
-                let mut slot1 = crate::runtime::Slot::new("master");
+                let mut slot0: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
+                    "primary",
+                );
+                let mut slot1: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
+                    "master",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "primary" => slot0.fill(&mut map)?,
-                        "master" => slot1.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "primary" => slot0.fill(&mut map),
+                        "master" => slot1.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::IdeAddressInfo {
-                    primary: slot0.required()?,
-                    master: slot1.required()?,
+                    primary: crate::runtime::ok_or_return!(slot0.required()),
+                    master: crate::runtime::ok_or_return!(slot1.required()),
                 })
             }
         }
@@ -157,7 +178,7 @@ impl crate::runtime::RestForm for IdeAddressInfo {}
 ///
 /// Schema `Vcenter.Vm.Hardware.NvmeAddressInfo`.
 #[cfg(feature = "vcenter-vm-hardware")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NvmeAddressInfo {
     /// Bus number of the adapter the device is attached to.
@@ -178,6 +199,22 @@ impl NvmeAddressInfo {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware")]
+impl ::serde::Serialize for NvmeAddressInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "NvmeAddressInfo",
+            2,
+        );
+        out.member("bus", &self.bus);
+        out.member("unit", &self.unit);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware")]
 impl<'de> ::serde::Deserialize<'de> for NvmeAddressInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -191,24 +228,29 @@ impl<'de> ::serde::Deserialize<'de> for NvmeAddressInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "NvmeAddressInfo")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("bus");
-                let mut slot1 = crate::runtime::Slot::new("unit");
+                let mut slot0: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
+                    "bus",
+                );
+                let mut slot1: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
+                    "unit",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "bus" => slot0.fill(&mut map)?,
-                        "unit" => slot1.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "bus" => slot0.fill(&mut map),
+                        "unit" => slot1.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::NvmeAddressInfo {
-                    bus: slot0.required()?,
-                    unit: slot1.required()?,
+                    bus: crate::runtime::ok_or_return!(slot0.required()),
+                    unit: crate::runtime::ok_or_return!(slot1.required()),
                 })
             }
         }
@@ -226,7 +268,7 @@ impl crate::runtime::RestForm for NvmeAddressInfo {}
 ///
 /// Schema `Vcenter.Vm.Hardware.SataAddressInfo`.
 #[cfg(feature = "vcenter-vm-hardware")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SataAddressInfo {
     /// Bus number of the adapter the device is attached to.
@@ -243,6 +285,22 @@ impl SataAddressInfo {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware")]
+impl ::serde::Serialize for SataAddressInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "SataAddressInfo",
+            2,
+        );
+        out.member("bus", &self.bus);
+        out.member("unit", &self.unit);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware")]
 impl<'de> ::serde::Deserialize<'de> for SataAddressInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -256,24 +314,29 @@ impl<'de> ::serde::Deserialize<'de> for SataAddressInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "SataAddressInfo")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("bus");
-                let mut slot1 = crate::runtime::Slot::new("unit");
+                let mut slot0: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
+                    "bus",
+                );
+                let mut slot1: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
+                    "unit",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "bus" => slot0.fill(&mut map)?,
-                        "unit" => slot1.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "bus" => slot0.fill(&mut map),
+                        "unit" => slot1.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::SataAddressInfo {
-                    bus: slot0.required()?,
-                    unit: slot1.required()?,
+                    bus: crate::runtime::ok_or_return!(slot0.required()),
+                    unit: crate::runtime::ok_or_return!(slot1.required()),
                 })
             }
         }
@@ -291,7 +354,7 @@ impl crate::runtime::RestForm for SataAddressInfo {}
 ///
 /// Schema `Vcenter.Vm.Hardware.ScsiAddressInfo`.
 #[cfg(feature = "vcenter-vm-hardware")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ScsiAddressInfo {
     /// Bus number of the adapter the device is attached to.
@@ -308,6 +371,22 @@ impl ScsiAddressInfo {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware")]
+impl ::serde::Serialize for ScsiAddressInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "ScsiAddressInfo",
+            2,
+        );
+        out.member("bus", &self.bus);
+        out.member("unit", &self.unit);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware")]
 impl<'de> ::serde::Deserialize<'de> for ScsiAddressInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -321,24 +400,29 @@ impl<'de> ::serde::Deserialize<'de> for ScsiAddressInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "ScsiAddressInfo")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("bus");
-                let mut slot1 = crate::runtime::Slot::new("unit");
+                let mut slot0: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
+                    "bus",
+                );
+                let mut slot1: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
+                    "unit",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "bus" => slot0.fill(&mut map)?,
-                        "unit" => slot1.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "bus" => slot0.fill(&mut map),
+                        "unit" => slot1.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::ScsiAddressInfo {
-                    bus: slot0.required()?,
-                    unit: slot1.required()?,
+                    bus: crate::runtime::ok_or_return!(slot0.required()),
+                    unit: crate::runtime::ok_or_return!(slot1.required()),
                 })
             }
         }

@@ -4,7 +4,7 @@
 ///
 /// Schema `Vcenter.Vm.Hardware.Parallel.BackingSpec`.
 #[cfg(feature = "vcenter-vm-hardware-parallel")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BackingSpec {
     /// Backing type of the parallel port.
@@ -12,12 +12,10 @@ pub struct BackingSpec {
     /// Path of the file backing the parallel port. Required (and only relevant) when `type` is FILE.
     ///
     /// Required when `type` is `FILE`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<::std::string::String>,
     /// Name of the host device backing the parallel port (type HOST_DEVICE). If unset, the port detects a suitable host device automatically.
     ///
     /// Only relevant when `type` is `HOST_DEVICE`; refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host_device: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "vcenter-vm-hardware-parallel")]
@@ -30,6 +28,23 @@ impl BackingSpec {
             file: ::std::option::Option::None,
             host_device: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-parallel")]
+impl ::serde::Serialize for BackingSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "BackingSpec",
+            1 + self.file.is_some() as usize + self.host_device.is_some() as usize,
+        );
+        out.member("type", &self.r#type);
+        out.optional("file", &self.file);
+        out.optional("host_device", &self.host_device);
+        out.end()
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-parallel")]
@@ -46,25 +61,32 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "BackingSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("type");
-                let mut slot1 = crate::runtime::Slot::new("file");
-                let mut slot2 = crate::runtime::Slot::new("host_device");
+                let mut slot0: crate::runtime::Slot<
+                    crate::vcenter::vm::hardware::parallel::BackingType,
+                > = crate::runtime::Slot::new("type");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("file");
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("host_device");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "type" => slot0.fill(&mut map)?,
-                        "file" => slot1.fill(&mut map)?,
-                        "host_device" => slot2.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "type" => slot0.fill(&mut map),
+                        "file" => slot1.fill(&mut map),
+                        "host_device" => slot2.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::parallel::BackingSpec {
-                    r#type: slot0.required()?,
+                    r#type: crate::runtime::ok_or_return!(slot0.required()),
                     file: slot1.optional(),
                     host_device: slot2.optional(),
                 })
@@ -185,19 +207,16 @@ impl crate::runtime::RestForm for BackingType {}
 ///
 /// Schema `Vcenter.Vm.Hardware.Parallel.UpdateSpec`.
 #[cfg(feature = "vcenter-vm-hardware-parallel")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSpec {
     /// Physical resource backing the parallel port. If unset, unchanged.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub backing: ::std::option::Option<
         crate::vcenter::vm::hardware::parallel::BackingSpec,
     >,
     /// Whether the device is connected whenever the virtual machine is powered on. If unset, unchanged.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_connected: ::std::option::Option<bool>,
     /// Whether the guest can connect and disconnect the device. If unset, unchanged.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_guest_control: ::std::option::Option<bool>,
 }
 #[cfg(feature = "vcenter-vm-hardware-parallel")]
@@ -210,6 +229,24 @@ impl UpdateSpec {
             start_connected: ::std::option::Option::None,
             allow_guest_control: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-parallel")]
+impl ::serde::Serialize for UpdateSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "UpdateSpec",
+            self.backing.is_some() as usize + self.start_connected.is_some() as usize
+                + self.allow_guest_control.is_some() as usize,
+        );
+        out.optional("backing", &self.backing);
+        out.optional("start_connected", &self.start_connected);
+        out.optional("allow_guest_control", &self.allow_guest_control);
+        out.end()
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-parallel")]
@@ -226,22 +263,31 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "UpdateSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("backing");
-                let mut slot1 = crate::runtime::Slot::new("start_connected");
-                let mut slot2 = crate::runtime::Slot::new("allow_guest_control");
+                let mut slot0: crate::runtime::Slot<
+                    ::std::option::Option<
+                        crate::vcenter::vm::hardware::parallel::BackingSpec,
+                    >,
+                > = crate::runtime::Slot::new("backing");
+                let mut slot1: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "start_connected",
+                );
+                let mut slot2: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "allow_guest_control",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "backing" => slot0.fill(&mut map)?,
-                        "start_connected" => slot1.fill(&mut map)?,
-                        "allow_guest_control" => slot2.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "backing" => slot0.fill(&mut map),
+                        "start_connected" => slot1.fill(&mut map),
+                        "allow_guest_control" => slot2.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::parallel::UpdateSpec {
                     backing: slot0.optional(),

@@ -4,7 +4,7 @@
 ///
 /// Schema `Vcenter.Vm.Hardware.Serial.BackingSpec`.
 #[cfg(feature = "vcenter-vm-hardware-serial")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BackingSpec {
     /// Backing type of the serial port.
@@ -12,32 +12,26 @@ pub struct BackingSpec {
     /// Path of the file backing the serial port. Required (and only relevant) when `type` is FILE.
     ///
     /// Required when `type` is `FILE`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<::std::string::String>,
     /// Name of the host device backing the serial port (type HOST_DEVICE). If unset, the port detects a suitable host device automatically.
     ///
     /// Only relevant when `type` is `HOST_DEVICE`; refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host_device: ::std::option::Option<::std::string::String>,
     /// Name of the pipe backing the serial port. Required (and only relevant) when `type` is PIPE_SERVER or PIPE_CLIENT.
     ///
     /// Required when `type` is `PIPE_SERVER` or `PIPE_CLIENT`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pipe: ::std::option::Option<::std::string::String>,
     /// Enables optimized data transfer over the pipe: the host buffers data so that the virtual machine reads all of it without loss. Only for PIPE_SERVER and PIPE_CLIENT. If unset, false.
     ///
     /// Only relevant when `type` is `PIPE_SERVER` or `PIPE_CLIENT`; refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub no_rx_loss: ::std::option::Option<bool>,
     /// URI of the network service backing the serial port. For NETWORK_SERVER it is the location clients connect to (its host part empty or the address of the host running the virtual machine); for NETWORK_CLIENT the location the virtual machine connects to. Required (and only relevant) when `type` is NETWORK_SERVER or NETWORK_CLIENT.
     ///
     /// Required when `type` is `NETWORK_SERVER` or `NETWORK_CLIENT`. Refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network_location: ::std::option::Option<::std::string::String>,
     /// Proxy service giving network access to the network backing (NETWORK_SERVER and NETWORK_CLIENT only): if set, the virtual machine connects to the proxy, which forwards the traffic. If unset, no proxy is used.
     ///
     /// Only relevant when `type` is `NETWORK_SERVER` or `NETWORK_CLIENT`; refused before sending otherwise.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "vcenter-vm-hardware-serial")]
@@ -57,6 +51,30 @@ impl BackingSpec {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-serial")]
+impl ::serde::Serialize for BackingSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "BackingSpec",
+            1 + self.file.is_some() as usize + self.host_device.is_some() as usize
+                + self.pipe.is_some() as usize + self.no_rx_loss.is_some() as usize
+                + self.network_location.is_some() as usize
+                + self.proxy.is_some() as usize,
+        );
+        out.member("type", &self.r#type);
+        out.optional("file", &self.file);
+        out.optional("host_device", &self.host_device);
+        out.optional("pipe", &self.pipe);
+        out.optional("no_rx_loss", &self.no_rx_loss);
+        out.optional("network_location", &self.network_location);
+        out.optional("proxy", &self.proxy);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-serial")]
 impl<'de> ::serde::Deserialize<'de> for BackingSpec {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,33 +88,48 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "BackingSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("type");
-                let mut slot1 = crate::runtime::Slot::new("file");
-                let mut slot2 = crate::runtime::Slot::new("host_device");
-                let mut slot3 = crate::runtime::Slot::new("pipe");
-                let mut slot4 = crate::runtime::Slot::new("no_rx_loss");
-                let mut slot5 = crate::runtime::Slot::new("network_location");
-                let mut slot6 = crate::runtime::Slot::new("proxy");
+                let mut slot0: crate::runtime::Slot<
+                    crate::vcenter::vm::hardware::serial::BackingType,
+                > = crate::runtime::Slot::new("type");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("file");
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("host_device");
+                let mut slot3: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("pipe");
+                let mut slot4: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "no_rx_loss",
+                );
+                let mut slot5: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("network_location");
+                let mut slot6: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("proxy");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "type" => slot0.fill(&mut map)?,
-                        "file" => slot1.fill(&mut map)?,
-                        "host_device" => slot2.fill(&mut map)?,
-                        "pipe" => slot3.fill(&mut map)?,
-                        "no_rx_loss" => slot4.fill(&mut map)?,
-                        "network_location" => slot5.fill(&mut map)?,
-                        "proxy" => slot6.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "type" => slot0.fill(&mut map),
+                        "file" => slot1.fill(&mut map),
+                        "host_device" => slot2.fill(&mut map),
+                        "pipe" => slot3.fill(&mut map),
+                        "no_rx_loss" => slot4.fill(&mut map),
+                        "network_location" => slot5.fill(&mut map),
+                        "proxy" => slot6.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::serial::BackingSpec {
-                    r#type: slot0.required()?,
+                    r#type: crate::runtime::ok_or_return!(slot0.required()),
                     file: slot1.optional(),
                     host_device: slot2.optional(),
                     pipe: slot3.optional(),
@@ -323,22 +356,18 @@ impl crate::runtime::RestForm for BackingType {}
 ///
 /// Schema `Vcenter.Vm.Hardware.Serial.UpdateSpec`.
 #[cfg(feature = "vcenter-vm-hardware-serial")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSpec {
     /// CPU yield behaviour: if true, the virtual machine periodically gives up the processor when its only task is polling the serial port. May be changed at any time; applies immediately to a connected port. If unset, unchanged.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub yield_on_poll: ::std::option::Option<bool>,
     /// Physical resource backing the serial port. If unset, unchanged.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub backing: ::std::option::Option<
         crate::vcenter::vm::hardware::serial::BackingSpec,
     >,
     /// Whether the device is connected whenever the virtual machine is powered on. If unset, unchanged.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_connected: ::std::option::Option<bool>,
     /// Whether the guest can connect and disconnect the device. If unset, unchanged.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_guest_control: ::std::option::Option<bool>,
 }
 #[cfg(feature = "vcenter-vm-hardware-serial")]
@@ -355,6 +384,26 @@ impl UpdateSpec {
     }
 }
 #[cfg(feature = "vcenter-vm-hardware-serial")]
+impl ::serde::Serialize for UpdateSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "UpdateSpec",
+            self.yield_on_poll.is_some() as usize + self.backing.is_some() as usize
+                + self.start_connected.is_some() as usize
+                + self.allow_guest_control.is_some() as usize,
+        );
+        out.optional("yield_on_poll", &self.yield_on_poll);
+        out.optional("backing", &self.backing);
+        out.optional("start_connected", &self.start_connected);
+        out.optional("allow_guest_control", &self.allow_guest_control);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm-hardware-serial")]
 impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -368,24 +417,35 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "UpdateSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("yield_on_poll");
-                let mut slot1 = crate::runtime::Slot::new("backing");
-                let mut slot2 = crate::runtime::Slot::new("start_connected");
-                let mut slot3 = crate::runtime::Slot::new("allow_guest_control");
+                let mut slot0: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "yield_on_poll",
+                );
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<
+                        crate::vcenter::vm::hardware::serial::BackingSpec,
+                    >,
+                > = crate::runtime::Slot::new("backing");
+                let mut slot2: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "start_connected",
+                );
+                let mut slot3: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "allow_guest_control",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "yield_on_poll" => slot0.fill(&mut map)?,
-                        "backing" => slot1.fill(&mut map)?,
-                        "start_connected" => slot2.fill(&mut map)?,
-                        "allow_guest_control" => slot3.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "yield_on_poll" => slot0.fill(&mut map),
+                        "backing" => slot1.fill(&mut map),
+                        "start_connected" => slot2.fill(&mut map),
+                        "allow_guest_control" => slot3.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm::hardware::serial::UpdateSpec {
                     yield_on_poll: slot0.optional(),

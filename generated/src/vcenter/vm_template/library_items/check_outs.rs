@@ -4,7 +4,7 @@
 ///
 /// Schema `Vcenter.VmTemplate.LibraryItems.CheckOuts.CheckInSpec`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CheckInSpec {
     /// A note on what was changed in the virtual machine since it was checked out; kept with the new version of the template. This property was added in vSphere API 6.9.1.
@@ -16,6 +16,17 @@ impl CheckInSpec {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { message: message.into() }
+    }
+}
+#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+impl ::serde::Serialize for CheckInSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(serializer, "CheckInSpec", 1);
+        out.member("message", &self.message);
+        out.end()
     }
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
@@ -32,21 +43,24 @@ impl<'de> ::serde::Deserialize<'de> for CheckInSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "CheckInSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("message");
+                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "message",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "message" => slot0.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "message" => slot0.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::CheckInSpec {
-                    message: slot0.required()?,
+                    message: crate::runtime::ok_or_return!(slot0.required()),
                 })
             }
         }
@@ -64,19 +78,16 @@ impl crate::runtime::RestForm for CheckInSpec {}
 ///
 /// Schema `Vcenter.VmTemplate.LibraryItems.CheckOuts.CheckOutSpec`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CheckOutSpec {
     /// Name of the virtual machine to check out of the library item. This property was added in vSphere API 6.9.1. This property is currently required. In the future, if this property is missing or null, the system will choose a suitable name for the virtual machine.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Information used to place the checked out virtual machine. This property was added in vSphere API 6.9.1. This property is currently required. In the future, if this property is missing or null, the system will place the virtual machine on a suitable resource. If specified, each property will be used for placement. If the properties result in disjoint placement, the operation will fail. If the properties along with the placement values of the source virtual machine template result in disjoint placement, the operation will fail.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub placement: ::std::option::Option<
         crate::vcenter::vm_template::library_items::check_outs::PlacementSpec,
     >,
     /// Specifies whether the virtual machine should be powered on after check out. This property was added in vSphere API 6.9.1. If missing or null, the virtual machine will not be powered on after check out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub powered_on: ::std::option::Option<bool>,
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
@@ -89,6 +100,24 @@ impl CheckOutSpec {
             placement: ::std::option::Option::None,
             powered_on: ::std::option::Option::None,
         }
+    }
+}
+#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+impl ::serde::Serialize for CheckOutSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "CheckOutSpec",
+            self.name.is_some() as usize + self.placement.is_some() as usize
+                + self.powered_on.is_some() as usize,
+        );
+        out.optional("name", &self.name);
+        out.optional("placement", &self.placement);
+        out.optional("powered_on", &self.powered_on);
+        out.end()
     }
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
@@ -105,22 +134,31 @@ impl<'de> ::serde::Deserialize<'de> for CheckOutSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "CheckOutSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("name");
-                let mut slot1 = crate::runtime::Slot::new("placement");
-                let mut slot2 = crate::runtime::Slot::new("powered_on");
+                let mut slot0: crate::runtime::Slot<
+                    ::std::option::Option<::std::string::String>,
+                > = crate::runtime::Slot::new("name");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<
+                        crate::vcenter::vm_template::library_items::check_outs::PlacementSpec,
+                    >,
+                > = crate::runtime::Slot::new("placement");
+                let mut slot2: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
+                    "powered_on",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "name" => slot0.fill(&mut map)?,
-                        "placement" => slot1.fill(&mut map)?,
-                        "powered_on" => slot2.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "name" => slot0.fill(&mut map),
+                        "placement" => slot1.fill(&mut map),
+                        "powered_on" => slot2.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::CheckOutSpec {
                     name: slot0.optional(),
@@ -143,7 +181,7 @@ impl crate::runtime::RestForm for CheckOutSpec {}
 ///
 /// Schema `Vcenter.VmTemplate.LibraryItems.CheckOuts.Info`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Info {
     /// The date and time at which the virtual machine was checked out. This property was added in vSphere API 6.9.1.
@@ -166,6 +204,18 @@ impl Info {
     }
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+impl ::serde::Serialize for Info {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(serializer, "Info", 2);
+        out.member("time", &self.time);
+        out.member("user", &self.user);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
 impl<'de> ::serde::Deserialize<'de> for Info {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -179,24 +229,29 @@ impl<'de> ::serde::Deserialize<'de> for Info {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Info")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("time");
-                let mut slot1 = crate::runtime::Slot::new("user");
+                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "time",
+                );
+                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
+                    "user",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "time" => slot0.fill(&mut map)?,
-                        "user" => slot1.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "time" => slot0.fill(&mut map),
+                        "user" => slot1.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::Info {
-                    time: slot0.required()?,
-                    user: slot1.required()?,
+                    time: crate::runtime::ok_or_return!(slot0.required()),
+                    user: crate::runtime::ok_or_return!(slot1.required()),
                 })
             }
         }
@@ -214,28 +269,24 @@ impl crate::runtime::RestForm for Info {}
 ///
 /// Schema `Vcenter.VmTemplate.LibraryItems.CheckOuts.PlacementSpec`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PlacementSpec {
     /// Virtual machine folder into which the checked out virtual machine is placed. Needs System.Read on the folder.
     ///
     /// Added in vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub folder: ::std::option::Option<crate::ids::FolderId>,
     /// Resource pool into which the checked out virtual machine is placed. Needs System.Read on the resource pool.
     ///
     /// Added in vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_pool: ::std::option::Option<crate::ids::ResourcePoolId>,
     /// Host onto which the checked out virtual machine is placed. Needs System.Read on the host.
     ///
     /// Added in vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<crate::ids::HostSystemId>,
     /// Cluster onto which the checked out virtual machine is placed. Needs System.Read on the cluster.
     ///
     /// Added in vSphere API 6.9.1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster: ::std::option::Option<crate::ids::ClusterComputeResourceId>,
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
@@ -252,6 +303,25 @@ impl PlacementSpec {
     }
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+impl ::serde::Serialize for PlacementSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(
+            serializer,
+            "PlacementSpec",
+            self.folder.is_some() as usize + self.resource_pool.is_some() as usize
+                + self.host.is_some() as usize + self.cluster.is_some() as usize,
+        );
+        out.optional("folder", &self.folder);
+        out.optional("resource_pool", &self.resource_pool);
+        out.optional("host", &self.host);
+        out.optional("cluster", &self.cluster);
+        out.end()
+    }
+}
+#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
 impl<'de> ::serde::Deserialize<'de> for PlacementSpec {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -265,24 +335,33 @@ impl<'de> ::serde::Deserialize<'de> for PlacementSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "PlacementSpec")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("folder");
-                let mut slot1 = crate::runtime::Slot::new("resource_pool");
-                let mut slot2 = crate::runtime::Slot::new("host");
-                let mut slot3 = crate::runtime::Slot::new("cluster");
+                let mut slot0: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::FolderId>,
+                > = crate::runtime::Slot::new("folder");
+                let mut slot1: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::ResourcePoolId>,
+                > = crate::runtime::Slot::new("resource_pool");
+                let mut slot2: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::HostSystemId>,
+                > = crate::runtime::Slot::new("host");
+                let mut slot3: crate::runtime::Slot<
+                    ::std::option::Option<crate::ids::ClusterComputeResourceId>,
+                > = crate::runtime::Slot::new("cluster");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "folder" => slot0.fill(&mut map)?,
-                        "resource_pool" => slot1.fill(&mut map)?,
-                        "host" => slot2.fill(&mut map)?,
-                        "cluster" => slot3.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "folder" => slot0.fill(&mut map),
+                        "resource_pool" => slot1.fill(&mut map),
+                        "host" => slot2.fill(&mut map),
+                        "cluster" => slot3.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::PlacementSpec {
                     folder: slot0.optional(),
@@ -306,7 +385,7 @@ impl crate::runtime::RestForm for PlacementSpec {}
 ///
 /// Schema `Vcenter.VmTemplate.LibraryItems.CheckOuts.Summary`.
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Summary {
     /// The checked-out virtual machine. This property was added in vSphere API 6.9.1.
@@ -318,6 +397,17 @@ impl Summary {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(vm: crate::ids::VirtualMachineId) -> Self {
         Self { vm }
+    }
+}
+#[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
+impl ::serde::Serialize for Summary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::StructWriter::start(serializer, "Summary", 1);
+        out.member("vm", &self.vm);
+        out.end()
     }
 }
 #[cfg(feature = "vcenter-vm_template-library_items-check_outs")]
@@ -334,21 +424,24 @@ impl<'de> ::serde::Deserialize<'de> for Summary {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Summary")
             }
+            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0 = crate::runtime::Slot::new("vm");
+                let mut slot0: crate::runtime::Slot<crate::ids::VirtualMachineId> = crate::runtime::Slot::new(
+                    "vm",
+                );
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
                     match key.as_str() {
-                        "vm" => slot0.fill(&mut map)?,
-                        _ => crate::runtime::skip_value(&mut map)?,
-                    }
+                        "vm" => slot0.fill(&mut map),
+                        _ => crate::runtime::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(crate::vcenter::vm_template::library_items::check_outs::Summary {
-                    vm: slot0.required()?,
+                    vm: crate::runtime::ok_or_return!(slot0.required()),
                 })
             }
         }
