@@ -7,7 +7,7 @@
 //! removed. Unchanged files are not touched, so their modification times stay and a
 //! regeneration that changes nothing does not make cargo rebuild the crate.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -146,15 +146,20 @@ fn update(
     let suffix = format!(".codegen-{}.tmp", std::process::id());
     let mut created_dirs = Vec::new();
     let mut temporaries = Vec::new();
-    let prepared = changed.iter().try_for_each(|(name, text)| {
-        let path = dir.join(name.as_str());
-        if let Some(parent) = path.parent() {
-            create_dirs(parent, &mut created_dirs)?;
-        }
-        let temporary = temporary_name(&path, &suffix);
-        temporaries.push((temporary.clone(), path));
-        fs::write(&temporary, text)
-    });
+    let mut staged = Vec::new();
+    let prepared = changed
+        .iter()
+        .try_for_each(|(name, text)| {
+            let path = dir.join(name.as_str());
+            if let Some(parent) = path.parent() {
+                create_dirs(parent, &mut created_dirs)?;
+            }
+            let temporary = temporary_name(&path, &suffix);
+            staged.push((temporary.clone(), *text));
+            temporaries.push((temporary, path));
+            Ok(())
+        })
+        .and_then(|()| write_all(&staged));
     if let Err(e) = prepared {
         for (temporary, _) in &temporaries {
             let _ = fs::remove_file(temporary);
@@ -224,14 +229,28 @@ fn stage(staging: &Path, files: &BTreeMap<String, String>) -> io::Result<()> {
     if staging.exists() {
         fs::remove_dir_all(staging)?;
     }
-    for (name, text) in files {
-        let path = staging.join(name);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&path, text)?;
+    let files: Vec<(PathBuf, &String)> = files
+        .iter()
+        .map(|(name, text)| (staging.join(name), text))
+        .collect();
+    let parents: BTreeSet<&Path> = files.iter().filter_map(|(path, _)| path.parent()).collect();
+    for parent in parents {
+        fs::create_dir_all(parent)?;
     }
-    Ok(())
+    write_all(&files)
+}
+
+/// Writes every file, on all cores: creating a file costs the kernel far more than writing its
+/// bytes (a third of a millisecond each on the project's machines, five hundred files for
+/// VMware's merged API), and that cost spreads over cores.
+fn write_all(files: &[(PathBuf, &String)]) -> io::Result<()> {
+    crate::parallel::map(
+        files,
+        |(_, text)| text.len() as u64,
+        |(path, text)| fs::write(path, text),
+    )
+    .into_iter()
+    .collect()
 }
 
 /// Moves `dir` aside, moves `staging` in, then deletes the old one; puts `dir` back on failure.

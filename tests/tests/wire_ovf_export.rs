@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use vsphere_client::ids::VirtualMachineId;
 use vsphere_client::runtime::ovf_export::{
-    ExportOptions, ExportProgress, OvfFile, download_files, export_to_directory,
+    ExportOptions, ExportProgress, ExportedOvf, OvfFile, download_files, export_to_directory,
 };
 use vsphere_client::vcenter::ovf::export_session::{
     CreateSpec, SourceInfo, TargetContentType, TargetType,
@@ -95,6 +95,16 @@ fn entries(dir: &std::path::Path) -> Vec<String> {
 
 fn quick() -> ExportOptions {
     ExportOptions::new().poll_interval(Duration::from_millis(10), Duration::from_millis(20))
+}
+
+/// The seed's export into `dir` with [`quick`] options, bounded by the test's limit.
+async fn export_quick(client: &Client, dir: &std::path::Path) -> Result<ExportedOvf, Error> {
+    let (source, spec) = spec();
+    within(
+        LIMIT,
+        export_to_directory(client, None, &source, &spec, dir, quick()),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -224,13 +234,9 @@ async fn a_session_that_fails_is_its_typed_error() {
         })
     });
     let dir = tempfile::tempdir().expect("dir");
-    let (source, spec) = spec();
-    let error = within(
-        LIMIT,
-        export_to_directory(&client(&standin), None, &source, &spec, dir.path(), quick()),
-    )
-    .await
-    .expect_err("failed");
+    let error = export_quick(&client(&standin), dir.path())
+        .await
+        .expect_err("failed");
     assert_eq!(error.kind().map(|k| k.as_str()), Some("ERROR"));
     assert_eq!(
         error.messages()[0].default_message,
@@ -296,13 +302,9 @@ async fn a_download_cut_short_leaves_nothing() {
         Reply::declared(200, "application/octet-stream", 1, DISK as u64, DISK / 2)
     });
     let dir = tempfile::tempdir().expect("dir");
-    let (source, spec) = spec();
-    let error = within(
-        LIMIT,
-        export_to_directory(&client(&standin), None, &source, &spec, dir.path(), quick()),
-    )
-    .await
-    .expect_err("cut short");
+    let error = export_quick(&client(&standin), dir.path())
+        .await
+        .expect_err("cut short");
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
 }
@@ -366,16 +368,12 @@ async fn a_401_on_a_vcenter_file_logs_in_again_once_and_retries_the_file() {
         _ => Reply::empty(401),
     });
     let dir = tempfile::tempdir().expect("dir");
-    let (source, spec) = spec();
     let client = client_with_credentials(&standin);
     // The stand-in's handler answers the export; the login is scripted.
     standin.push(Reply::json(201, &json!("token-2")));
-    let exported = within(
-        LIMIT,
-        export_to_directory(&client, None, &source, &spec, dir.path(), quick()),
-    )
-    .await
-    .expect("exported after one re-login");
+    let exported = export_quick(&client, dir.path())
+        .await
+        .expect("exported after one re-login");
     assert_eq!(exported.files, [dir.path().join("vm.ovf")]);
     assert_eq!(entries(dir.path()), ["vm.ovf"]);
     let requests = standin.take();
@@ -405,14 +403,10 @@ async fn a_vcenter_file_refused_again_after_the_login_is_not_retried_twice() {
     serve(&standin, 0, files, |_| Reply::empty(401));
     standin.push(Reply::json(201, &json!("token-2")));
     let dir = tempfile::tempdir().expect("dir");
-    let (source, spec) = spec();
     let client = client_with_credentials(&standin);
-    let error = within(
-        LIMIT,
-        export_to_directory(&client, None, &source, &spec, dir.path(), quick()),
-    )
-    .await
-    .expect_err("refused twice");
+    let error = export_quick(&client, dir.path())
+        .await
+        .expect_err("refused twice");
     assert!(
         matches!(error, Error::Http { status: 401, .. }),
         "{error:?}"
@@ -435,14 +429,10 @@ async fn a_vcenter_file_refused_after_logout_or_without_credentials_logs_in_nowh
     let files = vec![file(&standin, "vm.ovf", 5)];
     serve(&standin, 0, files, |_| Reply::empty(401));
     let dir = tempfile::tempdir().expect("dir");
-    let (source, spec) = spec();
     // Without credentials there is nothing to log in with.
-    let error = within(
-        LIMIT,
-        export_to_directory(&client(&standin), None, &source, &spec, dir.path(), quick()),
-    )
-    .await
-    .expect_err("refused");
+    let error = export_quick(&client(&standin), dir.path())
+        .await
+        .expect_err("refused");
     assert!(
         matches!(error, Error::Http { status: 401, .. }),
         "{error:?}"
@@ -505,14 +495,10 @@ async fn a_401_from_another_host_names_it_and_does_not_log_in() {
     serve(&standin, 0, vec![esx_file], |_| Reply::empty(401));
     standin.push(Reply::json(201, &json!("token-2")));
     let dir = tempfile::tempdir().expect("dir");
-    let (source, spec) = spec();
     let client = client_with_credentials(&standin);
-    let error = within(
-        LIMIT,
-        export_to_directory(&client, None, &source, &spec, dir.path(), quick()),
-    )
-    .await
-    .expect_err("refused");
+    let error = export_quick(&client, dir.path())
+        .await
+        .expect_err("refused");
     assert!(
         matches!(error, Error::Http { status: 401, .. }),
         "{error:?}"

@@ -86,7 +86,7 @@ pub fn handle(model: &Model, tree: &Tree, path: &ModPath) -> TokenStream {
         .map(|m| &m.operations)
         .filter(|o| !o.is_empty());
     let operations = ops.map(|ops| {
-        let methods = ops.values().map(|op| method(model, &names.ident, op));
+        let methods = ops.values().map(|op| method(model, op));
         let queries = ops.values().filter_map(|op| {
             let query = op.query.as_ref()?;
             Some(query_item(model, &names.ident, query, op))
@@ -181,8 +181,7 @@ fn query_item(model: &Model, handle: &str, name: &str, op: &Operation) -> TokenS
     }
 }
 
-fn method(model: &Model, handle: &str, op: &Operation) -> TokenStream {
-    let _ = handle;
+fn method(model: &Model, op: &Operation) -> TokenStream {
     let ident = naming::ident(&op.ident);
     let query = op.query.as_ref();
     let grouped = |p: &Param| query.is_some() && in_query_struct(p);

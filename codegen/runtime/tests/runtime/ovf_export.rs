@@ -284,23 +284,34 @@ async fn a_download_error_never_shows_the_urls_query() {
 async fn each_download_timeout_names_the_setting_that_ran_out() {
     let dir = tempfile::tempdir().unwrap();
     let quick = Duration::from_millis(200);
+    /// Downloads `file`, expects a timeout and returns what it says.
+    async fn timed_out(
+        client: &Client,
+        file: OvfFile,
+        dir: &std::path::Path,
+        options: ExportOptions,
+    ) -> String {
+        let error = download_files(client, &[file], dir, options)
+            .await
+            .expect_err("a timeout");
+        assert!(error.is_timeout(), "{error:?}");
+        error.to_string()
+    }
 
     // The whole download of one file: ExportOptions::file_timeout.
     let server = Server::start(|_| {
         Reply::Stall(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nabc".to_vec())
     })
     .await;
-    let file = OvfFile::new("disk.vmdk", format!("{}/disk.vmdk", server.url()));
-    let error = download_files(
-        &vcenter(&server.url()),
-        &[file],
+    let file = || OvfFile::new("disk.vmdk", format!("{}/disk.vmdk", server.url()));
+    let client = vcenter(&server.url());
+    let display = timed_out(
+        &client,
+        file(),
         dir.path(),
         ExportOptions::new().file_timeout(quick),
     )
-    .await
-    .expect_err("too slow");
-    let display = error.to_string();
-    assert!(error.is_timeout(), "{error:?}");
+    .await;
     assert!(
         display.contains("within 200ms (ExportOptions::file_timeout")
             && display.contains("raise ExportOptions::file_timeout")
@@ -309,17 +320,13 @@ async fn each_download_timeout_names_the_setting_that_ran_out() {
     );
 
     // No byte for a while: ExportOptions::stall_timeout.
-    let file = OvfFile::new("disk.vmdk", format!("{}/disk.vmdk", server.url()));
-    let error = download_files(
-        &vcenter(&server.url()),
-        &[file],
+    let display = timed_out(
+        &client,
+        file(),
         dir.path(),
         ExportOptions::new().stall_timeout(quick),
     )
-    .await
-    .expect_err("stalled");
-    let display = error.to_string();
-    assert!(error.is_timeout(), "{error:?}");
+    .await;
     assert!(
         display.contains("no data for 200ms after 3 bytes (ExportOptions::stall_timeout)")
             && display.contains("raise ExportOptions::stall_timeout")
@@ -331,21 +338,18 @@ async fn each_download_timeout_names_the_setting_that_ran_out() {
     // answers the TLS handshake.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let (_, sha1, _) = self_signed();
-    let file = OvfFile::new(
+    let pinned = OvfFile::new(
         "disk.vmdk",
         format!("https://{}/disk.vmdk", silent.local_addr().unwrap()),
     )
     .with_ssl_thumbprint(sha1);
-    let error = download_files(
+    let display = timed_out(
         &vcenter("https://vcenter.invalid"),
-        &[file],
+        pinned,
         dir.path(),
         ExportOptions::new().stall_timeout(quick),
     )
-    .await
-    .expect_err("no handshake");
-    let display = error.to_string();
-    assert!(error.is_timeout(), "{error:?}");
+    .await;
     assert!(
         display.contains("no connection within 200ms (ExportOptions::stall_timeout)"),
         "{display}"
@@ -353,17 +357,18 @@ async fn each_download_timeout_names_the_setting_that_ran_out() {
 
     // Connecting to the client's own server: the client's connection pool and its limit.
     let base = format!("https://{}", silent.local_addr().unwrap());
-    let client = Client::builder(&base)
+    let own = Client::builder(&base)
         .session_token("vc-token")
         .connect_timeout(quick)
         .build()
         .unwrap();
-    let file = OvfFile::new("vm.ovf", format!("{base}/nfc/vm.ovf"));
-    let error = download_files(&client, &[file], dir.path(), ExportOptions::new())
-        .await
-        .expect_err("no handshake");
-    let display = error.to_string();
-    assert!(error.is_timeout(), "{error:?}");
+    let display = timed_out(
+        &own,
+        OvfFile::new("vm.ovf", format!("{base}/nfc/vm.ovf")),
+        dir.path(),
+        ExportOptions::new(),
+    )
+    .await;
     assert!(
         display.contains("no connection within 200ms (ClientBuilder::connect_timeout)"),
         "{display}"
