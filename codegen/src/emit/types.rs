@@ -253,7 +253,7 @@ fn deserialize(
     let declarations = fields.iter().zip(&slots).map(|(f, slot)| {
         let json = &f.json;
         let ty = field_ty(model, f);
-        quote!(let mut #slot: crate::runtime::Slot<#ty> = crate::runtime::Slot::new(#json);)
+        quote!(let mut #slot = crate::runtime::Slot::<#ty>::new(#json);)
     });
     let arms = fields.iter().zip(&slots).map(|(f, slot)| {
         let json = &f.json;

@@ -62,15 +62,15 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "user",
-                );
-                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "created_time",
-                );
-                let mut slot2: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "last_accessed_time",
-                );
+                let mut slot0 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("user");
+                let mut slot1 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("created_time");
+                let mut slot2 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("last_accessed_time");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

@@ -111,45 +111,43 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     ::std::option::Option<crate::cis::task::Progress>,
-                > = crate::runtime::Slot::new("progress");
-                let mut slot1: crate::runtime::Slot<
+                >::new("progress");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<::serde_json::Value>,
-                > = crate::runtime::Slot::new("result");
-                let mut slot2: crate::runtime::Slot<
+                >::new("result");
+                let mut slot2 = crate::runtime::Slot::<
                     crate::vapi::std::LocalizableMessage,
-                > = crate::runtime::Slot::new("description");
-                let mut slot3: crate::runtime::Slot<crate::ids::VapiServiceId> = crate::runtime::Slot::new(
-                    "service",
-                );
-                let mut slot4: crate::runtime::Slot<crate::ids::VapiOperationId> = crate::runtime::Slot::new(
-                    "operation",
-                );
-                let mut slot5: crate::runtime::Slot<
+                >::new("description");
+                let mut slot3 = crate::runtime::Slot::<
+                    crate::ids::VapiServiceId,
+                >::new("service");
+                let mut slot4 = crate::runtime::Slot::<
+                    crate::ids::VapiOperationId,
+                >::new("operation");
+                let mut slot5 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::CisTaskId>,
-                > = crate::runtime::Slot::new("parent");
-                let mut slot6: crate::runtime::Slot<
+                >::new("parent");
+                let mut slot6 = crate::runtime::Slot::<
                     ::std::option::Option<::serde_json::Value>,
-                > = crate::runtime::Slot::new("target");
-                let mut slot7: crate::runtime::Slot<crate::cis::task::Status> = crate::runtime::Slot::new(
-                    "status",
-                );
-                let mut slot8: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
-                    "cancelable",
-                );
-                let mut slot9: crate::runtime::Slot<
+                >::new("target");
+                let mut slot7 = crate::runtime::Slot::<
+                    crate::cis::task::Status,
+                >::new("status");
+                let mut slot8 = crate::runtime::Slot::<bool>::new("cancelable");
+                let mut slot9 = crate::runtime::Slot::<
                     ::std::option::Option<::serde_json::Value>,
-                > = crate::runtime::Slot::new("error");
-                let mut slot10: crate::runtime::Slot<
+                >::new("error");
+                let mut slot10 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("start_time");
-                let mut slot11: crate::runtime::Slot<
+                >::new("start_time");
+                let mut slot11 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("end_time");
-                let mut slot12: crate::runtime::Slot<
+                >::new("end_time");
+                let mut slot12 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("user");
+                >::new("user");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -286,15 +284,11 @@ impl<'de> ::serde::Deserialize<'de> for Progress {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
-                    "total",
-                );
-                let mut slot1: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
-                    "completed",
-                );
-                let mut slot2: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<i64>::new("total");
+                let mut slot1 = crate::runtime::Slot::<i64>::new("completed");
+                let mut slot2 = crate::runtime::Slot::<
                     crate::vapi::std::LocalizableMessage,
-                > = crate::runtime::Slot::new("message");
+                >::new("message");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

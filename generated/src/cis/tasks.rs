@@ -90,24 +90,24 @@ impl<'de> ::serde::Deserialize<'de> for FilterSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     ::std::option::Option<::std::vec::Vec<crate::ids::CisTaskId>>,
-                > = crate::runtime::Slot::new("tasks");
-                let mut slot1: crate::runtime::Slot<
+                >::new("tasks");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<::std::vec::Vec<crate::ids::VapiServiceId>>,
-                > = crate::runtime::Slot::new("services");
-                let mut slot2: crate::runtime::Slot<
+                >::new("services");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<::std::vec::Vec<crate::ids::VapiOperationId>>,
-                > = crate::runtime::Slot::new("operations");
-                let mut slot3: crate::runtime::Slot<
+                >::new("operations");
+                let mut slot3 = crate::runtime::Slot::<
                     ::std::option::Option<::std::vec::Vec<crate::cis::task::Status>>,
-                > = crate::runtime::Slot::new("status");
-                let mut slot4: crate::runtime::Slot<
+                >::new("status");
+                let mut slot4 = crate::runtime::Slot::<
                     ::std::option::Option<::std::vec::Vec<crate::vapi::std::DynamicId>>,
-                > = crate::runtime::Slot::new("targets");
-                let mut slot5: crate::runtime::Slot<
+                >::new("targets");
+                let mut slot5 = crate::runtime::Slot::<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                > = crate::runtime::Slot::new("users");
+                >::new("users");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -205,12 +205,12 @@ impl<'de> ::serde::Deserialize<'de> for GetSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "return_all",
-                );
-                let mut slot1: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "exclude_result",
-                );
+                let mut slot0 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("return_all");
+                let mut slot1 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("exclude_result");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

@@ -129,51 +129,51 @@ impl<'de> ::serde::Deserialize<'de> for LibraryModel {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::ContentLibraryId>,
-                > = crate::runtime::Slot::new("id");
-                let mut slot1: crate::runtime::Slot<
+                >::new("id");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("creation_time");
-                let mut slot2: crate::runtime::Slot<
+                >::new("creation_time");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("description");
-                let mut slot3: crate::runtime::Slot<
+                >::new("description");
+                let mut slot3 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("last_modified_time");
-                let mut slot4: crate::runtime::Slot<
+                >::new("last_modified_time");
+                let mut slot4 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("last_sync_time");
-                let mut slot5: crate::runtime::Slot<
+                >::new("last_sync_time");
+                let mut slot5 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("name");
-                let mut slot6: crate::runtime::Slot<
+                >::new("name");
+                let mut slot6 = crate::runtime::Slot::<
                     ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-                > = crate::runtime::Slot::new("storage_backings");
-                let mut slot7: crate::runtime::Slot<
+                >::new("storage_backings");
+                let mut slot7 = crate::runtime::Slot::<
                     ::std::option::Option<crate::content::library_model::LibraryType>,
-                > = crate::runtime::Slot::new("type");
-                let mut slot8: crate::runtime::Slot<
+                >::new("type");
+                let mut slot8 = crate::runtime::Slot::<
                     ::std::option::Option<::serde_json::Value>,
-                > = crate::runtime::Slot::new("optimization_info");
-                let mut slot9: crate::runtime::Slot<
+                >::new("optimization_info");
+                let mut slot9 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("version");
-                let mut slot10: crate::runtime::Slot<
+                >::new("version");
+                let mut slot10 = crate::runtime::Slot::<
                     ::std::option::Option<::serde_json::Value>,
-                > = crate::runtime::Slot::new("publish_info");
-                let mut slot11: crate::runtime::Slot<
+                >::new("publish_info");
+                let mut slot11 = crate::runtime::Slot::<
                     ::std::option::Option<::serde_json::Value>,
-                > = crate::runtime::Slot::new("subscription_info");
-                let mut slot12: crate::runtime::Slot<
+                >::new("subscription_info");
+                let mut slot12 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::VcenterVCenterId>,
-                > = crate::runtime::Slot::new("server_guid");
-                let mut slot13: crate::runtime::Slot<
+                >::new("server_guid");
+                let mut slot13 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("security_policy_id");
-                let mut slot14: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "unset_security_policy_id",
-                );
+                >::new("security_policy_id");
+                let mut slot14 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("unset_security_policy_id");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

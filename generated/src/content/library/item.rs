@@ -72,21 +72,21 @@ impl<'de> ::serde::Deserialize<'de> for FindSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("name");
-                let mut slot1: crate::runtime::Slot<
+                >::new("name");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::ContentLibraryId>,
-                > = crate::runtime::Slot::new("library_id");
-                let mut slot2: crate::runtime::Slot<
+                >::new("library_id");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::LibraryItemId>,
-                > = crate::runtime::Slot::new("source_id");
-                let mut slot3: crate::runtime::Slot<
+                >::new("source_id");
+                let mut slot3 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("type");
-                let mut slot4: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "cached",
-                );
+                >::new("type");
+                let mut slot4 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("cached");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

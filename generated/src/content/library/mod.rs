@@ -60,12 +60,12 @@ impl<'de> ::serde::Deserialize<'de> for FindSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("name");
-                let mut slot1: crate::runtime::Slot<
+                >::new("name");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<crate::content::library_model::LibraryType>,
-                > = crate::runtime::Slot::new("type");
+                >::new("type");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -223,54 +223,54 @@ impl<'de> ::serde::Deserialize<'de> for ItemModel {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::LibraryItemId>,
-                > = crate::runtime::Slot::new("id");
-                let mut slot1: crate::runtime::Slot<
+                >::new("id");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::ContentLibraryId>,
-                > = crate::runtime::Slot::new("library_id");
-                let mut slot2: crate::runtime::Slot<
+                >::new("library_id");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::ItemVersionId>,
-                > = crate::runtime::Slot::new("content_version");
-                let mut slot3: crate::runtime::Slot<
+                >::new("content_version");
+                let mut slot3 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("creation_time");
-                let mut slot4: crate::runtime::Slot<
+                >::new("creation_time");
+                let mut slot4 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("description");
-                let mut slot5: crate::runtime::Slot<
+                >::new("description");
+                let mut slot5 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("last_modified_time");
-                let mut slot6: crate::runtime::Slot<
+                >::new("last_modified_time");
+                let mut slot6 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("last_sync_time");
-                let mut slot7: crate::runtime::Slot<
+                >::new("last_sync_time");
+                let mut slot7 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("metadata_version");
-                let mut slot8: crate::runtime::Slot<
+                >::new("metadata_version");
+                let mut slot8 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("name");
-                let mut slot9: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "cached",
-                );
-                let mut slot10: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
-                    "size",
-                );
-                let mut slot11: crate::runtime::Slot<
+                >::new("name");
+                let mut slot9 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("cached");
+                let mut slot10 = crate::runtime::Slot::<
+                    ::std::option::Option<i64>,
+                >::new("size");
+                let mut slot11 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("type");
-                let mut slot12: crate::runtime::Slot<
+                >::new("type");
+                let mut slot12 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("version");
-                let mut slot13: crate::runtime::Slot<
+                >::new("version");
+                let mut slot13 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::LibraryItemId>,
-                > = crate::runtime::Slot::new("source_id");
-                let mut slot14: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "security_compliance",
-                );
-                let mut slot15: crate::runtime::Slot<
+                >::new("source_id");
+                let mut slot14 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("security_compliance");
+                let mut slot15 = crate::runtime::Slot::<
                     ::std::option::Option<::serde_json::Value>,
-                > = crate::runtime::Slot::new("certificate_verification_info");
+                >::new("certificate_verification_info");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

@@ -59,12 +59,10 @@ impl<'de> ::serde::Deserialize<'de> for DynamicId {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "type",
-                );
-                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "id",
-                );
+                let mut slot0 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("type");
+                let mut slot1 = crate::runtime::Slot::<::std::string::String>::new("id");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -169,26 +167,24 @@ impl<'de> ::serde::Deserialize<'de> for LocalizableMessage {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "id",
-                );
-                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "default_message",
-                );
-                let mut slot2: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<::std::string::String>::new("id");
+                let mut slot1 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("default_message");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::vec::Vec<::std::string::String>,
-                > = crate::runtime::Slot::new("args");
-                let mut slot3: crate::runtime::Slot<
+                >::new("args");
+                let mut slot3 = crate::runtime::Slot::<
                     ::std::option::Option<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
                             crate::vapi::std::LocalizationParam,
                         >,
                     >,
-                > = crate::runtime::Slot::new("params");
-                let mut slot4: crate::runtime::Slot<
+                >::new("params");
+                let mut slot4 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("localized");
+                >::new("localized");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -324,29 +320,29 @@ impl<'de> ::serde::Deserialize<'de> for LocalizationParam {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("s");
-                let mut slot1: crate::runtime::Slot<
+                >::new("s");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("dt");
-                let mut slot2: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
-                    "i",
-                );
-                let mut slot3: crate::runtime::Slot<::std::option::Option<f64>> = crate::runtime::Slot::new(
-                    "d",
-                );
-                let mut slot4: crate::runtime::Slot<
+                >::new("dt");
+                let mut slot2 = crate::runtime::Slot::<
+                    ::std::option::Option<i64>,
+                >::new("i");
+                let mut slot3 = crate::runtime::Slot::<
+                    ::std::option::Option<f64>,
+                >::new("d");
+                let mut slot4 = crate::runtime::Slot::<
                     ::std::option::Option<crate::vapi::std::NestedLocalizableMessage>,
-                > = crate::runtime::Slot::new("l");
-                let mut slot5: crate::runtime::Slot<
+                >::new("l");
+                let mut slot5 = crate::runtime::Slot::<
                     ::std::option::Option<
                         crate::vapi::std::localization_param::DateTimeFormat,
                     >,
-                > = crate::runtime::Slot::new("format");
-                let mut slot6: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
-                    "precision",
-                );
+                >::new("format");
+                let mut slot6 = crate::runtime::Slot::<
+                    ::std::option::Option<i64>,
+                >::new("precision");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -456,17 +452,15 @@ impl<'de> ::serde::Deserialize<'de> for NestedLocalizableMessage {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "id",
-                );
-                let mut slot1: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<::std::string::String>::new("id");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
                             crate::vapi::std::LocalizationParam,
                         >,
                     >,
-                > = crate::runtime::Slot::new("params");
+                >::new("params");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

@@ -84,29 +84,29 @@ impl<'de> ::serde::Deserialize<'de> for CreateSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     crate::vcenter::ovf::export_session::TargetType,
-                > = crate::runtime::Slot::new("target_type");
-                let mut slot1: crate::runtime::Slot<
+                >::new("target_type");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<
                         crate::vcenter::ovf::export_session::TargetContentType,
                     >,
-                > = crate::runtime::Slot::new("target_content_type");
-                let mut slot2: crate::runtime::Slot<
+                >::new("target_content_type");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                > = crate::runtime::Slot::new("export_flags");
-                let mut slot3: crate::runtime::Slot<
+                >::new("export_flags");
+                let mut slot3 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("name");
-                let mut slot4: crate::runtime::Slot<
+                >::new("name");
+                let mut slot4 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("description");
-                let mut slot5: crate::runtime::Slot<
+                >::new("description");
+                let mut slot5 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::ContentLibraryId>,
-                > = crate::runtime::Slot::new("content_library");
-                let mut slot6: crate::runtime::Slot<
+                >::new("content_library");
+                let mut slot6 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::LibraryItemId>,
-                > = crate::runtime::Slot::new("content_library_item");
+                >::new("content_library_item");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -250,27 +250,27 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     crate::vcenter::ovf::export_session::State,
-                > = crate::runtime::Slot::new("state");
-                let mut slot1: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
-                    "progress",
-                );
-                let mut slot2: crate::runtime::Slot<
+                >::new("state");
+                let mut slot1 = crate::runtime::Slot::<
+                    ::std::option::Option<i64>,
+                >::new("progress");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::vec::Vec<crate::vcenter::ovf::OvfFileInfo>,
-                > = crate::runtime::Slot::new("files");
-                let mut slot3: crate::runtime::Slot<
+                >::new("files");
+                let mut slot3 = crate::runtime::Slot::<
                     ::std::vec::Vec<crate::vcenter::ovf::OvfError>,
-                > = crate::runtime::Slot::new("errors");
-                let mut slot4: crate::runtime::Slot<
+                >::new("errors");
+                let mut slot4 = crate::runtime::Slot::<
                     ::std::vec::Vec<crate::vcenter::ovf::OvfWarning>,
-                > = crate::runtime::Slot::new("warnings");
-                let mut slot5: crate::runtime::Slot<
+                >::new("warnings");
+                let mut slot5 = crate::runtime::Slot::<
                     ::std::vec::Vec<crate::vcenter::ovf::OvfInfo>,
-                > = crate::runtime::Slot::new("information");
-                let mut slot6: crate::runtime::Slot<
+                >::new("information");
+                let mut slot6 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::LibraryItemId>,
-                > = crate::runtime::Slot::new("library_item_id");
+                >::new("library_item_id");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -409,12 +409,12 @@ impl<'de> ::serde::Deserialize<'de> for SourceInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::VirtualMachineId>,
-                > = crate::runtime::Slot::new("vm_id");
-                let mut slot1: crate::runtime::Slot<
+                >::new("vm_id");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::VirtualAppId>,
-                > = crate::runtime::Slot::new("vapp_id");
+                >::new("vapp_id");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

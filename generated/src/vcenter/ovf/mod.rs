@@ -94,26 +94,26 @@ impl<'de> ::serde::Deserialize<'de> for OvfError {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     crate::vcenter::ovf::ovf_message::Category,
-                > = crate::runtime::Slot::new("category");
-                let mut slot1: crate::runtime::Slot<
+                >::new("category");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<
                         ::std::vec::Vec<crate::vcenter::ovf::ParseIssue>,
                     >,
-                > = crate::runtime::Slot::new("issues");
-                let mut slot2: crate::runtime::Slot<
+                >::new("issues");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("name");
-                let mut slot3: crate::runtime::Slot<
+                >::new("name");
+                let mut slot3 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("value");
-                let mut slot4: crate::runtime::Slot<
+                >::new("value");
+                let mut slot4 = crate::runtime::Slot::<
                     ::std::option::Option<crate::vapi::std::LocalizableMessage>,
-                > = crate::runtime::Slot::new("message");
-                let mut slot5: crate::runtime::Slot<
+                >::new("message");
+                let mut slot5 = crate::runtime::Slot::<
                     ::std::option::Option<::serde_json::Value>,
-                > = crate::runtime::Slot::new("error");
+                >::new("error");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -372,35 +372,29 @@ impl<'de> ::serde::Deserialize<'de> for OvfFileInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "name",
-                );
-                let mut slot1: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("name");
+                let mut slot1 = crate::runtime::Slot::<
                     crate::vcenter::ovf::ovf_file_info::FileType,
-                > = crate::runtime::Slot::new("file_type");
-                let mut slot2: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
-                    "optional_upload",
-                );
-                let mut slot3: crate::runtime::Slot<
+                >::new("file_type");
+                let mut slot2 = crate::runtime::Slot::<bool>::new("optional_upload");
+                let mut slot3 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("file_url");
-                let mut slot4: crate::runtime::Slot<
+                >::new("file_url");
+                let mut slot4 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("ssl_thumb_print");
-                let mut slot5: crate::runtime::Slot<
+                >::new("ssl_thumb_print");
+                let mut slot5 = crate::runtime::Slot::<
                     ::std::option::Option<
                         crate::vcenter::ovf::ovf_file_info::HttpUploadMethod,
                     >,
-                > = crate::runtime::Slot::new("upload_method");
-                let mut slot6: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
-                    "size",
-                );
-                let mut slot7: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
-                    "bytes_transferred",
-                );
-                let mut slot8: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "sha256",
-                );
+                >::new("upload_method");
+                let mut slot6 = crate::runtime::Slot::<i64>::new("size");
+                let mut slot7 = crate::runtime::Slot::<i64>::new("bytes_transferred");
+                let mut slot8 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("sha256");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -498,9 +492,9 @@ impl<'de> ::serde::Deserialize<'de> for OvfInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     ::std::vec::Vec<crate::vapi::std::LocalizableMessage>,
-                > = crate::runtime::Slot::new("messages");
+                >::new("messages");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -621,26 +615,26 @@ impl<'de> ::serde::Deserialize<'de> for OvfWarning {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     crate::vcenter::ovf::ovf_message::Category,
-                > = crate::runtime::Slot::new("category");
-                let mut slot1: crate::runtime::Slot<
+                >::new("category");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<
                         ::std::vec::Vec<crate::vcenter::ovf::ParseIssue>,
                     >,
-                > = crate::runtime::Slot::new("issues");
-                let mut slot2: crate::runtime::Slot<
+                >::new("issues");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("name");
-                let mut slot3: crate::runtime::Slot<
+                >::new("name");
+                let mut slot3 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("value");
-                let mut slot4: crate::runtime::Slot<
+                >::new("value");
+                let mut slot4 = crate::runtime::Slot::<
                     ::std::option::Option<crate::vapi::std::LocalizableMessage>,
-                > = crate::runtime::Slot::new("message");
-                let mut slot5: crate::runtime::Slot<
+                >::new("message");
+                let mut slot5 = crate::runtime::Slot::<
                     ::std::option::Option<::serde_json::Value>,
-                > = crate::runtime::Slot::new("error");
+                >::new("error");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -874,21 +868,17 @@ impl<'de> ::serde::Deserialize<'de> for ParseIssue {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     crate::vcenter::ovf::parse_issue::Category,
-                > = crate::runtime::Slot::new("category");
-                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "file",
-                );
-                let mut slot2: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
-                    "line_number",
-                );
-                let mut slot3: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
-                    "column_number",
-                );
-                let mut slot4: crate::runtime::Slot<
+                >::new("category");
+                let mut slot1 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("file");
+                let mut slot2 = crate::runtime::Slot::<i64>::new("line_number");
+                let mut slot3 = crate::runtime::Slot::<i64>::new("column_number");
+                let mut slot4 = crate::runtime::Slot::<
                     crate::vapi::std::LocalizableMessage,
-                > = crate::runtime::Slot::new("message");
+                >::new("message");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

@@ -72,15 +72,15 @@ impl<'de> ::serde::Deserialize<'de> for IdentityInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "name",
-                );
-                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "bios_uuid",
-                );
-                let mut slot2: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "instance_uuid",
-                );
+                let mut slot0 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("name");
+                let mut slot1 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("bios_uuid");
+                let mut slot2 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("instance_uuid");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -306,92 +306,90 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "guest_OS",
-                );
-                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "name",
-                );
-                let mut slot2: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("guest_OS");
+                let mut slot1 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("name");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<crate::vcenter::vm::IdentityInfo>,
-                > = crate::runtime::Slot::new("identity");
-                let mut slot3: crate::runtime::Slot<crate::vcenter::vm::power::State> = crate::runtime::Slot::new(
-                    "power_state",
-                );
-                let mut slot4: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "instant_clone_frozen",
-                );
-                let mut slot5: crate::runtime::Slot<::serde_json::Value> = crate::runtime::Slot::new(
-                    "hardware",
-                );
-                let mut slot6: crate::runtime::Slot<::serde_json::Value> = crate::runtime::Slot::new(
-                    "boot",
-                );
-                let mut slot7: crate::runtime::Slot<
+                >::new("identity");
+                let mut slot3 = crate::runtime::Slot::<
+                    crate::vcenter::vm::power::State,
+                >::new("power_state");
+                let mut slot4 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("instant_clone_frozen");
+                let mut slot5 = crate::runtime::Slot::<
+                    ::serde_json::Value,
+                >::new("hardware");
+                let mut slot6 = crate::runtime::Slot::<::serde_json::Value>::new("boot");
+                let mut slot7 = crate::runtime::Slot::<
                     ::std::vec::Vec<::serde_json::Value>,
-                > = crate::runtime::Slot::new("boot_devices");
-                let mut slot8: crate::runtime::Slot<
+                >::new("boot_devices");
+                let mut slot8 = crate::runtime::Slot::<
                     crate::vcenter::vm::hardware::cpu::Info,
-                > = crate::runtime::Slot::new("cpu");
-                let mut slot9: crate::runtime::Slot<
+                >::new("cpu");
+                let mut slot9 = crate::runtime::Slot::<
                     crate::vcenter::vm::hardware::memory::Info,
-                > = crate::runtime::Slot::new("memory");
-                let mut slot10: crate::runtime::Slot<
+                >::new("memory");
+                let mut slot10 = crate::runtime::Slot::<
                     ::std::collections::BTreeMap<
                         crate::ids::HardwareDiskId,
                         crate::vcenter::vm::hardware::disk::Info,
                     >,
-                > = crate::runtime::Slot::new("disks");
-                let mut slot11: crate::runtime::Slot<
+                >::new("disks");
+                let mut slot11 = crate::runtime::Slot::<
                     ::std::collections::BTreeMap<
                         crate::ids::HardwareEthernetId,
                         crate::vcenter::vm::hardware::ethernet::Info,
                     >,
-                > = crate::runtime::Slot::new("nics");
-                let mut slot12: crate::runtime::Slot<
+                >::new("nics");
+                let mut slot12 = crate::runtime::Slot::<
                     ::std::collections::BTreeMap<
                         crate::ids::HardwareCdromId,
                         ::serde_json::Value,
                     >,
-                > = crate::runtime::Slot::new("cdroms");
-                let mut slot13: crate::runtime::Slot<
+                >::new("cdroms");
+                let mut slot13 = crate::runtime::Slot::<
                     ::std::collections::BTreeMap<
                         crate::ids::HardwareFloppyId,
                         ::serde_json::Value,
                     >,
-                > = crate::runtime::Slot::new("floppies");
-                let mut slot14: crate::runtime::Slot<
+                >::new("floppies");
+                let mut slot14 = crate::runtime::Slot::<
                     ::std::collections::BTreeMap<
                         crate::ids::HardwareParallelPortId,
                         ::serde_json::Value,
                     >,
-                > = crate::runtime::Slot::new("parallel_ports");
-                let mut slot15: crate::runtime::Slot<
+                >::new("parallel_ports");
+                let mut slot15 = crate::runtime::Slot::<
                     ::std::collections::BTreeMap<
                         crate::ids::HardwareSerialPortId,
                         ::serde_json::Value,
                     >,
-                > = crate::runtime::Slot::new("serial_ports");
-                let mut slot16: crate::runtime::Slot<
+                >::new("serial_ports");
+                let mut slot16 = crate::runtime::Slot::<
                     ::std::collections::BTreeMap<
                         crate::ids::HardwareSataAdapterId,
                         ::serde_json::Value,
                     >,
-                > = crate::runtime::Slot::new("sata_adapters");
-                let mut slot17: crate::runtime::Slot<
+                >::new("sata_adapters");
+                let mut slot17 = crate::runtime::Slot::<
                     ::std::collections::BTreeMap<
                         crate::ids::HardwareScsiAdapterId,
                         ::serde_json::Value,
                     >,
-                > = crate::runtime::Slot::new("scsi_adapters");
-                let mut slot18: crate::runtime::Slot<
+                >::new("scsi_adapters");
+                let mut slot18 = crate::runtime::Slot::<
                     ::std::option::Option<
                         ::std::collections::BTreeMap<
                             crate::ids::HardwareNvmeAdapterId,
                             ::serde_json::Value,
                         >,
                     >,
-                > = crate::runtime::Slot::new("nvme_adapters");
+                >::new("nvme_adapters");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -653,15 +651,15 @@ impl<'de> ::serde::Deserialize<'de> for InstantClonePlacementSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::FolderId>,
-                > = crate::runtime::Slot::new("folder");
-                let mut slot1: crate::runtime::Slot<
+                >::new("folder");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::ResourcePoolId>,
-                > = crate::runtime::Slot::new("resource_pool");
-                let mut slot2: crate::runtime::Slot<
+                >::new("resource_pool");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::DatastoreId>,
-                > = crate::runtime::Slot::new("datastore");
+                >::new("datastore");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -796,45 +794,45 @@ impl<'de> ::serde::Deserialize<'de> for InstantCloneSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<crate::ids::VirtualMachineId> = crate::runtime::Slot::new(
-                    "source",
-                );
-                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "name",
-                );
-                let mut slot2: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
+                    crate::ids::VirtualMachineId,
+                >::new("source");
+                let mut slot1 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("name");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<crate::vcenter::vm::InstantClonePlacementSpec>,
-                > = crate::runtime::Slot::new("placement");
-                let mut slot3: crate::runtime::Slot<
+                >::new("placement");
+                let mut slot3 = crate::runtime::Slot::<
                     ::std::option::Option<
                         ::std::collections::BTreeMap<
                             crate::ids::HardwareEthernetId,
                             crate::vcenter::vm::hardware::ethernet::UpdateSpec,
                         >,
                     >,
-                > = crate::runtime::Slot::new("nics_to_update");
-                let mut slot4: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "disconnect_all_nics",
-                );
-                let mut slot5: crate::runtime::Slot<
+                >::new("nics_to_update");
+                let mut slot4 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("disconnect_all_nics");
+                let mut slot5 = crate::runtime::Slot::<
                     ::std::option::Option<
                         ::std::collections::BTreeMap<
                             crate::ids::HardwareParallelPortId,
                             crate::vcenter::vm::hardware::parallel::UpdateSpec,
                         >,
                     >,
-                > = crate::runtime::Slot::new("parallel_ports_to_update");
-                let mut slot6: crate::runtime::Slot<
+                >::new("parallel_ports_to_update");
+                let mut slot6 = crate::runtime::Slot::<
                     ::std::option::Option<
                         ::std::collections::BTreeMap<
                             crate::ids::HardwareSerialPortId,
                             crate::vcenter::vm::hardware::serial::UpdateSpec,
                         >,
                     >,
-                > = crate::runtime::Slot::new("serial_ports_to_update");
-                let mut slot7: crate::runtime::Slot<
+                >::new("serial_ports_to_update");
+                let mut slot7 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("bios_uuid");
+                >::new("bios_uuid");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -1027,21 +1025,21 @@ impl<'de> ::serde::Deserialize<'de> for Summary {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<crate::ids::VirtualMachineId> = crate::runtime::Slot::new(
-                    "vm",
-                );
-                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "name",
-                );
-                let mut slot2: crate::runtime::Slot<crate::vcenter::vm::power::State> = crate::runtime::Slot::new(
-                    "power_state",
-                );
-                let mut slot3: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
-                    "cpu_count",
-                );
-                let mut slot4: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
-                    "memory_size_MiB",
-                );
+                let mut slot0 = crate::runtime::Slot::<
+                    crate::ids::VirtualMachineId,
+                >::new("vm");
+                let mut slot1 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("name");
+                let mut slot2 = crate::runtime::Slot::<
+                    crate::vcenter::vm::power::State,
+                >::new("power_state");
+                let mut slot3 = crate::runtime::Slot::<
+                    ::std::option::Option<i64>,
+                >::new("cpu_count");
+                let mut slot4 = crate::runtime::Slot::<
+                    ::std::option::Option<i64>,
+                >::new("memory_size_MiB");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

@@ -60,12 +60,12 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<crate::vcenter::vm::power::State> = crate::runtime::Slot::new(
-                    "state",
-                );
-                let mut slot1: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "clean_power_off",
-                );
+                let mut slot0 = crate::runtime::Slot::<
+                    crate::vcenter::vm::power::State,
+                >::new("state");
+                let mut slot1 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("clean_power_off");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

@@ -67,18 +67,10 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
-                    "count",
-                );
-                let mut slot1: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
-                    "cores_per_socket",
-                );
-                let mut slot2: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
-                    "hot_add_enabled",
-                );
-                let mut slot3: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
-                    "hot_remove_enabled",
-                );
+                let mut slot0 = crate::runtime::Slot::<i64>::new("count");
+                let mut slot1 = crate::runtime::Slot::<i64>::new("cores_per_socket");
+                let mut slot2 = crate::runtime::Slot::<bool>::new("hot_add_enabled");
+                let mut slot3 = crate::runtime::Slot::<bool>::new("hot_remove_enabled");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

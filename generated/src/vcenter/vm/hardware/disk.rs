@@ -58,12 +58,12 @@ impl<'de> ::serde::Deserialize<'de> for BackingInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     crate::vcenter::vm::hardware::disk::BackingType,
-                > = crate::runtime::Slot::new("type");
-                let mut slot1: crate::runtime::Slot<
+                >::new("type");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("vmdk_file");
+                >::new("vmdk_file");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -309,30 +309,30 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "label",
-                );
-                let mut slot1: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("label");
+                let mut slot1 = crate::runtime::Slot::<
                     crate::vcenter::vm::hardware::disk::HostBusAdapterType,
-                > = crate::runtime::Slot::new("type");
-                let mut slot2: crate::runtime::Slot<
+                >::new("type");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<crate::vcenter::vm::hardware::IdeAddressInfo>,
-                > = crate::runtime::Slot::new("ide");
-                let mut slot3: crate::runtime::Slot<
+                >::new("ide");
+                let mut slot3 = crate::runtime::Slot::<
                     ::std::option::Option<crate::vcenter::vm::hardware::ScsiAddressInfo>,
-                > = crate::runtime::Slot::new("scsi");
-                let mut slot4: crate::runtime::Slot<
+                >::new("scsi");
+                let mut slot4 = crate::runtime::Slot::<
                     ::std::option::Option<crate::vcenter::vm::hardware::SataAddressInfo>,
-                > = crate::runtime::Slot::new("sata");
-                let mut slot5: crate::runtime::Slot<
+                >::new("sata");
+                let mut slot5 = crate::runtime::Slot::<
                     ::std::option::Option<crate::vcenter::vm::hardware::NvmeAddressInfo>,
-                > = crate::runtime::Slot::new("nvme");
-                let mut slot6: crate::runtime::Slot<
+                >::new("nvme");
+                let mut slot6 = crate::runtime::Slot::<
                     crate::vcenter::vm::hardware::disk::BackingInfo,
-                > = crate::runtime::Slot::new("backing");
-                let mut slot7: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
-                    "capacity",
-                );
+                >::new("backing");
+                let mut slot7 = crate::runtime::Slot::<
+                    ::std::option::Option<i64>,
+                >::new("capacity");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

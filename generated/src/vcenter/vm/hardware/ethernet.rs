@@ -92,33 +92,33 @@ impl<'de> ::serde::Deserialize<'de> for BackingInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     crate::vcenter::vm::hardware::ethernet::BackingType,
-                > = crate::runtime::Slot::new("type");
-                let mut slot1: crate::runtime::Slot<
+                >::new("type");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::NetworkId>,
-                > = crate::runtime::Slot::new("network");
-                let mut slot2: crate::runtime::Slot<
+                >::new("network");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("network_name");
-                let mut slot3: crate::runtime::Slot<
+                >::new("network_name");
+                let mut slot3 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("host_device");
-                let mut slot4: crate::runtime::Slot<
+                >::new("host_device");
+                let mut slot4 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("distributed_switch_uuid");
-                let mut slot5: crate::runtime::Slot<
+                >::new("distributed_switch_uuid");
+                let mut slot5 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("distributed_port");
-                let mut slot6: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
-                    "connection_cookie",
-                );
-                let mut slot7: crate::runtime::Slot<
+                >::new("distributed_port");
+                let mut slot6 = crate::runtime::Slot::<
+                    ::std::option::Option<i64>,
+                >::new("connection_cookie");
+                let mut slot7 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("opaque_network_type");
-                let mut slot8: crate::runtime::Slot<
+                >::new("opaque_network_type");
+                let mut slot8 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("opaque_network_id");
+                >::new("opaque_network_id");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -235,15 +235,15 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     crate::vcenter::vm::hardware::ethernet::BackingType,
-                > = crate::runtime::Slot::new("type");
-                let mut slot1: crate::runtime::Slot<
+                >::new("type");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::NetworkId>,
-                > = crate::runtime::Slot::new("network");
-                let mut slot2: crate::runtime::Slot<
+                >::new("network");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("distributed_port");
+                >::new("distributed_port");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -569,39 +569,35 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "label",
-                );
-                let mut slot1: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("label");
+                let mut slot1 = crate::runtime::Slot::<
                     crate::vcenter::vm::hardware::ethernet::EmulationType,
-                > = crate::runtime::Slot::new("type");
-                let mut slot2: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "upt_compatibility_enabled",
-                );
-                let mut slot3: crate::runtime::Slot<
+                >::new("type");
+                let mut slot2 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("upt_compatibility_enabled");
+                let mut slot3 = crate::runtime::Slot::<
                     crate::vcenter::vm::hardware::ethernet::MacAddressType,
-                > = crate::runtime::Slot::new("mac_type");
-                let mut slot4: crate::runtime::Slot<
+                >::new("mac_type");
+                let mut slot4 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("mac_address");
-                let mut slot5: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
-                    "pci_slot_number",
-                );
-                let mut slot6: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
-                    "wake_on_lan_enabled",
-                );
-                let mut slot7: crate::runtime::Slot<
+                >::new("mac_address");
+                let mut slot5 = crate::runtime::Slot::<
+                    ::std::option::Option<i64>,
+                >::new("pci_slot_number");
+                let mut slot6 = crate::runtime::Slot::<bool>::new("wake_on_lan_enabled");
+                let mut slot7 = crate::runtime::Slot::<
                     crate::vcenter::vm::hardware::ethernet::BackingInfo,
-                > = crate::runtime::Slot::new("backing");
-                let mut slot8: crate::runtime::Slot<
+                >::new("backing");
+                let mut slot8 = crate::runtime::Slot::<
                     crate::vcenter::vm::hardware::ConnectionState,
-                > = crate::runtime::Slot::new("state");
-                let mut slot9: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
-                    "start_connected",
-                );
-                let mut slot10: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
-                    "allow_guest_control",
-                );
+                >::new("state");
+                let mut slot9 = crate::runtime::Slot::<bool>::new("start_connected");
+                let mut slot10 = crate::runtime::Slot::<
+                    bool,
+                >::new("allow_guest_control");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -814,31 +810,31 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "upt_compatibility_enabled",
-                );
-                let mut slot1: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("upt_compatibility_enabled");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<
                         crate::vcenter::vm::hardware::ethernet::MacAddressType,
                     >,
-                > = crate::runtime::Slot::new("mac_type");
-                let mut slot2: crate::runtime::Slot<
+                >::new("mac_type");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("mac_address");
-                let mut slot3: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "wake_on_lan_enabled",
-                );
-                let mut slot4: crate::runtime::Slot<
+                >::new("mac_address");
+                let mut slot3 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("wake_on_lan_enabled");
+                let mut slot4 = crate::runtime::Slot::<
                     ::std::option::Option<
                         crate::vcenter::vm::hardware::ethernet::BackingSpec,
                     >,
-                > = crate::runtime::Slot::new("backing");
-                let mut slot5: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "start_connected",
-                );
-                let mut slot6: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "allow_guest_control",
-                );
+                >::new("backing");
+                let mut slot5 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("start_connected");
+                let mut slot6 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("allow_guest_control");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

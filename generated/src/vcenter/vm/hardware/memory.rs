@@ -67,18 +67,14 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
-                    "size_MiB",
-                );
-                let mut slot1: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
-                    "hot_add_enabled",
-                );
-                let mut slot2: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
-                    "hot_add_increment_size_MiB",
-                );
-                let mut slot3: crate::runtime::Slot<::std::option::Option<i64>> = crate::runtime::Slot::new(
-                    "hot_add_limit_MiB",
-                );
+                let mut slot0 = crate::runtime::Slot::<i64>::new("size_MiB");
+                let mut slot1 = crate::runtime::Slot::<bool>::new("hot_add_enabled");
+                let mut slot2 = crate::runtime::Slot::<
+                    ::std::option::Option<i64>,
+                >::new("hot_add_increment_size_MiB");
+                let mut slot3 = crate::runtime::Slot::<
+                    ::std::option::Option<i64>,
+                >::new("hot_add_limit_MiB");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

@@ -143,12 +143,8 @@ impl<'de> ::serde::Deserialize<'de> for IdeAddressInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
-                    "primary",
-                );
-                let mut slot1: crate::runtime::Slot<bool> = crate::runtime::Slot::new(
-                    "master",
-                );
+                let mut slot0 = crate::runtime::Slot::<bool>::new("primary");
+                let mut slot1 = crate::runtime::Slot::<bool>::new("master");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -233,12 +229,8 @@ impl<'de> ::serde::Deserialize<'de> for NvmeAddressInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
-                    "bus",
-                );
-                let mut slot1: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
-                    "unit",
-                );
+                let mut slot0 = crate::runtime::Slot::<i64>::new("bus");
+                let mut slot1 = crate::runtime::Slot::<i64>::new("unit");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -319,12 +311,8 @@ impl<'de> ::serde::Deserialize<'de> for SataAddressInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
-                    "bus",
-                );
-                let mut slot1: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
-                    "unit",
-                );
+                let mut slot0 = crate::runtime::Slot::<i64>::new("bus");
+                let mut slot1 = crate::runtime::Slot::<i64>::new("unit");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -405,12 +393,8 @@ impl<'de> ::serde::Deserialize<'de> for ScsiAddressInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
-                    "bus",
-                );
-                let mut slot1: crate::runtime::Slot<i64> = crate::runtime::Slot::new(
-                    "unit",
-                );
+                let mut slot0 = crate::runtime::Slot::<i64>::new("bus");
+                let mut slot1 = crate::runtime::Slot::<i64>::new("unit");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

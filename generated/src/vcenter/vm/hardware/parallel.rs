@@ -66,15 +66,15 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     crate::vcenter::vm::hardware::parallel::BackingType,
-                > = crate::runtime::Slot::new("type");
-                let mut slot1: crate::runtime::Slot<
+                >::new("type");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("file");
-                let mut slot2: crate::runtime::Slot<
+                >::new("file");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("host_device");
+                >::new("host_device");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -268,17 +268,17 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     ::std::option::Option<
                         crate::vcenter::vm::hardware::parallel::BackingSpec,
                     >,
-                > = crate::runtime::Slot::new("backing");
-                let mut slot1: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "start_connected",
-                );
-                let mut slot2: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "allow_guest_control",
-                );
+                >::new("backing");
+                let mut slot1 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("start_connected");
+                let mut slot2 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("allow_guest_control");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

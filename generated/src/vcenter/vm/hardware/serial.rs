@@ -93,27 +93,27 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     crate::vcenter::vm::hardware::serial::BackingType,
-                > = crate::runtime::Slot::new("type");
-                let mut slot1: crate::runtime::Slot<
+                >::new("type");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("file");
-                let mut slot2: crate::runtime::Slot<
+                >::new("file");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("host_device");
-                let mut slot3: crate::runtime::Slot<
+                >::new("host_device");
+                let mut slot3 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("pipe");
-                let mut slot4: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "no_rx_loss",
-                );
-                let mut slot5: crate::runtime::Slot<
+                >::new("pipe");
+                let mut slot4 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("no_rx_loss");
+                let mut slot5 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("network_location");
-                let mut slot6: crate::runtime::Slot<
+                >::new("network_location");
+                let mut slot6 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("proxy");
+                >::new("proxy");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -422,20 +422,20 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "yield_on_poll",
-                );
-                let mut slot1: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("yield_on_poll");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<
                         crate::vcenter::vm::hardware::serial::BackingSpec,
                     >,
-                > = crate::runtime::Slot::new("backing");
-                let mut slot2: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "start_connected",
-                );
-                let mut slot3: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "allow_guest_control",
-                );
+                >::new("backing");
+                let mut slot2 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("start_connected");
+                let mut slot3 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("allow_guest_control");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {

@@ -48,9 +48,9 @@ impl<'de> ::serde::Deserialize<'de> for CheckInSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "message",
-                );
+                let mut slot0 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("message");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -139,17 +139,17 @@ impl<'de> ::serde::Deserialize<'de> for CheckOutSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     ::std::option::Option<::std::string::String>,
-                > = crate::runtime::Slot::new("name");
-                let mut slot1: crate::runtime::Slot<
+                >::new("name");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<
                         crate::vcenter::vm_template::library_items::check_outs::PlacementSpec,
                     >,
-                > = crate::runtime::Slot::new("placement");
-                let mut slot2: crate::runtime::Slot<::std::option::Option<bool>> = crate::runtime::Slot::new(
-                    "powered_on",
-                );
+                >::new("placement");
+                let mut slot2 = crate::runtime::Slot::<
+                    ::std::option::Option<bool>,
+                >::new("powered_on");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -234,12 +234,12 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "time",
-                );
-                let mut slot1: crate::runtime::Slot<::std::string::String> = crate::runtime::Slot::new(
-                    "user",
-                );
+                let mut slot0 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("time");
+                let mut slot1 = crate::runtime::Slot::<
+                    ::std::string::String,
+                >::new("user");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -340,18 +340,18 @@ impl<'de> ::serde::Deserialize<'de> for PlacementSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<
+                let mut slot0 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::FolderId>,
-                > = crate::runtime::Slot::new("folder");
-                let mut slot1: crate::runtime::Slot<
+                >::new("folder");
+                let mut slot1 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::ResourcePoolId>,
-                > = crate::runtime::Slot::new("resource_pool");
-                let mut slot2: crate::runtime::Slot<
+                >::new("resource_pool");
+                let mut slot2 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::HostSystemId>,
-                > = crate::runtime::Slot::new("host");
-                let mut slot3: crate::runtime::Slot<
+                >::new("host");
+                let mut slot3 = crate::runtime::Slot::<
                     ::std::option::Option<crate::ids::ClusterComputeResourceId>,
-                > = crate::runtime::Slot::new("cluster");
+                >::new("cluster");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
@@ -429,9 +429,9 @@ impl<'de> ::serde::Deserialize<'de> for Summary {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut slot0: crate::runtime::Slot<crate::ids::VirtualMachineId> = crate::runtime::Slot::new(
-                    "vm",
-                );
+                let mut slot0 = crate::runtime::Slot::<
+                    crate::ids::VirtualMachineId,
+                >::new("vm");
                 while let ::std::option::Option::Some(key) = crate::runtime::next_member(
                     &mut map,
                 )? {
