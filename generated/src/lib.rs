@@ -7,6 +7,7 @@
 //! Start with [`Client::builder`], then reach an operation through the namespace tree, e.g. `client.cis()`.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![allow(clippy::type_complexity)]
 pub mod ids;
 pub mod runtime;
 /// The `cis` namespace.

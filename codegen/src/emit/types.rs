@@ -288,9 +288,6 @@ fn deserialize(
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         crate::runtime::expecting_structure(f, #name)
                     }
-                    // A slot wraps the member's type once more, past clippy's threshold for
-                    // some of VMware's nested maps.
-                    #[allow(clippy::type_complexity)]
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<Self::Value, A::Error> {
                         #(#declarations)*
                         while let ::std::option::Option::Some(key) = crate::runtime::next_member(&mut map)? {

@@ -85,7 +85,6 @@ impl<'de> ::serde::Deserialize<'de> for FilterSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "FilterSpec")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -200,7 +199,6 @@ impl<'de> ::serde::Deserialize<'de> for GetSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "GetSpec")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,

@@ -124,7 +124,6 @@ impl<'de> ::serde::Deserialize<'de> for LibraryModel {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "LibraryModel")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,

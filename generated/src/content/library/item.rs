@@ -67,7 +67,6 @@ impl<'de> ::serde::Deserialize<'de> for FindSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "FindSpec")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,

@@ -55,7 +55,6 @@ impl<'de> ::serde::Deserialize<'de> for FindSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "FindSpec")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -218,7 +217,6 @@ impl<'de> ::serde::Deserialize<'de> for ItemModel {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "ItemModel")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,

@@ -54,7 +54,6 @@ impl<'de> ::serde::Deserialize<'de> for DynamicId {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "DynamicId")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -162,7 +161,6 @@ impl<'de> ::serde::Deserialize<'de> for LocalizableMessage {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "LocalizableMessage")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -315,7 +313,6 @@ impl<'de> ::serde::Deserialize<'de> for LocalizationParam {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "LocalizationParam")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -447,7 +444,6 @@ impl<'de> ::serde::Deserialize<'de> for NestedLocalizableMessage {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "NestedLocalizableMessage")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,

@@ -79,7 +79,6 @@ impl<'de> ::serde::Deserialize<'de> for CreateSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "CreateSpec")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -245,7 +244,6 @@ impl<'de> ::serde::Deserialize<'de> for Info {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Info")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -404,7 +402,6 @@ impl<'de> ::serde::Deserialize<'de> for SourceInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "SourceInfo")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,

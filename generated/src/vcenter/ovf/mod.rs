@@ -89,7 +89,6 @@ impl<'de> ::serde::Deserialize<'de> for OvfError {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "OvfError")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -367,7 +366,6 @@ impl<'de> ::serde::Deserialize<'de> for OvfFileInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "OvfFileInfo")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -487,7 +485,6 @@ impl<'de> ::serde::Deserialize<'de> for OvfInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "OvfInfo")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -610,7 +607,6 @@ impl<'de> ::serde::Deserialize<'de> for OvfWarning {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "OvfWarning")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -863,7 +859,6 @@ impl<'de> ::serde::Deserialize<'de> for ParseIssue {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "ParseIssue")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,

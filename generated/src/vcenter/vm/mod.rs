@@ -67,7 +67,6 @@ impl<'de> ::serde::Deserialize<'de> for IdentityInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "IdentityInfo")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -301,7 +300,6 @@ impl<'de> ::serde::Deserialize<'de> for Info {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Info")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -646,7 +644,6 @@ impl<'de> ::serde::Deserialize<'de> for InstantClonePlacementSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "InstantClonePlacementSpec")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -789,7 +786,6 @@ impl<'de> ::serde::Deserialize<'de> for InstantCloneSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "InstantCloneSpec")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -1020,7 +1016,6 @@ impl<'de> ::serde::Deserialize<'de> for Summary {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Summary")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,

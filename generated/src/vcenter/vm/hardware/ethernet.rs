@@ -87,7 +87,6 @@ impl<'de> ::serde::Deserialize<'de> for BackingInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "BackingInfo")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -230,7 +229,6 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "BackingSpec")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -564,7 +562,6 @@ impl<'de> ::serde::Deserialize<'de> for Info {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Info")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -805,7 +802,6 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "UpdateSpec")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,

@@ -138,7 +138,6 @@ impl<'de> ::serde::Deserialize<'de> for IdeAddressInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "IdeAddressInfo")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -224,7 +223,6 @@ impl<'de> ::serde::Deserialize<'de> for NvmeAddressInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "NvmeAddressInfo")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -306,7 +304,6 @@ impl<'de> ::serde::Deserialize<'de> for SataAddressInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "SataAddressInfo")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -388,7 +385,6 @@ impl<'de> ::serde::Deserialize<'de> for ScsiAddressInfo {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "ScsiAddressInfo")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,

@@ -61,7 +61,6 @@ impl<'de> ::serde::Deserialize<'de> for BackingSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "BackingSpec")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -263,7 +262,6 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "UpdateSpec")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,

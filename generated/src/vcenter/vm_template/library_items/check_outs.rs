@@ -43,7 +43,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckInSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "CheckInSpec")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -134,7 +133,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckOutSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "CheckOutSpec")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -229,7 +227,6 @@ impl<'de> ::serde::Deserialize<'de> for Info {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Info")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -335,7 +332,6 @@ impl<'de> ::serde::Deserialize<'de> for PlacementSpec {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "PlacementSpec")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
@@ -424,7 +420,6 @@ impl<'de> ::serde::Deserialize<'de> for Summary {
             ) -> ::std::fmt::Result {
                 crate::runtime::expecting_structure(f, "Summary")
             }
-            #[allow(clippy::type_complexity)]
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
