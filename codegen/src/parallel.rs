@@ -25,7 +25,11 @@ where
         .map_or(1, usize::from)
         .min(items.len());
     let mut results = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(drain)).collect();
+        // A thread the system refuses is one helper fewer, not a panic: the caller's own
+        // thread drains the queue whatever happens, and the writer's clean-up must still run.
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, drain).ok())
+            .collect();
         let mut results = drain();
         for helper in helpers {
             results.extend(
