@@ -144,22 +144,17 @@ fn update(
         .filter(|(name, text)| on_disk.get(*name).is_none_or(|b| b != text.as_bytes()))
         .collect();
     let suffix = format!(".codegen-{}.tmp", std::process::id());
-    let mut created_dirs = Vec::new();
-    let mut temporaries = Vec::new();
-    let mut staged = Vec::new();
-    let prepared = changed
+    // Each changed file's temporary, in the order of `changed`, with the text it gets.
+    let temporaries: Vec<(PathBuf, &String)> = changed
         .iter()
-        .try_for_each(|(name, text)| {
-            let path = dir.join(name.as_str());
-            if let Some(parent) = path.parent() {
-                create_dirs(parent, &mut created_dirs)?;
-            }
-            let temporary = temporary_name(&path, &suffix);
-            staged.push((temporary.clone(), *text));
-            temporaries.push((temporary, path));
-            Ok(())
-        })
-        .and_then(|()| write_all(&staged));
+        .map(|(name, text)| (temporary_name(&dir.join(name.as_str()), &suffix), *text))
+        .collect();
+    let mut created_dirs = Vec::new();
+    let prepared = temporaries
+        .iter()
+        .filter_map(|(temporary, _)| temporary.parent())
+        .try_for_each(|parent| create_dirs(parent, &mut created_dirs))
+        .and_then(|()| write_all(&temporaries));
     if let Err(e) = prepared {
         for (temporary, _) in &temporaries {
             let _ = fs::remove_file(temporary);
@@ -169,8 +164,8 @@ fn update(
         }
         return Err(e);
     }
-    for (temporary, path) in &temporaries {
-        fs::rename(temporary, path)?;
+    for ((temporary, _), (name, _)) in temporaries.iter().zip(&changed) {
+        fs::rename(temporary, dir.join(name.as_str()))?;
     }
     for name in on_disk.keys().filter(|n| !files.contains_key(*n)) {
         let path = dir.join(name);

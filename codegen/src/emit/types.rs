@@ -197,7 +197,7 @@ fn serialize(ident: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     let required = fields.iter().filter(|f| f.required).count();
     // The announced length: the required members plus the optional ones that are set.
     let mut len: Vec<TokenStream> = Vec::new();
-    if required > 0 || fields.iter().all(|f| f.required) {
+    if required > 0 || fields.is_empty() {
         let required = proc_macro2::Literal::usize_unsuffixed(required);
         len.push(quote!(#required));
     }

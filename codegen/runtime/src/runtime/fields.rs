@@ -30,7 +30,6 @@ macro_rules! ok_or_return {
         }
     };
 }
-#[doc(hidden)]
 pub(crate) use ok_or_return;
 
 /// A member name as the decoder met it: borrowed from the input when the input allows it, so a
